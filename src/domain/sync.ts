@@ -1,0 +1,70 @@
+/** Wire types of the sync protocol (DESIGN §4), validated on both ends. */
+import { z } from 'zod'
+import { DEVICE_ID_RE } from './hlc'
+import { entityNameSchema, hlcSchema, idSchema, type EntityName } from './entities'
+
+export const PUSH_MAX_MUTATIONS = 500
+export const PULL_DEFAULT_LIMIT = 1000
+export const PULL_MAX_LIMIT = 5000
+
+export const deviceIdSchema = z.string().regex(DEVICE_ID_RE, 'must be 1–64 of A-Z a-z 0-9 _ -')
+
+export const mutationSchema = z.object({
+  /** mutation id (UUIDv7), the idempotency key */
+  id: idSchema,
+  entity: entityNameSchema,
+  recordId: idSchema,
+  op: z.enum(['put', 'delete']),
+  /** Only the changed fields; a create carries the whole record (with id). */
+  fields: z.record(z.string(), z.unknown()),
+  hlc: hlcSchema,
+})
+export type Mutation = z.infer<typeof mutationSchema>
+
+export const pushRequestSchema = z.object({
+  deviceId: deviceIdSchema,
+  mutations: z.array(mutationSchema).max(PUSH_MAX_MUTATIONS),
+})
+export type PushRequest = z.infer<typeof pushRequestSchema>
+
+export const mutationStatusSchema = z.enum(['applied', 'duplicate', 'rejected'])
+export type MutationStatus = z.infer<typeof mutationStatusSchema>
+export const pushResultSchema = z.object({
+  mutationId: idSchema,
+  status: mutationStatusSchema,
+  reason: z.string().optional(),
+})
+export type PushResult = z.infer<typeof pushResultSchema>
+export const pushResponseSchema = z.object({ results: z.array(pushResultSchema) })
+export type PushResponse = z.infer<typeof pushResponseSchema>
+
+export const pullQuerySchema = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(PULL_MAX_LIMIT).optional(),
+})
+export const changeSchema = z.object({
+  entity: entityNameSchema,
+  id: idSchema,
+  hlc: hlcSchema,
+  deleted: z.boolean(),
+  data: z.record(z.string(), z.unknown()),
+})
+export type Change = z.infer<typeof changeSchema> & { entity: EntityName }
+export const pullResponseSchema = z.object({
+  changes: z.array(changeSchema),
+  cursor: z.string(),
+  hasMore: z.boolean(),
+})
+export type PullResponse = z.infer<typeof pullResponseSchema>
+
+/** The outbox entry a local write leaves beside the record (same transaction). */
+export type OutboxEntry = Mutation & {
+  /** When the entry was queued (local ms), for the UI and ordering. */
+  queuedAt: number
+  /** Push attempts that failed in transport (not rejections). */
+  attempts: number
+}
+
+/** Every error the API answers: a code for programs and a message for people. */
+export const apiErrorSchema = z.object({ error: z.string(), message: z.string() })
+export type ApiError = z.infer<typeof apiErrorSchema>
