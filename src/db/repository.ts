@@ -1,0 +1,150 @@
+/**
+ * The one write path for features: a record and its outbox entry are written in one Dexie
+ * transaction, stamped by the device's hybrid logical clock. If the transaction aborts, nothing
+ * is queued; if it commits, the change will reach the server (DESIGN §4 "Outbox").
+ */
+import Dexie from 'dexie'
+import { ENTITIES, describeZodError, type EntityName, type EntityTypes } from '../domain/entities'
+import { Hlc } from '../domain/hlc'
+import { uuidv7 } from '../domain/ids'
+import type { OutboxEntry } from '../domain/sync'
+import { getMeta, setMeta } from './meta'
+import type { FullGridDb } from './schema'
+
+/** The fields a feature supplies; id is optional (made here), hlc and deleted are ours. */
+export type NewRecord<E extends EntityName> = Omit<EntityTypes[E], 'id' | 'hlc' | 'deleted'> & { id?: string }
+export type RecordPatch<E extends EntityName> = Partial<Omit<EntityTypes[E], 'id' | 'hlc' | 'deleted'>>
+
+/** A record that fails its schema; `message` names the fields in words a person can read. */
+export class ValidationError extends Error {
+  override name = 'ValidationError'
+}
+
+/** The browser refused to store more (QuotaExceededError); nothing of the write was kept. */
+export class StorageFullError extends Error {
+  override name = 'StorageFullError'
+  constructor() {
+    super('手机存储空间不足，本次记录未保存。请同步并清理后重试。 / Storage is full; this record was not saved.')
+  }
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError'
+}
+
+export interface RepositoryOptions {
+  now?: () => number
+}
+
+export class Repository {
+  private readonly now: () => number
+
+  constructor(
+    private readonly db: FullGridDb,
+    opts: RepositoryOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now
+  }
+
+  async create<E extends EntityName>(entity: E, data: NewRecord<E>): Promise<EntityTypes[E]> {
+    return this.write(entity, async (table, stamp) => {
+      const id = data.id ?? uuidv7(this.now())
+      if (await table.get(id)) throw new ValidationError(`${entity} ${id} already exists`)
+      const record = this.validate(entity, { ...data, id, hlc: stamp, deleted: false })
+      await table.add(record)
+      return { record, fields: { ...record } as Record<string, unknown>, op: 'put' as const }
+    })
+  }
+
+  /** Changes some fields; only the fields whose value differs travel to the server. */
+  async update<E extends EntityName>(entity: E, id: string, patch: RecordPatch<E>): Promise<EntityTypes[E]> {
+    return this.write(entity, async (table, stamp) => {
+      const current = await table.get(id)
+      if (!current) throw new NotFoundError(`${entity} ${id} not found`)
+      const changed = changedFields(current as Record<string, unknown>, patch as Record<string, unknown>)
+      const mutable = ENTITIES[entity].mutableFields
+      const frozen = mutable ? Object.keys(changed).filter((f) => !mutable.includes(f as never)) : []
+      if (frozen.length) throw new ValidationError(`${entity} cannot change after creation: ${frozen.join(', ')}`)
+      if (Object.keys(changed).length === 0) return { record: current, fields: null, op: 'put' as const }
+      const record = this.validate(entity, { ...current, ...changed, hlc: stamp })
+      await table.put(record)
+      return { record, fields: changed, op: 'put' as const }
+    })
+  }
+
+  /** Tombstones a record: it stays (as deleted) until the server has the delete. */
+  async remove<E extends EntityName>(entity: E, id: string): Promise<void> {
+    await this.write(entity, async (table, stamp) => {
+      const current = await table.get(id)
+      if (!current) throw new NotFoundError(`${entity} ${id} not found`)
+      const record = { ...current, deleted: true, hlc: stamp } as EntityTypes[E]
+      await table.put(record)
+      return { record, fields: { deleted: true }, op: 'delete' as const }
+    })
+  }
+
+  private validate<E extends EntityName>(entity: E, value: unknown): EntityTypes[E] {
+    const result = ENTITIES[entity].schema.safeParse(value)
+    if (!result.success) throw new ValidationError(describeZodError(result.error))
+    return result.data as EntityTypes[E]
+  }
+
+  private async write<E extends EntityName>(
+    entity: E,
+    body: (
+      table: Dexie.Table<EntityTypes[E], string>,
+      stamp: string,
+    ) => Promise<{ record: EntityTypes[E]; fields: Record<string, unknown> | null; op: 'put' | 'delete' }>,
+  ): Promise<EntityTypes[E]> {
+    const db = this.db
+    const table = db.entityTable(entity)
+    try {
+      return await db.transaction('rw', [table, db.outbox, db.meta], async () => {
+        const stamp = await this.nextStamp()
+        const { record, fields, op } = await body(table, stamp)
+        if (fields) {
+          const entry: OutboxEntry = {
+            id: uuidv7(this.now()),
+            entity,
+            recordId: record.id,
+            op,
+            fields,
+            hlc: stamp,
+            queuedAt: this.now(),
+            attempts: 0,
+          }
+          await db.outbox.add(entry)
+        }
+        return record
+      })
+    } catch (err) {
+      if (isQuotaError(err)) throw new StorageFullError()
+      throw err
+    }
+  }
+
+  /** Issue the next HLC stamp inside the caller's transaction, so two tabs never reuse one. */
+  private async nextStamp(): Promise<string> {
+    const deviceId = await getMeta(this.db, 'deviceId')
+    if (!deviceId) throw new Error('device id missing: call ensureDeviceId() at start-up')
+    const clock = new Hlc(deviceId, this.now, await getMeta(this.db, 'hlc'))
+    const stamp = clock.now()
+    await setMeta(this.db, 'hlc', stamp)
+    return stamp
+  }
+}
+
+/** Fields of `patch` whose value differs from `current` (deep, by JSON value). */
+export function changedFields(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined || key === 'id' || key === 'hlc' || key === 'deleted') continue
+    if (JSON.stringify(current[key]) !== JSON.stringify(value)) out[key] = value
+  }
+  return out
+}
+
+export function isQuotaError(err: unknown): boolean {
+  const e = err as { name?: string; inner?: { name?: string } } | null
+  return e?.name === 'QuotaExceededError' || e?.inner?.name === 'QuotaExceededError' || e?.name === Dexie.errnames.QuotaExceeded
+}

@@ -1,0 +1,117 @@
+/**
+ * The phone's IndexedDB, through Dexie. This folder is the only code that knows Dexie.
+ *
+ * The schema only moves forward (DESIGN §7): each entry of SCHEMA_VERSIONS is one shipped
+ * version; never edit a shipped entry, append a new one (with an upgrade if data must move) and
+ * a test that opens every earlier version's data with it. No version may drop `outbox`.
+ */
+import Dexie, { type Table, type Transaction } from 'dexie'
+import type { EntityName, EntityTypes } from '../domain/entities'
+import type { OutboxEntry } from '../domain/sync'
+
+/** A mutation the server rejected, kept for the worker to fix or discard (需处理). */
+export interface RejectedEntry extends OutboxEntry {
+  reason: string
+  rejectedAt: number
+}
+
+/** A photo or other blob, keyed by the SHA-256 of its bytes. */
+export interface BlobEntry {
+  sha256: string
+  type: string
+  size: number
+  /** null once evicted locally after upload (it can be fetched again). */
+  data: Blob | null
+  /** 1 once the server has it. A number, because IndexedDB cannot index booleans. */
+  uploaded: 0 | 1
+  createdAt: number
+}
+
+export interface MetaEntry {
+  key: string
+  value: unknown
+}
+
+type EntityTables = { [E in EntityName]: Table<EntityTypes[E], string> }
+
+interface SchemaVersion {
+  version: number
+  stores: Record<string, string | null>
+  upgrade?: (tx: Transaction) => Promise<void>
+}
+
+const ENTITY_STORES_V1 = {
+  grids: 'id, parentId, level',
+  buildings: 'id, gridId',
+  households: 'id, gridId, buildingId, [buildingId+unit+room]',
+  visits: 'id, householdId, [householdId+startedAt], startedAt, workerId, gridId',
+  patrols: 'id, workerId, gridId, startedAt',
+  trackSegments: 'id, [patrolId+seq]',
+  issues: 'id, gridId, householdId, reportedAt',
+  issueEvents: 'id, issueId, [issueId+at]',
+  checklists: 'id, kind',
+  users: 'id',
+}
+
+export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
+  {
+    version: 1,
+    stores: {
+      ...ENTITY_STORES_V1,
+      // v1 kept rejected mutations in the outbox with `status: 'rejected'`.
+      outbox: 'id, recordId, status',
+      blobs: 'sha256, uploaded',
+      meta: 'key',
+    },
+  },
+  {
+    version: 2,
+    stores: {
+      // Households by tag (today's due visits, special-group lists).
+      households: 'id, gridId, buildingId, [buildingId+unit+room], *tags',
+      // Rejections move to their own table so the push loop never re-reads them.
+      outbox: 'id, recordId',
+      rejected: 'id, recordId, rejectedAt',
+    },
+    async upgrade(tx) {
+      const outbox = tx.table('outbox')
+      const stale = await outbox.filter((e) => e.status === 'rejected').toArray()
+      await tx.table('rejected').bulkPut(
+        stale.map(({ status: _status, ...e }) => ({ ...e, reason: e.reason ?? '', rejectedAt: e.rejectedAt ?? Date.now() })),
+      )
+      await outbox.bulkDelete(stale.map((e) => e.id))
+    },
+  },
+]
+
+export const LATEST_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1].version
+
+export class FullGridDb extends Dexie {
+  declare grids: EntityTables['grids']
+  declare buildings: EntityTables['buildings']
+  declare households: EntityTables['households']
+  declare visits: EntityTables['visits']
+  declare patrols: EntityTables['patrols']
+  declare trackSegments: EntityTables['trackSegments']
+  declare issues: EntityTables['issues']
+  declare issueEvents: EntityTables['issueEvents']
+  declare checklists: EntityTables['checklists']
+  declare users: EntityTables['users']
+  declare outbox: Table<OutboxEntry, string>
+  declare rejected: Table<RejectedEntry, string>
+  declare blobs: Table<BlobEntry, string>
+  declare meta: Table<MetaEntry, string>
+
+  constructor(name = 'fullgrid', upTo: number = LATEST_VERSION) {
+    super(name)
+    for (const v of SCHEMA_VERSIONS) {
+      if (v.version > upTo) break
+      const declared = this.version(v.version).stores(v.stores)
+      if (v.upgrade) declared.upgrade(v.upgrade)
+    }
+  }
+
+  entityTable<E extends EntityName>(entity: E): Table<EntityTypes[E], string> {
+    return this.table(entity) as unknown as Table<EntityTypes[E], string>
+  }
+}
