@@ -1,0 +1,84 @@
+import type { Messages } from './zh-CN'
+
+/** English. Same shape as the source locale (the type makes a missing key a compile error). */
+const en: Messages = {
+  account: {
+    login: {
+      errors: {
+        invalid: 'Wrong username or password',
+        offline: 'No network. Connect to log in.',
+        required: 'Enter your username and password',
+        server: 'Login failed (error {status}). Please try again later.',
+        throttled: 'Too many attempts. Please try again later.',
+      },
+      hint: 'The first login needs a connection; after that the app works without signal.',
+      password: 'Password',
+      passwordPlaceholder: 'Enter password',
+      submit: 'Log in',
+      subtitle: 'Community grid worker app',
+      title: 'FullGrid',
+      username: 'Username',
+      usernamePlaceholder: 'Enter username',
+    },
+    me: {
+      account: 'Account',
+      device: 'This device',
+      deviceId: 'Device ID',
+      deviceName: 'Device name',
+      language: 'Language',
+      logout: 'Log out',
+      logoutConfirm: 'Log out now? Logging in again needs a connection.',
+      logoutConfirmButton: 'Log out',
+      logoutPending: '{count} records are not synced yet and cannot be uploaded after logout. Log out anyway?',
+      name: 'Name',
+      role: 'Role',
+      sync: 'Sync',
+      syncPlaceholder: 'Sync status will appear here.',
+      title: 'Me',
+      username: 'Username',
+    },
+  },
+  common: {
+    cancel: 'Cancel',
+  },
+  issues: {
+    empty: 'No issues on this device yet. Reporting and handling issues is coming soon.',
+    title: 'Issues',
+  },
+  ledger: {
+    count: '{count} households on this device.',
+    empty: 'No households on this device yet. They appear after the first sync.',
+    title: 'Household ledger',
+  },
+  locale: {
+    en: 'English',
+    zhCN: '中文',
+  },
+  patrol: {
+    empty: 'No patrol recorded today. Daily patrols are coming soon.',
+    title: 'Patrol',
+  },
+  pwa: {
+    later: 'Later',
+    ready: 'A new version is ready. Tap update to use it.',
+    update: 'Update',
+  },
+  shell: {
+    nav: 'Main navigation',
+    tabs: {
+      issues: 'Issues',
+      ledger: 'Households',
+      me: 'Me',
+      patrol: 'Patrol',
+      today: 'Today',
+    },
+  },
+  today: {
+    greeting: 'Hello, {name}',
+    households: 'Households on this device: {count}',
+    noHouseholds: 'No households on this device yet. They appear after the first sync.',
+    title: 'Today',
+  },
+}
+
+export default en

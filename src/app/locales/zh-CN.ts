@@ -1,0 +1,86 @@
+/**
+ * Source locale (简体中文). Nested keys kept sorted; every other locale mirrors this shape.
+ * Feature strings live beside their feature in `*.messages.ts` (merged by src/app/i18n.ts).
+ */
+const zhCN = {
+  account: {
+    login: {
+      errors: {
+        invalid: '账号或密码错误',
+        offline: '网络不可用，请联网后登录',
+        required: '请填写账号和密码',
+        server: '登录失败（错误 {status}），请稍后再试',
+        throttled: '尝试次数过多，请稍后再试',
+      },
+      hint: '首次登录需要联网；登录后，没有信号也能照常使用。',
+      password: '密码',
+      passwordPlaceholder: '请输入密码',
+      submit: '登录',
+      subtitle: '社区网格员工作台',
+      title: '满格',
+      username: '账号',
+      usernamePlaceholder: '请输入账号',
+    },
+    me: {
+      account: '账号信息',
+      device: '本机',
+      deviceId: '设备编号',
+      deviceName: '设备名称',
+      language: '语言',
+      logout: '退出登录',
+      logoutConfirm: '确定退出登录吗？退出后需要联网才能再次登录。',
+      logoutConfirmButton: '退出',
+      logoutPending: '还有 {count} 条记录未同步，退出后这些记录将无法上传。确定退出？',
+      name: '姓名',
+      role: '角色',
+      sync: '同步',
+      syncPlaceholder: '同步状态将显示在这里。',
+      title: '我的',
+      username: '账号',
+    },
+  },
+  common: {
+    cancel: '取消',
+  },
+  issues: {
+    empty: '本机还没有事件记录。事件上报和处理功能即将上线。',
+    title: '事件',
+  },
+  ledger: {
+    count: '本机共有 {count} 户住户数据。',
+    empty: '本机还没有住户数据，联网同步后显示。',
+    title: '住户台账',
+  },
+  locale: {
+    en: 'English',
+    zhCN: '中文',
+  },
+  patrol: {
+    empty: '今天还没有巡查记录。日日巡功能即将上线。',
+    title: '巡查',
+  },
+  pwa: {
+    later: '稍后',
+    ready: '新版本已下载，点击更新后生效。',
+    update: '更新',
+  },
+  shell: {
+    nav: '主导航',
+    tabs: {
+      issues: '事件',
+      ledger: '住户',
+      me: '我的',
+      patrol: '巡查',
+      today: '今日',
+    },
+  },
+  today: {
+    greeting: '{name}，你好',
+    households: '本机住户：{count} 户',
+    noHouseholds: '本机还没有住户数据，联网同步后显示。',
+    title: '今日',
+  },
+}
+
+export default zhCN
+export type Messages = typeof zhCN

@@ -1,0 +1,54 @@
+/**
+ * Routes. Every page loads lazily, so the entry stays small (DESIGN §6). Features add pages
+ * under the tab shell by exporting `default RouteRecordRaw[]` from
+ * `src/features/<name>/<name>.routes.ts` (set `meta.hideTabbar` for full-screen pages), without
+ * editing this file.
+ */
+import { createRouter, createWebHistory, type RouteRecordRaw, type RouterHistory } from 'vue-router'
+import { useAccountStore } from '@/features/account/account.store'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session (the login page). */
+    public?: boolean
+    /** Full-screen page inside the shell: hide the bottom tabs. */
+    hideTabbar?: boolean
+  }
+}
+
+const featureRoutes = Object.values(
+  import.meta.glob<{ default: RouteRecordRaw[] }>('../features/*/*.routes.ts', { eager: true }),
+).flatMap((m) => m.default)
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('@/features/account/LoginPage.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('@/features/shell/ShellLayout.vue'),
+    children: [
+      { path: '', redirect: '/today' },
+      { path: 'today', name: 'today', component: () => import('@/features/today/TodayPage.vue') },
+      { path: 'ledger', name: 'ledger', component: () => import('@/features/ledger/LedgerPage.vue') },
+      { path: 'patrol', name: 'patrol', component: () => import('@/features/patrol/PatrolPage.vue') },
+      { path: 'issues', name: 'issues', component: () => import('@/features/issues/IssuesPage.vue') },
+      { path: 'me', name: 'me', component: () => import('@/features/account/MePage.vue') },
+      ...featureRoutes,
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
+
+export function createAppRouter(history: RouterHistory = createWebHistory(import.meta.env.BASE_URL)) {
+  const router = createRouter({ history, routes })
+
+  // The session comes from IndexedDB, not the network: with no signal the app still opens to the tabs.
+  router.beforeEach(async (to) => {
+    const account = useAccountStore()
+    if (!account.loaded) await account.load()
+    if (!to.meta.public && !account.isLoggedIn) {
+      return { name: 'login', query: to.fullPath !== '/' && to.fullPath !== '/today' ? { redirect: to.fullPath } : {} }
+    }
+    if (to.name === 'login' && account.isLoggedIn) return { path: '/today' }
+  })
+  return router
+}

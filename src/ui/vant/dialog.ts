@@ -1,0 +1,12 @@
+import 'vant/es/style/base.css'
+import 'vant/es/action-bar/index.css'
+import 'vant/es/badge/index.css'
+import 'vant/es/icon/index.css'
+import 'vant/es/loading/index.css'
+import 'vant/es/button/index.css'
+import 'vant/es/action-bar-button/index.css'
+import 'vant/es/overlay/index.css'
+import 'vant/es/popup/index.css'
+import 'vant/es/dialog/index.css'
+
+export { showConfirmDialog } from 'vant'

@@ -1,0 +1,74 @@
+import { h } from 'vue'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, RouterView } from 'vue-router'
+import { vi } from 'vitest'
+import { appDb, setMeta } from '@/db'
+import type { LoginResponse } from '@/domain/auth'
+import { createAppRouter } from '@/app/router'
+import { i18n } from '@/app/i18n'
+
+export const session: LoginResponse = {
+  token: 'tok_abcdefghijklmnopqrstuvwxyz',
+  user: { id: '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c9d', name: '李秀兰', role: 'worker', gridIds: ['0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c9e'] },
+  expiresAt: Date.now() + 30 * 86_400_000,
+}
+
+/** Empty every table of the app database between tests (the singleton stays open). */
+export async function resetDb(): Promise<void> {
+  const db = appDb()
+  await Promise.all(db.tables.map((t) => t.clear()))
+}
+
+export async function saveTestSession(): Promise<void> {
+  await setMeta(appDb(), 'session', session)
+}
+
+export function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+}
+
+const mounted: Array<{ unmount(): void }> = []
+
+/**
+ * Unmount what the tests mounted. Vant's dialog is a singleton mounted into <body> once, so the
+ * body itself is never wiped between tests.
+ */
+export function unmountAll(): void {
+  for (const w of mounted.splice(0)) w.unmount()
+}
+
+/** Mount the real router and guard at `path`, as the app does on start. */
+export async function mountApp(path: string) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const router = createAppRouter(createMemoryHistory())
+  const wrapper = mount({ render: () => h(RouterView) }, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body })
+  mounted.push(wrapper)
+  await router.push(path)
+  await router.isReady()
+  await settle()
+  return { wrapper, router, pinia }
+}
+
+/** Let lazy route components, IndexedDB and fetch promises finish. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 0))
+  }
+}
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await settle()
+  }
+}
+
+export function stubFetch(handler: (url: string, init?: RequestInit) => Response | Promise<Response>) {
+  const fn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => handler(String(input), init))
+  vi.stubGlobal('fetch', fn)
+  return fn
+}

@@ -1,0 +1,71 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { appDb, getMeta } from '@/db'
+import type { OutboxEntry } from '@/domain/sync'
+import { jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll } from './helpers'
+
+beforeEach(async () => {
+  await resetDb()
+  await saveTestSession()
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  unmountAll()
+})
+
+function button(text: string): HTMLButtonElement {
+  const found = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)
+  if (!found) throw new Error(`no button ${text}`)
+  return found
+}
+
+function addPending(n: number) {
+  const entries = Array.from({ length: n }, (_, i) => ({ id: `m${i}`, recordId: `r${i}` }) as unknown as OutboxEntry)
+  return appDb().outbox.bulkAdd(entries)
+}
+
+describe('logout', () => {
+  it('warns about unsynced records, and cancelling keeps the session', async () => {
+    await addPending(2)
+    const fetch = stubFetch(() => jsonResponse({ ok: true }))
+    const { wrapper, router } = await mountApp('/me')
+    await until(() => wrapper.text().includes('退出登录'))
+    button('退出登录').click()
+    await until(() => document.body.textContent!.includes('还有 2 条记录未同步，退出后这些记录将无法上传。确定退出？'))
+
+    button('取消').click()
+    await new Promise((r) => setTimeout(r, 50))
+    expect(router.currentRoute.value.path).toBe('/me')
+    expect(await getMeta(appDb(), 'session')).toEqual(session)
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('on confirm tells the server, forgets the session and keeps the outbox', async () => {
+    await addPending(1)
+    const fetch = stubFetch(() => jsonResponse({ ok: true }))
+    const { wrapper, router } = await mountApp('/me')
+    await until(() => wrapper.text().includes('退出登录'))
+    button('退出登录').click()
+    await until(() => document.body.textContent!.includes('还有 1 条记录未同步'))
+    button('退出').click()
+
+    await until(() => router.currentRoute.value.path === '/login')
+    expect(fetch).toHaveBeenCalledWith('/api/auth/logout', expect.objectContaining({ method: 'POST' }))
+    const init = fetch.mock.calls[0][1]
+    expect(new Headers(init?.headers).get('authorization')).toBe(`Bearer ${session.token}`)
+    expect(await getMeta(appDb(), 'session')).toBeUndefined()
+    expect(await appDb().outbox.count()).toBe(1)
+  })
+
+  it('still logs out locally when the server cannot be reached', async () => {
+    stubFetch(() => Promise.reject(new TypeError('offline')))
+    const { wrapper, router } = await mountApp('/me')
+    await until(() => wrapper.text().includes('退出登录'))
+    button('退出登录').click()
+    await until(() => document.body.textContent!.includes('退出后需要联网才能再次登录'))
+    button('退出').click()
+    await until(() => router.currentRoute.value.path === '/login')
+    expect(await getMeta(appDb(), 'session')).toBeUndefined()
+  })
+})

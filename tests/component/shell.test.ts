@@ -1,0 +1,34 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { mountApp, resetDb, saveTestSession, until, unmountAll } from './helpers'
+
+beforeEach(async () => {
+  await resetDb()
+  await saveTestSession()
+})
+afterEach(() => {
+  unmountAll()
+})
+
+describe('tab shell', () => {
+  it('shows the five tabs in order', async () => {
+    const { wrapper } = await mountApp('/today')
+    await until(() => wrapper.find('.van-tabbar').exists())
+    const labels = wrapper.findAll('.van-tabbar-item').map((t) => t.text())
+    expect(labels).toEqual(['今日', '住户', '巡查', '事件', '我的'])
+  })
+
+  it('moves between tabs', async () => {
+    const { wrapper, router } = await mountApp('/today')
+    await until(() => wrapper.find('.van-tabbar').exists())
+    await wrapper.findAll('.van-tabbar-item')[4].trigger('click')
+    await until(() => router.currentRoute.value.path === '/me')
+    await until(() => wrapper.text().includes('退出登录'))
+  })
+
+  it('says honestly that the phone holds no households yet', async () => {
+    const { wrapper } = await mountApp('/today')
+    await until(() => wrapper.text().includes('本机还没有住户数据'))
+  })
+})
