@@ -2,7 +2,7 @@
  * What the server's plugins add to Fastify, in one place so every route sees the same shapes.
  * `app.db` is decorated by server/app.ts; `app.authenticate` and `request.auth` by the auth plugin.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import type { Role } from '../src/domain/entities'
 import type { SessionUser } from '../src/domain/auth'
 import type { Database } from './db/adapter'

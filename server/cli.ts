@@ -1,0 +1,116 @@
+/**
+ * Admin commands (`npm run admin -- <command>`), on the same database the server uses
+ * (DATABASE_URL or FULLGRID_DATA). With the embedded database, stop the server first: PGlite
+ * allows one process per data folder.
+ *
+ *   FULLGRID_PASSWORD=… npm run admin -- create-user --username admin --name 管理员 --role admin [--grid <gridId> …]
+ *
+ * The password comes from the environment, never the command line (shell history, `ps`).
+ */
+import { parseArgs } from 'node:util'
+import { pathToFileURL } from 'node:url'
+import type { Database } from './db/adapter'
+import { openDatabase } from './db/adapter'
+import { migrate } from './db/migrate'
+import { loadConfig } from './config'
+import { putWholeRecords } from './records'
+import { hashPassword } from './auth/password'
+import { normalizeUsername } from './auth/routes'
+import { formatHlc } from '../src/domain/hlc'
+import { uuidv7 } from '../src/domain/ids'
+import { usernameSchema } from '../src/domain/auth'
+import { describeZodError, roleSchema, userSchema, type Role, type User } from '../src/domain/entities'
+
+export const MIN_PASSWORD_LENGTH = 8
+
+export class CliError extends Error {}
+
+export interface NewUser {
+  username: string
+  name: string
+  role: Role
+  gridIds: string[]
+  password: string
+}
+
+/** Writes the users record and its credentials in one transaction. */
+export async function createUser(db: Database, u: NewUser, now = Date.now()): Promise<User> {
+  if (u.password.length < MIN_PASSWORD_LENGTH) throw new CliError(`password must have at least ${MIN_PASSWORD_LENGTH} characters`)
+  const username = normalizeUsername(usernameSchema.parse(u.username))
+  const parsed = userSchema.safeParse({
+    id: uuidv7(now),
+    hlc: formatHlc({ wall: now, counter: 0, node: 'server' }),
+    deleted: false,
+    name: u.name,
+    role: u.role,
+    gridIds: u.gridIds,
+    phone: '',
+  })
+  if (!parsed.success) throw new CliError(describeZodError(parsed.error))
+  const user = parsed.data
+  const passwordHash = await hashPassword(u.password)
+  await db.transaction(async (tx) => {
+    const { rows } = await tx.query('SELECT 1 FROM credentials WHERE username = $1', [username])
+    if (rows.length) throw new CliError(`username "${username}" already exists`)
+    await putWholeRecords(tx, 'users', [user])
+    await tx.query('INSERT INTO credentials (user_id, username, password_hash) VALUES ($1::uuid, $2, $3)', [
+      user.id,
+      username,
+      passwordHash,
+    ])
+  })
+  return user
+}
+
+const USAGE = `usage: FULLGRID_PASSWORD=… tsx server/cli.ts create-user --username U --name N --role admin|supervisor|worker [--grid GRIDID …]`
+
+/** Parses a command line into what `createUser` needs (the password from `env`). */
+export function parseCreateUser(args: string[], env: NodeJS.ProcessEnv): NewUser {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args,
+      options: {
+        username: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string' },
+        grid: { type: 'string', multiple: true },
+      },
+      strict: true,
+    }))
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n${USAGE}`)
+  }
+  if (!values.username || !values.name || !values.role) throw new CliError(`--username, --name and --role are required\n${USAGE}`)
+  const role = roleSchema.safeParse(values.role)
+  if (!role.success) throw new CliError(`--role must be admin, supervisor or worker`)
+  const password = env.FULLGRID_PASSWORD ?? ''
+  if (!password) throw new CliError('set the password in the environment variable FULLGRID_PASSWORD')
+  if (password.length < MIN_PASSWORD_LENGTH) throw new CliError(`FULLGRID_PASSWORD must have at least ${MIN_PASSWORD_LENGTH} characters`)
+  return { username: values.username, name: values.name, role: role.data, gridIds: values.grid ?? [], password }
+}
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const [command, ...args] = argv
+  if (command !== 'create-user') throw new CliError(USAGE)
+  const input = parseCreateUser(args, env)
+  const config = loadConfig(env)
+  const db = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir })
+  try {
+    await migrate(db)
+    const user = await createUser(db, input)
+    return `created ${user.role} ${normalizeUsername(input.username)} (${user.name}, id ${user.id})`
+  } finally {
+    await db.close()
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runCli(process.argv.slice(2)).then(
+    (message) => console.log(message),
+    (err) => {
+      console.error(err instanceof CliError ? err.message : err)
+      process.exit(1)
+    },
+  )
+}

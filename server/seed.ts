@@ -1,0 +1,74 @@
+/**
+ * Seeding the demo community (`FULLGRID_DEMO=1`): every record and every demo account in one
+ * transaction, once. Several processes starting together on one PostgreSQL seed it once: the
+ * advisory lock makes the second wait and then find the marker.
+ */
+import type { Database } from './db/adapter'
+import { ENTITY_NAMES, type EntityName, type EntityTypes, type Role } from '../src/domain/entities'
+import { putWholeRecords } from './records'
+import { hashPassword } from './auth/password'
+
+/** What demo/generate.ts produces (structurally; seeding needs nothing else from it). */
+export interface DemoCommunity {
+  communityId: string
+  records: { [E in EntityName]: EntityTypes[E][] }
+  accounts: { username: string; userId: string; role: Role }[]
+}
+
+export interface DemoMarker {
+  communityId: string
+  seededAt: number
+  accounts: { username: string; role: Role }[]
+  records: number
+}
+
+export const DEMO_META_KEY = 'demo'
+export const DEMO_PASSWORD = 'demo1234'
+const SEED_LOCK = 7135_0002
+
+export async function demoMarker(db: Database): Promise<DemoMarker | null> {
+  const { rows } = await db.query<{ value: DemoMarker }>('SELECT value FROM server_meta WHERE key = $1', [DEMO_META_KEY])
+  return rows[0]?.value ?? null
+}
+
+/**
+ * Inserts the community and its accounts unless a demo was seeded before.
+ * Returns the marker and whether this call seeded.
+ */
+export async function seedDemo(
+  db: Database,
+  community: DemoCommunity,
+  password = DEMO_PASSWORD,
+): Promise<{ seeded: boolean; marker: DemoMarker }> {
+  const existing = await demoMarker(db)
+  if (existing) return { seeded: false, marker: existing }
+  // One hash for every account: scrypt is deliberately slow, and these passwords are public anyway.
+  const passwordHash = await hashPassword(password)
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK])
+    const { rows } = await tx.query<{ value: DemoMarker }>('SELECT value FROM server_meta WHERE key = $1', [DEMO_META_KEY])
+    if (rows[0]) return { seeded: false, marker: rows[0].value }
+
+    let count = 0
+    for (const entity of ENTITY_NAMES) {
+      const records = community.records[entity] ?? []
+      await putWholeRecords(tx, entity, records)
+      count += records.length
+    }
+    for (const a of community.accounts) {
+      await tx.query(
+        `INSERT INTO credentials (user_id, username, password_hash) VALUES ($1::uuid, $2, $3)
+         ON CONFLICT (username) DO NOTHING`,
+        [a.userId, a.username.toLowerCase(), passwordHash],
+      )
+    }
+    const marker: DemoMarker = {
+      communityId: community.communityId,
+      seededAt: Date.now(),
+      accounts: community.accounts.map((a) => ({ username: a.username, role: a.role })),
+      records: count,
+    }
+    await tx.query('INSERT INTO server_meta (key, value) VALUES ($1, $2::jsonb)', [DEMO_META_KEY, JSON.stringify(marker)])
+    return { seeded: true, marker }
+  })
+}
