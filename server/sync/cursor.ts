@@ -1,0 +1,28 @@
+/**
+ * The pull cursor: opaque to clients, `base64url("1.<txid>.<seq>.<scope>")` inside. (txid, seq) is
+ * the position of the last change handed out in the feed; `scope` is the digest of the scope it
+ * was made under, so a worker whose grids changed starts over and receives the records of their
+ * new grids instead of only what changes there from now on.
+ */
+import { badRequest } from '../errors'
+
+export interface Cursor {
+  /** xid8 as decimal text (it can exceed 2^53 in theory). */
+  txid: string
+  seq: number
+  scope: string
+}
+
+export const START: Omit<Cursor, 'scope'> = { txid: '0', seq: 0 }
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(`1.${c.txid}.${c.seq}.${c.scope}`, 'utf8').toString('base64url')
+}
+
+/** Parses a cursor from the query; anything this server did not make is a readable 400. */
+export function decodeCursor(text: string): Cursor {
+  const raw = /^[A-Za-z0-9_-]{1,200}$/.test(text) ? Buffer.from(text, 'base64url').toString('utf8') : ''
+  const m = /^1\.(\d{1,20})\.(\d{1,15})\.([a-z0-9]{1,16})$/.exec(raw)
+  if (!m) throw badRequest('同步游标无效（cursor 不是服务器发出的值）；请清除游标后从头同步', 'invalid_cursor')
+  return { txid: String(BigInt(m[1])), seq: Number(m[2]), scope: m[3] }
+}

@@ -1,0 +1,96 @@
+/**
+ * Read everything a push batch needs in three statements, whatever its size:
+ *  1. which of its mutation ids were applied before (→ `duplicate`);
+ *  2. the stored rows it writes and the rows its new references point at (a visit's household,
+ *     an event's issue …), locked FOR UPDATE in key order so two server processes merging the same
+ *     record wait for each other instead of overwriting each other (and lock in the same order);
+ *  3. the stored events of the issues it adds events to, to judge each new event.
+ */
+import type { EntityName } from '../../src/domain/entities'
+import type { IssueEventLike } from '../../src/domain/issueState'
+import type { Mutation } from '../../src/domain/sync'
+import type { Queryable } from '../db/adapter'
+import { REFERENCES, emptyWorkingSet, rowKey, type WorkingSet } from './workingSet'
+
+interface RecordRow {
+  entity: EntityName
+  id: string
+  data: Record<string, unknown>
+  field_hlc: Record<string, string>
+  grid_id: string | null
+  owner_id: string | null
+}
+
+export async function loadWorkingSet(tx: Queryable, mutations: readonly Mutation[]): Promise<WorkingSet> {
+  const ws = emptyWorkingSet()
+  if (mutations.length === 0) return ws
+
+  // 1. mutation ids seen before
+  const seen = await tx.query<{ id: string }>('SELECT id::text AS id FROM mutations WHERE id = ANY($1::uuid[])', [
+    mutations.map((m) => m.id),
+  ])
+  for (const r of seen.rows) ws.seen.add(r.id)
+
+  // 2. target rows and referenced rows
+  const keys = new Map<string, [string, string]>()
+  for (const m of mutations) {
+    keys.set(rowKey(m.entity, m.recordId), [m.entity, m.recordId])
+    for (const ref of REFERENCES[m.entity] ?? []) {
+      const target = m.fields[ref.field]
+      if (typeof target === 'string' && isUuid(target)) keys.set(rowKey(ref.entity, target), [ref.entity, target])
+    }
+  }
+  const entities = [...keys.values()].map((k) => k[0])
+  const ids = [...keys.values()].map((k) => k[1])
+  const { rows } = await tx.query<RecordRow>(
+    `SELECT r.entity, r.id::text AS id, r.data, r.field_hlc, r.grid_id::text AS grid_id, r.owner_id::text AS owner_id
+       FROM records r
+       JOIN unnest($1::text[], $2::uuid[]) AS k(entity, id) ON r.entity = k.entity AND r.id = k.id
+      ORDER BY r.entity, r.id
+        FOR UPDATE OF r`,
+    [entities, ids],
+  )
+  for (const r of rows) {
+    ws.rows.set(rowKey(r.entity, r.id), {
+      entity: r.entity,
+      id: r.id,
+      data: asObject(r.data),
+      fieldHlc: asObject(r.field_hlc) as Record<string, string>,
+      gridId: r.grid_id,
+      ownerId: r.owner_id,
+      stored: true,
+      dirty: false,
+    })
+  }
+
+  // 3. stored events of the issues this batch adds events to
+  const issueIds = new Set<string>()
+  for (const m of mutations) {
+    if (m.entity !== 'issueEvents') continue
+    const issueId = m.fields.issueId ?? ws.rows.get(rowKey('issueEvents', m.recordId))?.data.issueId
+    if (typeof issueId === 'string' && isUuid(issueId)) issueIds.add(issueId)
+  }
+  if (issueIds.size) {
+    const events = await tx.query<{ data: unknown }>(
+      `SELECT data FROM records WHERE entity = 'issueEvents' AND data->>'issueId' = ANY($1::text[])`,
+      [[...issueIds]],
+    )
+    for (const { data } of events.rows) {
+      const e = asObject(data) as unknown as IssueEventLike & { issueId: string }
+      const list = ws.issueEvents.get(e.issueId) ?? []
+      list.push(e)
+      ws.issueEvents.set(e.issueId, list)
+    }
+  }
+  return ws
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+function isUuid(s: string): boolean {
+  return UUID.test(s)
+}
+
+/** jsonb arrives parsed from both drivers; a string would mean a driver that does not parse. */
+function asObject(v: unknown): Record<string, unknown> {
+  return (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>
+}

@@ -1,0 +1,131 @@
+/**
+ * Small factories for sync tests: whole records of each entity, mutations built the way the
+ * phone's outbox builds them (a create carries the whole record), and push/pull through the API.
+ */
+import type { FastifyInstance } from 'fastify'
+import { formatHlc, Hlc } from '../../src/domain/hlc'
+import { uuidv7 } from '../../src/domain/ids'
+import type { Building, EntityName, Household, Issue, IssueEvent, Patrol, TrackSegment, Visit } from '../../src/domain/entities'
+import type { Change, Mutation, PushResult } from '../../src/domain/sync'
+import { injectJson } from './helper'
+
+/**
+ * A device's clock for tests: strictly increasing stamps, from the real time unless `start` pins
+ * it (then one millisecond per stamp).
+ */
+export function testClock(node: string, start?: number) {
+  if (start === undefined) {
+    const hlc = new Hlc(node)
+    return () => hlc.now()
+  }
+  let wall = start
+  return () => formatHlc({ wall: wall++, counter: 0, node })
+}
+
+export function household(gridId: string, over: Partial<Household> = {}): Household {
+  return {
+    id: uuidv7(),
+    hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }),
+    deleted: false,
+    gridId,
+    buildingId: null,
+    unit: '1单元',
+    room: '101',
+    address: '幸福小区3号楼1单元101',
+    headName: '王秀英',
+    phone: '13800000000',
+    members: [],
+    tags: ['living_alone_elder'],
+    health: '',
+    situation: '',
+    needs: '',
+    notes: '',
+    ...over,
+  }
+}
+
+export function building(gridId: string, over: Partial<Building> = {}): Building {
+  return {
+    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
+    gridId, compound: '幸福小区', name: '3号楼', location: [116.4, 39.9], units: 2, floors: 6, ...over,
+  }
+}
+
+export function visit(h: Household, workerId: string, over: Partial<Visit> = {}): Visit {
+  return {
+    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
+    householdId: h.id, gridId: h.gridId, workerId, startedAt: Date.now() - 60_000, endedAt: Date.now(),
+    outcome: 'met', answers: {}, notes: '身体不错', needs: '', photoIds: [], followUp: false, ...over,
+  }
+}
+
+export function patrol(gridId: string, workerId: string, over: Partial<Patrol> = {}): Patrol {
+  return {
+    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
+    gridId, workerId, startedAt: Date.now() - 3_600_000, endedAt: null, checklistId: uuidv7(),
+    answers: [], distanceM: 0, pointCount: 0, ...over,
+  }
+}
+
+export function segment(p: Patrol, seq = 0, over: Partial<TrackSegment> = {}): TrackSegment {
+  return {
+    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
+    patrolId: p.id, workerId: p.workerId, seq, points: [[Date.now(), 116.4, 39.9, 5]], ...over,
+  }
+}
+
+export function issue(gridId: string, reportedBy: string, over: Partial<Issue> = {}): Issue {
+  return {
+    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
+    gridId, householdId: null, type: 'issue', source: 'patrol', category: 'ebike_charging', title: '楼道电动车充电',
+    description: '', photoIds: [], level: 'micro', reportedAt: Date.now(), reportedBy, ...over,
+  }
+}
+
+let eventAt = Date.now()
+export function issueEvent(issueId: string, type: IssueEvent['type'], actorId: string, data: IssueEvent['data'] = {}): IssueEvent {
+  return {
+    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
+    issueId, type, actorId, at: eventAt++, data,
+  }
+}
+
+/** A create, as the outbox writes it. */
+export function create(entity: EntityName, record: { id: string } & Record<string, unknown>, hlc: string): Mutation {
+  return { id: uuidv7(), entity, recordId: record.id, op: 'put', fields: { ...record, hlc }, hlc }
+}
+
+export function update(entity: EntityName, recordId: string, fields: Record<string, unknown>, hlc: string): Mutation {
+  return { id: uuidv7(), entity, recordId, op: 'put', fields, hlc }
+}
+
+export function remove(entity: EntityName, recordId: string, hlc: string): Mutation {
+  return { id: uuidv7(), entity, recordId, op: 'delete', fields: { deleted: true }, hlc }
+}
+
+export interface Auth {
+  headers: { authorization: string }
+}
+
+export async function push(app: FastifyInstance, auth: Auth, mutations: Mutation[], deviceId = 'test-device'): Promise<PushResult[]> {
+  const res = await injectJson(app, { method: 'POST', url: '/api/sync/push', headers: auth.headers, payload: { deviceId, mutations } })
+  if (res.status !== 200) throw new Error(`push failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body.results
+}
+
+/** Pulls until hasMore is false; returns every change in order and the last cursor. */
+export async function pullAll(app: FastifyInstance, auth: Auth, cursor?: string, limit?: number): Promise<{ changes: Change[]; cursor: string; pages: number }> {
+  const changes: Change[] = []
+  let pages = 0
+  for (;;) {
+    const qs = new URLSearchParams()
+    if (cursor) qs.set('cursor', cursor)
+    if (limit) qs.set('limit', String(limit))
+    const res = await injectJson(app, { method: 'GET', url: `/api/sync/pull?${qs}`, headers: auth.headers })
+    if (res.status !== 200) throw new Error(`pull failed: ${res.status} ${JSON.stringify(res.body)}`)
+    pages++
+    changes.push(...res.body.changes)
+    cursor = res.body.cursor
+    if (!res.body.hasMore) return { changes, cursor: cursor!, pages }
+  }
+}
