@@ -8,6 +8,8 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { clientsClaim } from 'workbox-core'
+import { appDb } from './db'
+import { BACKGROUND_SYNC_TAG, SYNC_MESSAGE_TYPE, runBackgroundSync } from './sync'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string; revision: string | null }> }
 
@@ -24,8 +26,22 @@ self.addEventListener('message', (event) => {
 clientsClaim()
 
 // ---------------------------------------------------------------------------------------------
-// Background Sync goes here (client sync engineer): a `sync` event listener that runs the same
-// DOM-free engine from src/sync/ as the page, e.g.
-//   self.addEventListener('sync', (event) => { if (event.tag === '...') event.waitUntil(...) })
+// Background Sync (Chromium): the page registers BACKGROUND_SYNC_TAG after local writes; the
+// browser wakes this worker once it is online, even if the page was closed. It runs the same
+// DOM-free engine as the page (src/sync), with the token from the stored session, under the
+// same cross-tab lock, so page and worker never sync at once. A network or server failure is
+// rethrown: the browser then retries with its own back-off. A 401 or a revoked device is only
+// reported to open pages — the page must explain a revocation before it wipes anything.
 // Keep /api/* out of every cache above.
 // ---------------------------------------------------------------------------------------------
+self.addEventListener('sync', (event: Event) => {
+  const e = event as ExtendableEvent & { tag?: string }
+  if (e.tag !== BACKGROUND_SYNC_TAG) return
+  e.waitUntil(
+    (async () => {
+      const outcome = await runBackgroundSync(appDb(), (url, init) => fetch(url, init))
+      const clients = await self.clients.matchAll({ type: 'window' })
+      for (const client of clients) client.postMessage({ type: SYNC_MESSAGE_TYPE, outcome: outcome.ok ? 'ok' : outcome.reason })
+    })(),
+  )
+})

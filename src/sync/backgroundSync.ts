@@ -1,0 +1,23 @@
+/**
+ * The service worker's Background Sync run: the same engine as the page, with the token read
+ * from the stored session. A retryable failure is rethrown so the browser schedules the retry;
+ * a 401 or a revoked device is left for the page to show (it must explain before wiping).
+ */
+import type { FullGridDb } from '../db/schema'
+import { makeContext, type FetchLike } from './context'
+import { DeviceRevokedError, UnauthorizedError } from './errors'
+import { SyncRunner } from './SyncRunner'
+import type { SyncSummary } from './syncOnce'
+
+export type BackgroundOutcome = { ok: true; summary: SyncSummary } | { ok: false; reason: 'needs-login' | 'revoked'; message: string }
+
+export async function runBackgroundSync(db: FullGridDb, fetch: FetchLike, baseUrl = ''): Promise<BackgroundOutcome> {
+  const runner = new SyncRunner(makeContext({ db, fetch, baseUrl }))
+  try {
+    return { ok: true, summary: await runner.sync() }
+  } catch (err) {
+    if (err instanceof DeviceRevokedError) return { ok: false, reason: 'revoked', message: err.message }
+    if (err instanceof UnauthorizedError) return { ok: false, reason: 'needs-login', message: err.message }
+    throw err
+  }
+}

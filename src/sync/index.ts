@@ -1,0 +1,12 @@
+/** The client sync engine (DESIGN §4). DOM-free: the page and the service worker both run it. */
+export { makeContext, DEFAULT_REQUEST_TIMEOUT_MS, type FetchLike, type RequestInitLike, type ResponseLike, type SyncContext, type SyncProgress } from './context'
+export * from './errors'
+export { pushOutbox, toMutation, type PushOutcome } from './pushOutbox'
+export { pullChanges, type PullOutcome } from './pullChanges'
+export { uploadBlobs } from './uploadBlobs'
+export { syncOnce, MAX_ROUNDS, type SyncSummary } from './syncOnce'
+export { SyncRunner, SYNC_LOCK_NAME } from './SyncRunner'
+export * from './ConnectionLoop'
+export { installSyncTriggers, requestBackgroundSync, BACKGROUND_SYNC_TAG, SYNC_MESSAGE_TYPE, type EventTargetLike } from './triggers'
+export { runBackgroundSync, type BackgroundOutcome } from './backgroundSync'
+export type { SyncPhase } from './phase'

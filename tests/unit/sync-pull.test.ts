@@ -1,0 +1,137 @@
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { getMeta } from '@/db'
+import { formatHlc, parseHlc } from '@/domain/hlc'
+import { uuidv7 } from '@/domain/ids'
+import { NetworkError, pullChanges, pushOutbox, syncOnce, type SyncProgress } from '@/sync'
+import { FakeServer } from './sync-fakeServer'
+import { household, makeDevice, USER_ID, type Device } from './sync-helpers'
+
+const T0 = 1_763_880_000_000
+const stamp = (wall: number, node = 'other') => formatHlc({ wall, counter: 0, node })
+
+let server: FakeServer
+let dev: Device
+
+function seedHousehold(id: string, wall: number, overrides: Record<string, unknown> = {}) {
+  server.seed('households', { ...household(), id, hlc: stamp(wall), deleted: false, ...overrides })
+}
+
+beforeEach(async () => {
+  server = new FakeServer()
+  server.addSession('token-phone1', { userId: USER_ID, deviceId: 'phone1' })
+  dev = await makeDevice('phone1', server.fetch, { pullLimit: 2, t: T0 })
+})
+afterEach(async () => {
+  await dev.db.delete()
+})
+
+describe('pullChanges', () => {
+  it('pulls page by page until hasMore is false, saves the cursor and reports first-sync progress', async () => {
+    for (let i = 0; i < 5; i++) seedHousehold(uuidv7(), T0 - 1000 + i, { room: `${i}` })
+    const progress: SyncProgress[] = []
+    dev.ctx.onProgress = (p) => progress.push(p)
+    const out = await pullChanges(dev.ctx)
+    expect(out).toMatchObject({ received: 5, pages: 3, firstSync: true })
+    expect(await dev.db.households.count()).toBe(5)
+    expect(await getMeta(dev.db, 'syncCursor')).toBe('5')
+    expect(progress.map((p) => [p.done, p.total, p.firstSync])).toEqual([
+      [2, 5, true],
+      [4, 5, true],
+      [5, 5, true],
+    ])
+    // Nothing new: one request, nothing applied, no first-sync bar.
+    expect(await pullChanges(dev.ctx)).toMatchObject({ received: 0, firstSync: false })
+  })
+
+  it('resumes an interrupted download at the last applied page', async () => {
+    for (let i = 0; i < 5; i++) seedHousehold(uuidv7(), T0 - 1000 + i)
+    let calls = 0
+    dev.ctx.fetch = async (url, init) => {
+      if (url.includes('/pull') && ++calls === 2) throw new TypeError('offline')
+      return server.fetch(url, init)
+    }
+    await expect(pullChanges(dev.ctx)).rejects.toBeInstanceOf(NetworkError)
+    expect(await dev.db.households.count()).toBe(2)
+    expect(await getMeta(dev.db, 'syncCursor')).toBe('2')
+    const out = await pullChanges(dev.ctx)
+    expect(out.received).toBe(3)
+    expect(await dev.db.households.count()).toBe(5)
+  })
+
+  it('advances the device clock past every stamp received', async () => {
+    seedHousehold(uuidv7(), T0 + 60_000)
+    await pullChanges(dev.ctx)
+    const hlc = parseHlc((await getMeta(dev.db, 'hlc'))!)
+    expect(hlc.wall).toBe(T0 + 60_000)
+    expect(hlc.node).toBe('phone1')
+    // A local edit made now sorts after what was received, although the phone's wall clock is behind.
+    const [h] = await dev.db.households.toArray()
+    const edited = await dev.repo.update('households', h.id, { notes: '复查' })
+    expect(edited.hlc > stamp(T0 + 60_000)).toBe(true)
+  })
+
+  it('keeps a pending local edit over a pulled record, and takes the other fields from the server', async () => {
+    const id = uuidv7()
+    seedHousehold(id, T0 - 5000)
+    await pullChanges(dev.ctx)
+    dev.clock.t = T0 + 1000
+    await dev.repo.update('households', id, { phone: '13900000000' })
+    // Another device changes other fields later (HLC-wise) and the server has it first.
+    server.apply({ id: uuidv7(), entity: 'households', recordId: id, op: 'put', fields: { notes: '已复查', phone: '13700000000' }, hlc: stamp(T0 + 500) })
+    await pullChanges(dev.ctx)
+    const local = await dev.db.households.get(id)
+    expect(local?.phone).toBe('13900000000') // pending, newer: stays
+    expect(local?.notes).toBe('已复查') // from the server
+    await syncOnce(dev.ctx)
+    expect((await dev.db.households.get(id))?.phone).toBe('13900000000')
+    expect(server.record('households', id)?.phone).toBe('13900000000')
+  })
+
+  it('gives up a replayed local edit that lost on the server once the push is answered', async () => {
+    const id = uuidv7()
+    seedHousehold(id, T0 - 5000)
+    await pullChanges(dev.ctx)
+    await dev.repo.update('households', id, { phone: '13900000000' }) // stamped ~T0
+    // Another device edited the same field later; this phone pulls it while its edit is pending.
+    server.apply({ id: uuidv7(), entity: 'households', recordId: id, op: 'put', fields: { phone: '13700000000' }, hlc: stamp(T0 + 9000) })
+    await pullChanges(dev.ctx)
+    expect((await dev.db.households.get(id))?.phone).toBe('13900000000') // pending edit visible until answered
+    await pushOutbox(dev.ctx) // applied, but loses LWW: the server has nothing new to send
+    expect((await dev.db.households.get(id))?.phone).toBe('13700000000')
+    await pullChanges(dev.ctx)
+    expect((await dev.db.households.get(id))?.phone).toBe('13700000000')
+    expect(await dev.db.meta.where('key').startsWith('syncBase:').count()).toBe(0)
+  })
+
+  it('shows a pending delete over a pulled record until it is answered', async () => {
+    const id = uuidv7()
+    seedHousehold(id, T0 - 5000)
+    await pullChanges(dev.ctx)
+    await dev.repo.remove('households', id)
+    server.apply({ id: uuidv7(), entity: 'households', recordId: id, op: 'put', fields: { notes: 'x' }, hlc: stamp(T0 - 10) })
+    await pullChanges(dev.ctx)
+    expect((await dev.db.households.get(id))?.deleted).toBe(true)
+    await syncOnce(dev.ctx)
+    expect(server.record('households', id)?.deleted).toBe(true)
+    expect((await dev.db.households.get(id))?.deleted).toBe(true)
+  })
+
+  it('downloads again after a refused edit it cannot undo, so the phone ends with the server value', async () => {
+    const id = uuidv7()
+    seedHousehold(id, T0 - 5000)
+    await pullChanges(dev.ctx)
+    await dev.repo.update('households', id, { phone: '13900000000' })
+    const realFetch = server.fetch
+    dev.ctx.fetch = async (url, init) => {
+      if (url.includes('/push')) {
+        const body = JSON.parse(String(init.body))
+        return { status: 200, json: async () => ({ results: body.mutations.map((m: { id: string }) => ({ mutationId: m.id, status: 'rejected', reason: 'out of scope' })) }) }
+      }
+      return realFetch(url, init)
+    }
+    await syncOnce(dev.ctx)
+    expect((await dev.db.households.get(id))?.phone).toBe(household().phone)
+    expect(await dev.db.rejected.count()).toBe(1)
+  })
+})

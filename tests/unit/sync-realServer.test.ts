@@ -1,0 +1,76 @@
+/** The engine against the real server app (PGlite in memory, through app.inject). */
+import 'fake-indexeddb/auto'
+import { createHash } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FullGridDb, Repository, ensureDeviceId, setMeta } from '@/db'
+import { makeContext, syncOnce, UnauthorizedError, type FetchLike } from '@/sync'
+import type { Database } from '../../server/db/adapter'
+import { buildTestApp, createTestGrid, createTestUser, login, testDatabases } from '../server/helper'
+
+let db: Database
+let app: FastifyInstance
+
+const fetchVia: FetchLike = async (url, init) => {
+  const u = new URL(url, 'http://fullgrid.test')
+  const payload = init.body instanceof Blob ? Buffer.from(await init.body.arrayBuffer()) : init.body
+  const res = await app.inject({ method: init.method as 'GET', url: u.pathname + u.search, headers: init.headers, payload })
+  return { status: res.statusCode, json: async () => JSON.parse(res.body) }
+}
+
+beforeAll(async () => {
+  db = await testDatabases()[0].open()
+  app = await buildTestApp(db)
+})
+afterAll(async () => {
+  await app.close()
+  await db.close()
+})
+
+describe('sync engine against the real server', () => {
+  it('uploads a photo before the issue that names it, and pulls what another phone wrote', async () => {
+    const grid = await createTestGrid(db)
+    const a = await createTestUser(db, { username: 'real-a', gridIds: [grid.id] })
+    const b = await createTestUser(db, { username: 'real-b', gridIds: [grid.id] })
+    const phones = []
+    for (const [user, deviceId] of [[a, 'real-phone-a'], [b, 'real-phone-b']] as const) {
+      const local = new FullGridDb(`real-${deviceId}-${Date.now()}`)
+      await ensureDeviceId(local, () => deviceId)
+      const { headers: _h, ...session } = await login(app, user.username, user.password, deviceId)
+      await setMeta(local, 'session', session)
+      phones.push({ db: local, repo: new Repository(local), ctx: makeContext({ db: local, fetch: fetchVia }), user })
+    }
+    const [pa, pb] = phones
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4])
+    const sha = createHash('sha256').update(bytes).digest('hex')
+    await pa.db.blobs.add({ sha256: sha, type: 'image/jpeg', size: bytes.length, data: new Blob([bytes], { type: 'image/jpeg' }), uploaded: 0, createdAt: Date.now() })
+    const issue = await pa.repo.create('issues', {
+      gridId: grid.id, householdId: null, type: 'issue', source: 'patrol', category: 'fire_safety', title: '楼道电动车充电',
+      description: '', photoIds: [sha], level: 'micro', reportedAt: Date.now(), reportedBy: a.id,
+    })
+    const summary = await syncOnce(pa.ctx)
+    expect(summary.rejected).toBe(0)
+    expect((await pa.db.blobs.get(sha))?.uploaded).toBe(1)
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM blobs WHERE sha256 = $1', [sha])
+    expect(rows[0].n).toBe(1)
+
+    await syncOnce(pb.ctx)
+    expect((await pb.db.issues.get(issue.id))?.photoIds).toEqual([sha])
+    for (const p of phones) await p.db.delete()
+  })
+
+  it('answers a stale token with needs-login and keeps the outbox', async () => {
+    const grid = await createTestGrid(db)
+    const local = new FullGridDb(`real-stale-${Date.now()}`)
+    await ensureDeviceId(local, () => 'real-phone-stale')
+    await setMeta(local, 'session', { token: 'not-a-token', user: { id: grid.id, name: 'x', role: 'worker', gridIds: [grid.id] }, expiresAt: 0 })
+    const repo = new Repository(local)
+    await repo.create('households', {
+      gridId: grid.id, buildingId: null, unit: '1', room: '101', address: '1号楼101', headName: '张三', phone: '',
+      members: [], tags: [], health: '', situation: '', needs: '', notes: '',
+    })
+    await expect(syncOnce(makeContext({ db: local, fetch: fetchVia }))).rejects.toBeInstanceOf(UnauthorizedError)
+    expect(await local.outbox.count()).toBe(1)
+    await local.delete()
+  })
+})
