@@ -7,6 +7,7 @@ import { appDb, setMeta } from '@/db'
 import type { LoginResponse } from '@/domain/auth'
 import { createAppRouter } from '@/app/router'
 import { i18n } from '@/app/i18n'
+import { useSyncStore } from '@/features/sync/sync.store'
 
 export const session: LoginResponse = {
   token: 'tok_abcdefghijklmnopqrstuvwxyz',
@@ -29,6 +30,7 @@ export function jsonResponse(body: unknown, status = 200): Response {
 }
 
 const mounted: Array<{ unmount(): void }> = []
+const pinias: ReturnType<typeof createPinia>[] = []
 
 /**
  * Unmount what the tests mounted. Vant's dialog is a singleton mounted into <body> once, so the
@@ -36,12 +38,15 @@ const mounted: Array<{ unmount(): void }> = []
  */
 export function unmountAll(): void {
   for (const w of mounted.splice(0)) w.unmount()
+  // The shell starts syncing; its timers must not outlive the test that mounted it.
+  for (const p of pinias.splice(0)) useSyncStore(p).stop()
 }
 
 /** Mount the real router and guard at `path`, as the app does on start. */
 export async function mountApp(path: string) {
   const pinia = createPinia()
   setActivePinia(pinia)
+  pinias.push(pinia)
   const router = createAppRouter(createMemoryHistory())
   const wrapper = mount({ render: () => h(RouterView) }, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body })
   mounted.push(wrapper)
@@ -65,6 +70,11 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     if (Date.now() > end) throw new Error('condition not met in time')
     await settle()
   }
+}
+
+/** The calls a stubbed fetch got for one API path prefix (the shell's sync adds its own calls). */
+export function callsTo(fetch: { mock: { calls: unknown[][] } }, prefix: string) {
+  return fetch.mock.calls.filter(([url]) => String(url).startsWith(prefix)) as [string, RequestInit | undefined][]
 }
 
 export function stubFetch(handler: (url: string, init?: RequestInit) => Response | Promise<Response>) {

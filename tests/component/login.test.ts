@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { appDb, getMeta } from '@/db'
-import { jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll } from './helpers'
+import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll } from './helpers'
 
 beforeEach(resetDb)
 afterEach(() => {
@@ -34,8 +34,8 @@ describe('login page', () => {
     await fillAndSubmit(wrapper, ' worker01 ', 'demo1234')
     await until(() => router.currentRoute.value.path === '/today')
 
-    expect(fetch).toHaveBeenCalledTimes(1)
-    const [url, init] = fetch.mock.calls[0]
+    expect(callsTo(fetch, '/api/auth/')).toHaveLength(1)
+    const [url, init] = callsTo(fetch, '/api/auth/')[0]
     expect(url).toBe('/api/auth/login')
     const body = JSON.parse(String(init?.body))
     expect(body).toMatchObject({ username: 'worker01', password: 'demo1234' })
@@ -87,6 +87,6 @@ describe('start-up', () => {
     const { wrapper, router } = await mountApp('/')
     expect(router.currentRoute.value.path).toBe('/today')
     await until(() => wrapper.text().includes('李秀兰'))
-    expect(fetch).not.toHaveBeenCalled()
+    expect(callsTo(fetch, '/api/auth/')).toHaveLength(0)
   })
 })

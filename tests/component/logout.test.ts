@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { appDb, getMeta } from '@/db'
 import type { OutboxEntry } from '@/domain/sync'
-import { jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll } from './helpers'
+import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll } from './helpers'
 
 beforeEach(async () => {
   await resetDb()
@@ -38,7 +38,7 @@ describe('logout', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(router.currentRoute.value.path).toBe('/me')
     expect(await getMeta(appDb(), 'session')).toEqual(session)
-    expect(fetch).not.toHaveBeenCalled()
+    expect(callsTo(fetch, '/api/auth/')).toHaveLength(0)
   })
 
   it('on confirm tells the server, forgets the session and keeps the outbox', async () => {
@@ -52,7 +52,7 @@ describe('logout', () => {
 
     await until(() => router.currentRoute.value.path === '/login')
     expect(fetch).toHaveBeenCalledWith('/api/auth/logout', expect.objectContaining({ method: 'POST' }))
-    const init = fetch.mock.calls[0][1]
+    const init = callsTo(fetch, '/api/auth/logout')[0][1]
     expect(new Headers(init?.headers).get('authorization')).toBe(`Bearer ${session.token}`)
     expect(await getMeta(appDb(), 'session')).toBeUndefined()
     expect(await appDb().outbox.count()).toBe(1)

@@ -33,7 +33,6 @@ const en: Messages = {
       name: 'Name',
       role: 'Role',
       sync: 'Sync',
-      syncPlaceholder: 'Sync status will appear here.',
       title: 'Me',
       username: 'Username',
     },

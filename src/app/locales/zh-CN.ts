@@ -34,7 +34,6 @@ const zhCN = {
       name: '姓名',
       role: '角色',
       sync: '同步',
-      syncPlaceholder: '同步状态将显示在这里。',
       title: '我的',
       username: '账号',
     },
