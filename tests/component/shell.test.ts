@@ -1,14 +1,17 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mountApp, resetDb, saveTestSession, until, unmountAll } from './helpers'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { mountApp, resetDb, saveTestSession, stubFetch, until, unmountAll } from './helpers'
 
 beforeEach(async () => {
   await resetDb()
   await saveTestSession()
+  // The shell starts syncing; with no server here it meets a phone without signal.
+  stubFetch(() => Promise.reject(new TypeError('offline')))
 })
 afterEach(() => {
   unmountAll()
+  vi.unstubAllGlobals()
 })
 
 describe('tab shell', () => {

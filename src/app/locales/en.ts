@@ -41,7 +41,6 @@ const en: Messages = {
     cancel: 'Cancel',
   },
   issues: {
-    empty: 'No issues on this device yet. Reporting and handling issues is coming soon.',
     title: 'Issues',
   },
   ledger: {

@@ -42,7 +42,6 @@ const zhCN = {
     cancel: '取消',
   },
   issues: {
-    empty: '本机还没有事件记录。事件上报和处理功能即将上线。',
     title: '事件',
   },
   ledger: {

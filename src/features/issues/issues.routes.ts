@@ -1,0 +1,11 @@
+/** Pages of the issues feature under the tab shell (src/app/router.ts collects this file). */
+import type { RouteRecordRaw } from 'vue-router'
+
+export default [
+  {
+    path: 'issues/new',
+    name: 'issues-new',
+    component: () => import('./IssuesReportPage.vue'),
+    meta: { hideTabbar: true },
+  },
+] satisfies RouteRecordRaw[]

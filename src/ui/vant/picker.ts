@@ -1,0 +1,13 @@
+import 'vant/es/style/base.css'
+import 'vant/es/badge/index.css'
+import 'vant/es/loading/index.css'
+import 'vant/es/sticky/index.css'
+import 'vant/es/swipe/index.css'
+import 'vant/es/swipe-item/index.css'
+import 'vant/es/tabs/index.css'
+import 'vant/es/tab/index.css'
+import 'vant/es/picker-group/index.css'
+import 'vant/es/picker/index.css'
+
+export { Picker as VanPicker } from 'vant'
+export type { PickerConfirmEventParams, PickerOption } from 'vant'

@@ -1,0 +1,127 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { appDb } from '@/db'
+import { emptyDraft } from '@/features/issues/issues.models'
+import { useIssuesStore } from '@/features/issues/issues.store'
+import { mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll } from './helpers'
+
+const gridId = session.user.gridIds[0]
+
+beforeEach(async () => {
+  await resetDb()
+  await saveTestSession()
+  // No signal: whatever the shell's sync tries fails, so only these tests empty the outbox.
+  stubFetch(() => {
+    throw new TypeError('Failed to fetch')
+  })
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  unmountAll()
+})
+
+function button(text: string): HTMLButtonElement {
+  const found = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)
+  if (!found) throw new Error(`no button ${text}`)
+  return found
+}
+
+function listItems(): HTMLElement[] {
+  return [...document.querySelectorAll<HTMLElement>('.issues-item')]
+}
+
+describe('issues list', () => {
+  it('shows an issue reported through the store with its labels, and 待同步 until the outbox is empty', async () => {
+    const { wrapper } = await mountApp('/issues')
+    await until(() => wrapper.text().includes('本机还没有事件记录'))
+    await useIssuesStore().report({ ...emptyDraft(gridId), title: '3号楼楼道堆放杂物', category: 'fire_safety', level: 'grid' })
+
+    await until(() => listItems().length === 1)
+    const item = listItems()[0].textContent!
+    for (const text of ['3号楼楼道堆放杂物', '消防安全', '网格', '待派单', '待同步', '上报于']) expect(item).toContain(text)
+    expect(item).not.toContain('已同步')
+
+    // The server acknowledged the issue but not yet its event: still pending.
+    const [issue] = await appDb().issues.toArray()
+    await appDb().outbox.where('recordId').equals(issue.id).delete()
+    await settle()
+    expect(listItems()[0].textContent).toContain('待同步')
+
+    await appDb().outbox.clear()
+    await until(() => listItems()[0].textContent!.includes('已同步'))
+    expect(listItems()[0].textContent).not.toContain('待同步')
+  })
+
+  it('opens the form from the 上报事件 button', async () => {
+    const { wrapper, router } = await mountApp('/issues')
+    await until(() => wrapper.text().includes('上报事件'))
+    button('上报事件').click()
+    await until(() => router.currentRoute.value.path === '/issues/new')
+    await until(() => wrapper.find('form').exists())
+    expect(wrapper.find('.van-tabbar').exists()).toBe(false)
+  })
+})
+
+describe('report form', () => {
+  it('refuses an empty title with a readable message and stores nothing', async () => {
+    const { wrapper, router } = await mountApp('/issues/new')
+    await until(() => wrapper.find('input[name="title"]').exists())
+    await wrapper.find('input[name="title"]').setValue('   ')
+    await wrapper.find('form').trigger('submit')
+    await until(() => wrapper.text().includes('请填写标题'))
+    await settle()
+    expect(router.currentRoute.value.path).toBe('/issues/new')
+    expect(await appDb().issues.count()).toBe(0)
+    expect(await appDb().issueEvents.count()).toBe(0)
+    expect(await appDb().outbox.count()).toBe(0)
+  })
+
+  it('shows the grid by its local name', async () => {
+    await appDb().grids.put({
+      id: gridId, hlc: '001763880000000-00000-server', deleted: false, communityId: gridId, parentId: null,
+      level: 'grid', name: '第三网格', code: 'G03', boundary: null, workerIds: [session.user.id],
+    })
+    const { wrapper } = await mountApp('/issues/new')
+    await until(() => (wrapper.find('input[name="grid"]').element as HTMLInputElement | undefined)?.value === '第三网格')
+  })
+
+  it('saves one issue, one reported event and an outbox entry for each, then lists it as 待同步', async () => {
+    const { wrapper, router } = await mountApp('/issues')
+    await until(() => wrapper.text().includes('上报事件'))
+    button('上报事件').click()
+    await until(() => wrapper.find('input[name="title"]').exists())
+    await until(() => (wrapper.find('input[name="grid"]').element as HTMLInputElement).value === gridId)
+
+    await wrapper.find('input[name="title"]').setValue('小区东门路灯不亮')
+    await wrapper.find('textarea[name="description"]').setValue('东门两盏路灯坏了一周')
+    await wrapper.find('input[name="category"]').trigger('click')
+    await until(() => !!document.querySelector('.van-picker'))
+    const option = [...document.querySelectorAll<HTMLElement>('.van-picker-column__item')].find((o) => o.textContent?.trim() === '公共设施')
+    option!.click()
+    await settle()
+    button('确定').click()
+    await until(() => (wrapper.find('input[name="category"]').element as HTMLInputElement).value === '公共设施')
+    const street = [...document.querySelectorAll<HTMLElement>('.van-radio')].find((r) => r.textContent?.trim() === '街道')
+    street!.click()
+    await until(() => wrapper.text().includes('街道事项 5 天内办结'))
+
+    await wrapper.find('form').trigger('submit')
+    await until(() => router.currentRoute.value.path === '/issues')
+    await until(() => listItems().length === 1)
+    expect(listItems()[0].textContent).toContain('小区东门路灯不亮')
+    expect(listItems()[0].textContent).toContain('待同步')
+
+    const issues = await appDb().issues.toArray()
+    const events = await appDb().issueEvents.toArray()
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({
+      title: '小区东门路灯不亮', description: '东门两盏路灯坏了一周', category: 'public_facility', level: 'street',
+      type: 'issue', source: 'resident', gridId, reportedBy: session.user.id, photoIds: [],
+    })
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ issueId: issues[0].id, type: 'reported', actorId: session.user.id, at: issues[0].reportedAt })
+    const outbox = await appDb().outbox.toArray()
+    expect(outbox.map((e) => e.recordId).sort()).toEqual([issues[0].id, events[0].id].sort())
+  })
+})
