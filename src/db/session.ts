@@ -3,6 +3,7 @@
  * is checked with the same schema as the server answer; a record that fails is kept under a
  * backup key instead of being thrown away (the person can still be asked to log in again).
  */
+import { liveQuery } from 'dexie'
 import { loginResponseSchema, type LoginResponse } from '../domain/auth'
 import { deleteMeta, getMeta, setMeta } from './meta'
 import type { FullGridDb } from './schema'
@@ -56,6 +57,8 @@ export async function pendingChangeCount(db: FullGridDb): Promise<number> {
   return queued + rejected
 }
 
-export function householdCount(db: FullGridDb): Promise<number> {
-  return db.households.count()
+/** How many households the phone holds, kept current while the first download fills the table. */
+export function watchHouseholdCount(db: FullGridDb, onCount: (n: number) => void): () => void {
+  const sub = liveQuery(() => db.households.count()).subscribe({ next: onCount, error: () => {} })
+  return () => sub.unsubscribe()
 }

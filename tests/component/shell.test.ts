@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { appDb } from '@/db'
+import { generateCommunity } from '../../demo/generate'
 import { mountApp, resetDb, saveTestSession, stubFetch, until, unmountAll } from './helpers'
 
 beforeEach(async () => {
@@ -33,5 +35,14 @@ describe('tab shell', () => {
   it('says honestly that the phone holds no households yet', async () => {
     const { wrapper } = await mountApp('/today')
     await until(() => wrapper.text().includes('本机还没有住户数据'))
+  })
+
+  it('counts households as the first download brings them in, without leaving the page', async () => {
+    const { wrapper } = await mountApp('/today')
+    await until(() => wrapper.text().includes('本机还没有住户数据'))
+    const community = generateCommunity({ households: 3 })
+    await appDb().households.bulkPut(community.records.households)
+    await until(() => wrapper.text().includes('本机住户：3 户'))
+    expect(wrapper.text()).not.toContain('本机还没有住户数据')
   })
 })
