@@ -1,13 +1,29 @@
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { VitePWA } from 'vite-plugin-pwa'
 import { fileURLToPath, URL } from 'node:url'
 
 const THEME_COLOR = '#b71c1c'
 
+/**
+ * Vant's icon font lists a remote fallback on a CDN after its inline woff2. Every browser we
+ * support uses the inline font, but Chromium still checks the remote URL against our CSP and logs
+ * a violation; the app must never reach outside its own origin, so the fallback is removed.
+ */
+function vantIconFontOffline(): Plugin {
+  return {
+    name: 'fullgrid:vant-icon-font-offline',
+    transform(code, id) {
+      if (!/vant[\\/]es[\\/]icon[\\/]index\.css/.test(id)) return null
+      return code.replace(/,\s*url\(\/\/at\.alicdn\.com\/[^)]*\)\s*format\("[a-z0-9]+"\)/g, '')
+    },
+  }
+}
+
 export default defineConfig({
   plugins: [
     vue(),
+    vantIconFontOffline(),
     VitePWA({
       // Our own worker (src/sw.ts): precache + offline navigation now, Background Sync later.
       strategies: 'injectManifest',
