@@ -1,0 +1,323 @@
+/**
+ * Browser-test and benchmark harness: a real server process on 127.0.0.1 (port chosen at run
+ * time, fresh embedded database in a temp folder) serving the built PWA, and a headless Chromium
+ * driven by playwright-core. Everything started here is stopped by the returned `stop()`/`close()`;
+ * a last-resort exit hook kills any server process group still alive.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const DIST_INDEX = path.join(ROOT, 'dist', 'index.html')
+export const DEMO_PASSWORD = 'demo1234'
+
+export interface StartServerOptions {
+  /** Seed the demo community (FULLGRID_DEMO=1). Default true. */
+  demo?: boolean
+  /** FULLGRID_DEMO_HOUSEHOLDS: size of the demo community. */
+  households?: number
+  /** Extra environment for the server process. */
+  env?: Record<string, string | undefined>
+  /** How long to wait for the "listening" line. Default 120 s (seeding 20,000 households takes a while). */
+  timeoutMs?: number
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:43817 */
+  url: string
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string
+  stop(): Promise<void>
+}
+
+const live = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of live) killGroup(child, 'SIGKILL')
+})
+
+/** Fails with a clear message when the PWA has not been built (npm test builds it first). */
+export function assertDistBuilt(): void {
+  if (!existsSync(DIST_INDEX)) {
+    throw new Error(`dist/index.html is missing: build the app first with \`npx vite build\` (npm test does this before vitest). Looked at ${DIST_INDEX}`)
+  }
+}
+
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  assertDistBuilt()
+  const mainTs = path.join(ROOT, 'server', 'main.ts')
+  if (!existsSync(mainTs)) throw new Error(`server/main.ts does not exist yet (${mainTs})`)
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'fullgrid-e2e-'))
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    FULLGRID_DATA: dataDir,
+    NODE_ENV: 'production',
+  }
+  delete env.DATABASE_URL
+  if (opts.demo ?? true) env.FULLGRID_DEMO = '1'
+  else delete env.FULLGRID_DEMO
+  if (opts.households !== undefined) env.FULLGRID_DEMO_HOUSEHOLDS = String(opts.households)
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k]
+    else env[k] = v
+  }
+
+  const child = spawn(process.execPath, ['--import', 'tsx', mainTs], {
+    cwd: ROOT,
+    env,
+    detached: true, // own process group, so stop() reaches anything it spawns
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  live.add(child)
+  let out = ''
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s))
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+
+  let stopped = false
+  const stop = async (): Promise<void> => {
+    if (stopped) return
+    stopped = true
+    if (child.exitCode === null && child.signalCode === null) {
+      killGroup(child, 'SIGTERM')
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000)
+      await exited
+      clearTimeout(timer)
+    }
+    live.delete(child)
+    await rm(dataDir, { recursive: true, force: true })
+  }
+
+  const timeoutMs = opts.timeoutMs ?? 120_000
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const started = Date.now()
+      const timer = setInterval(() => {
+        const m = /FullGrid listening on (https?:\/\/[^\s]+)/.exec(out)
+        if (m) {
+          clearInterval(timer)
+          resolve(m[1].replace(/\/$/, ''))
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          clearInterval(timer)
+          reject(new Error(`server exited (code ${child.exitCode}, signal ${child.signalCode}) before listening. Output:\n${out}`))
+        } else if (Date.now() - started > timeoutMs) {
+          clearInterval(timer)
+          reject(new Error(`server did not print "FullGrid listening on" within ${timeoutMs} ms. Output:\n${out}`))
+        }
+      }, 50)
+    })
+    return { url, output: () => out, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    try {
+      child.kill(signal)
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export const CHROME_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export function chromePath(): string {
+  const p = process.env.CHROME_PATH ?? '/usr/bin/chromium'
+  if (!existsSync(p)) {
+    throw new Error(`Chromium not found at ${p}: install it (apt-get update && apt-get install -y chromium) or set CHROME_PATH`)
+  }
+  return p
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS })
+}
+
+export interface Profile {
+  context: BrowserContext
+  /** The profile folder (IndexedDB lives under Default/IndexedDB). */
+  dir: string
+  close(): Promise<void>
+}
+
+/**
+ * A browser with its own fresh on-disk profile, like a new phone: IndexedDB and the service
+ * worker's caches are real files (an incognito context keeps them in memory). close() ends the
+ * browser and removes the folder.
+ */
+export async function launchProfile(options: { locale?: string } = {}): Promise<Profile> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'fullgrid-profile-'))
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: chromePath(),
+    args: CHROME_ARGS,
+    locale: options.locale ?? 'zh-CN',
+  })
+  let closed = false
+  return {
+    context,
+    dir,
+    async close() {
+      if (closed) return
+      closed = true
+      await context.close().catch(() => undefined)
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The HTTP API from Node (DESIGN §5), for checking what the server holds.
+
+export interface ApiSession {
+  token: string
+  user: { id: string; name: string; role: string; gridIds: string[] }
+}
+
+export async function apiLogin(url: string, username: string, password = DEMO_PASSWORD, deviceId = `e2e-${username}-${Date.now()}`): Promise<ApiSession> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password, deviceId }),
+  })
+  if (!res.ok) throw new Error(`login ${username}: HTTP ${res.status} ${await res.text()}`)
+  return (await res.json()) as ApiSession
+}
+
+export interface PulledChange {
+  entity: string
+  id: string
+  hlc: string
+  deleted: boolean
+  data: Record<string, unknown>
+}
+
+/** Pulls the whole feed from the start; returns every change in order (duplicates included). */
+export async function apiPullAll(url: string, token: string, limit = 5000): Promise<PulledChange[]> {
+  const all: PulledChange[] = []
+  let cursor: string | undefined
+  for (let page = 0; page < 10_000; page++) {
+    const qs = new URLSearchParams({ limit: String(limit) })
+    if (cursor !== undefined) qs.set('cursor', cursor)
+    const res = await fetch(`${url}/api/sync/pull?${qs}`, { headers: { authorization: `Bearer ${token}` } })
+    if (!res.ok) throw new Error(`pull: HTTP ${res.status} ${await res.text()}`)
+    const body = (await res.json()) as { changes: PulledChange[]; cursor: string; hasMore: boolean }
+    all.push(...body.changes)
+    cursor = body.cursor
+    if (!body.hasMore) return all
+  }
+  throw new Error('pull did not finish after 10,000 pages')
+}
+
+// ---------------------------------------------------------------------------------------------
+// The app, driven as a person would: by the labels they see.
+
+export const TABS = ['今日', '住户', '巡查', '事件', '我的'] as const
+
+export async function loginInUi(page: Page, url: string, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto(url)
+  await page.getByLabel('账号').fill(username)
+  await page.getByLabel('密码').fill(password)
+  await page.getByRole('button', { name: '登录' }).click()
+  await tab(page, '我的').waitFor({ timeout: 30_000 })
+}
+
+/** The bottom tab bar's item with this label (Vant tabbar items are links or plain elements). */
+export function tab(page: Page, name: string) {
+  return page
+    .getByRole('tab', { name, exact: true })
+    .or(page.getByRole('link', { name, exact: true }))
+    .or(page.getByRole('button', { name, exact: true }))
+    .or(page.locator('.van-tabbar-item').filter({ hasText: name }))
+    .first()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync status as the 我的 page shows it: "待同步 N 条" and the "立即同步" button.
+
+/** Opens the 我的 tab (where sync status lives). */
+export async function openMine(page: Page): Promise<void> {
+  await tab(page, '我的').click()
+  await page.getByText(/待同步\s*[\d,]+\s*条/).first().waitFor({ timeout: 30_000 })
+}
+
+/** The number shown in "待同步 N 条" on the 我的 page. */
+export async function shownPending(page: Page): Promise<number> {
+  const text = await page.getByText(/待同步\s*[\d,]+\s*条/).first().innerText()
+  const m = /待同步\s*([\d,]+)\s*条/.exec(text)
+  if (!m) throw new Error(`no pending count in "${text}"`)
+  return Number(m[1].replace(/,/g, ''))
+}
+
+/** Waits (polling in the page, 20 ms) until the 我的 page shows "待同步 N 条". */
+export async function waitForShownPending(page: Page, n: number, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (want) => {
+      const m = /待同步\s*([\d,]+)\s*条/.exec(document.body.innerText)
+      return m !== null && Number(m[1].replace(/,/g, '')) === want
+    },
+    n,
+    { polling: 20, timeout },
+  )
+}
+
+export async function clickSyncNow(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '立即同步' }).click()
+}
+
+/**
+ * The 我的 page says a whole sync run has finished: "待同步 0 条", a "上次同步 …" time (shown only
+ * after a successful run; a new phone says "尚未同步"), and no upload/download in progress.
+ */
+export async function waitForSynced(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const t = document.body.innerText
+      return /待同步\s*0\s*条/.test(t) && /上次同步/.test(t) && !/正在(上传|下载)|首次下载/.test(t)
+    },
+    undefined,
+    { polling: 20, timeout },
+  )
+}
+
+/** Counts the households in the app's IndexedDB (read-only; for checking a benchmark's result). */
+export async function storedHouseholds(page: Page, dbName = 'fullgrid'): Promise<number> {
+  return page.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open(name)
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          const req = db.transaction('households', 'readonly').objectStore('households').count()
+          req.onsuccess = () => {
+            db.close()
+            resolve(req.result)
+          }
+          req.onerror = () => reject(req.error)
+        }
+      }),
+    dbName,
+  )
+}
