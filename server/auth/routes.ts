@@ -9,7 +9,7 @@ import { HttpError, unauthorized } from '../errors'
 import { decoyHash, verifyPassword } from './password'
 import { resolveAuthOptions, type AuthOptions } from './plugin'
 import { createSession, isDeviceRevoked, loadProfile, revokeSession, sessionUserOf } from './sessions'
-import { clearAccountFailures, recordFailure, retryAfterSeconds } from './throttle'
+import { clearAccountFailures, forgetAttempt, reserveAttempt, retryAfterSeconds } from './throttle'
 import { bearerToken, hashToken, newToken } from './tokens'
 import { DEVICE_REVOKED_MESSAGE } from './plugin'
 
@@ -28,15 +28,15 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
       const address = request.ip
       const t = now()
 
+      const throttled = (wait: number) =>
+        new HttpError(429, 'too_many_attempts', `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, {
+          'retry-after': String(wait),
+        })
       const wait = await retryAfterSeconds(app.db, username, address, throttle, t)
-      if (wait > 0) {
-        throw new HttpError(
-          429,
-          'too_many_attempts',
-          `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`,
-          { 'retry-after': String(wait) },
-        )
-      }
+      if (wait > 0) throw throttled(wait)
+      // Counted before the password check, so a burst of parallel guesses cannot all slip through.
+      const attempt = await reserveAttempt(app.db, username, address, throttle, t)
+      if (attempt === null) throw throttled(Math.max(1, await retryAfterSeconds(app.db, username, address, throttle, t)))
 
       const { rows } = await app.db.query<{ user_id: string; password_hash: string; disabled: boolean }>(
         'SELECT user_id, password_hash, disabled FROM credentials WHERE username = $1',
@@ -44,10 +44,8 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
       )
       const cred = rows[0]
       const passwordOk = await verifyPassword(request.body.password, cred?.password_hash ?? (await decoyHash()))
-      if (!cred || !passwordOk) {
-        await recordFailure(app.db, username, address, throttle, t)
-        throw new HttpError(401, 'invalid_credentials', '用户名或密码错误')
-      }
+      if (!cred || !passwordOk) throw new HttpError(401, 'invalid_credentials', '用户名或密码错误')
+      await forgetAttempt(app.db, attempt)
       // Only someone who knows the password learns that the account or device is switched off.
       const profile = cred.disabled ? null : await loadProfile(app.db, cred.user_id)
       if (!profile) throw new HttpError(403, 'account_disabled', '此账号已停用，请联系管理员')

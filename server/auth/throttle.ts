@@ -41,7 +41,8 @@ export async function retryAfterSeconds(
   return until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : 0
 }
 
-export async function recordFailure(db: Queryable, username: string, address: string, limits: ThrottleLimits, now: number) {
+/** Records a failure (or an attempt not yet judged, see reserveAttempt); returns its row id. */
+export async function recordFailure(db: Queryable, username: string, address: string, limits: ThrottleLimits, now: number): Promise<string> {
   // Rows that left the window no longer matter; prune this account's and address's on the way.
   const before = iso(now - limits.windowMs)
   await db.query('DELETE FROM login_failures WHERE (username = $1 OR address = $2) AND at <= $3::timestamptz', [
@@ -49,11 +50,42 @@ export async function recordFailure(db: Queryable, username: string, address: st
     address,
     before,
   ])
-  await db.query('INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3::timestamptz)', [
-    username,
-    address,
-    iso(now),
-  ])
+  const { rows } = await db.query<{ id: string | number }>(
+    'INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3::timestamptz) RETURNING id',
+    [username, address, iso(now)],
+  )
+  return String(rows[0].id)
+}
+
+/**
+ * Counts a login attempt as a failure *before* its (slow) password check, so attempts made in
+ * parallel see each other: checking first and recording after the check would let a burst of
+ * simultaneous guesses all pass the check. Returns the attempt's row id, or null when the
+ * attempts recorded before it already reach a limit (the attempt is then not counted).
+ * A right password must `forgetAttempt` the row.
+ */
+export async function reserveAttempt(
+  db: Queryable,
+  username: string,
+  address: string,
+  limits: ThrottleLimits,
+  now: number,
+): Promise<string | null> {
+  const id = await recordFailure(db, username, address, limits, now)
+  const { rows } = await db.query<{ by_account: number; by_address: number }>(
+    `SELECT count(*) FILTER (WHERE username = $1)::int AS by_account, count(*) FILTER (WHERE address = $2)::int AS by_address
+       FROM login_failures WHERE (username = $1 OR address = $2) AND at > $3::timestamptz AND id < $4::bigint`,
+    [username, address, iso(now - limits.windowMs), id],
+  )
+  if (rows[0].by_account >= limits.perAccount || rows[0].by_address >= limits.perAddress) {
+    await forgetAttempt(db, id)
+    return null
+  }
+  return id
+}
+
+export async function forgetAttempt(db: Queryable, id: string) {
+  await db.query('DELETE FROM login_failures WHERE id = $1::bigint', [id])
 }
 
 /** A successful login forgives the account's failures (the address keeps its count). */

@@ -13,6 +13,8 @@ export interface Cursor {
   scope: string
 }
 
+const MAX_XID8 = 2n ** 64n - 1n
+
 export const START: Omit<Cursor, 'scope'> = { txid: '0', seq: 0 }
 
 export function encodeCursor(c: Cursor): string {
@@ -23,6 +25,7 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(text: string): Cursor {
   const raw = /^[A-Za-z0-9_-]{1,200}$/.test(text) ? Buffer.from(text, 'base64url').toString('utf8') : ''
   const m = /^1\.(\d{1,20})\.(\d{1,15})\.([a-z0-9]{1,16})$/.exec(raw)
-  if (!m) throw badRequest('同步游标无效（cursor 不是服务器发出的值）；请清除游标后从头同步', 'invalid_cursor')
+  // xid8 is unsigned 64-bit: a larger number would fail in the database, not here.
+  if (!m || BigInt(m[1]) > MAX_XID8) throw badRequest('同步游标无效（cursor 不是服务器发出的值）；请清除游标后从头同步', 'invalid_cursor')
   return { txid: String(BigInt(m[1])), seq: Number(m[2]), scope: m[3] }
 }

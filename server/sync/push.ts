@@ -13,6 +13,7 @@ import { deviceIdSchema, mutationSchema, PUSH_MAX_MUTATIONS, type Mutation, type
 import { badRequest, parseWith } from '../errors'
 import { applyPush } from './applyPush'
 import { loadScope } from './scope'
+import { REFERENCES } from './workingSet'
 
 /** Large enough for a batch of track segments (2,000 points each). */
 export const PUSH_BODY_LIMIT = 16 * 1024 * 1024
@@ -32,7 +33,7 @@ const pushRoute: FastifyPluginAsync = async (app) => {
     const valid: Mutation[] = []
     body.mutations.forEach((raw, i) => {
       const parsed = mutationSchema.safeParse(raw)
-      if (parsed.success) return void valid.push(parsed.data)
+      if (parsed.success) return void valid.push(canonicalIds(parsed.data))
       const id = idSchema.safeParse((raw as { id?: unknown } | null)?.id)
       if (!id.success) throw badRequest(`同步内容不正确：mutations.${i}: ${describeZodError(parsed.error)}`)
       early.set(i, { mutationId: id.data, status: 'rejected', reason: describeZodError(parsed.error) })
@@ -44,6 +45,20 @@ const pushRoute: FastifyPluginAsync = async (app) => {
     const results = body.mutations.map((_, i) => early.get(i) ?? applied[next++])
     return { results }
   })
+}
+
+/**
+ * UUIDs are accepted in either case but stored lower-case, as PostgreSQL prints them: the record
+ * id and the references a push is judged by (an event's issueId is looked up in stored data as
+ * text, so "ABC…" and "abc…" must not count as two issues). The mutation id stays as sent: it is
+ * the client's key for matching the answer.
+ */
+function canonicalIds(m: Mutation): Mutation {
+  const fields = { ...m.fields }
+  for (const field of ['id', ...(REFERENCES[m.entity] ?? []).map((r) => r.field)]) {
+    if (typeof fields[field] === 'string') fields[field] = (fields[field] as string).toLowerCase()
+  }
+  return { ...m, recordId: m.recordId.toLowerCase(), fields }
 }
 
 export default pushRoute

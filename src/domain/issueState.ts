@@ -83,11 +83,12 @@ export function compareIssueEvents(a: IssueEventLike, b: IssueEventLike): number
 /**
  * The state after a list of events (any order). An event that does not fit the state before it
  * is skipped rather than thrown: the phone may hold local events the server will still judge.
+ * `issueLevel` is the issue's own level: an escalation without `data.level` goes one above it.
  */
-export function deriveIssueState(events: readonly IssueEventLike[]): IssueState {
+export function deriveIssueState(events: readonly IssueEventLike[], issueLevel: IssueLevelCode | null = null): IssueState {
   let state = emptyIssueState()
   for (const event of [...events].filter((e) => !e.deleted).sort(compareIssueEvents)) {
-    if (checkTransition(state, event, null) === null) state = applyIssueEvent(state, event)
+    if (checkTransition(state, event, null, issueLevel) === null) state = applyIssueEvent(state, event, issueLevel)
   }
   return state
 }
@@ -104,12 +105,16 @@ export function checkIssueEvent(
   issueLevel: IssueLevelCode | null = null,
 ): string | null {
   const before = existing.filter((e) => e.id !== event.id && compareIssueEvents(e, event) < 0)
-  const state = deriveIssueState(before)
+  const state = deriveIssueState(before, issueLevel)
   return checkTransition(state, event, actor, issueLevel)
 }
 
 /** Which event types may come next (for buttons on the phone). */
-export function allowedNextEvents(state: IssueState, actor: IssueActor | null = null): IssueEvent['type'][] {
+export function allowedNextEvents(
+  state: IssueState,
+  actor: IssueActor | null = null,
+  issueLevel: IssueLevelCode | null = null,
+): IssueEvent['type'][] {
   const types: IssueEvent['type'][] = [
     'reported', 'assigned', 'accepted', 'arrived', 'progress', 'escalated', 'resolved', 'rated', 'reopened', 'closed',
   ]
@@ -121,7 +126,7 @@ export function allowedNextEvents(state: IssueState, actor: IssueActor | null = 
     hlc: '',
     data: { assigneeId: actor?.id, rating: 5 },
   })
-  return types.filter((t) => checkTransition(state, probe(t), actor) === null)
+  return types.filter((t) => checkTransition(state, probe(t), actor, issueLevel) === null)
 }
 
 /** Is the transition allowed from `state`? null or the reason it is not. */
@@ -182,8 +187,8 @@ export function checkTransition(
   }
 }
 
-/** The state after one event that checkTransition allowed. */
-export function applyIssueEvent(state: IssueState, event: IssueEventLike): IssueState {
+/** The state after one event that checkTransition allowed (`issueLevel`: the issue's own level). */
+export function applyIssueEvent(state: IssueState, event: IssueEventLike, issueLevel: IssueLevelCode | null = null): IssueState {
   const next: IssueState = { ...state, eventCount: state.eventCount + 1 }
   switch (event.type) {
     case 'reported':
@@ -210,7 +215,7 @@ export function applyIssueEvent(state: IssueState, event: IssueEventLike): Issue
     case 'progress':
       break
     case 'escalated': {
-      const from = state.level
+      const from = state.level ?? issueLevel
       next.level = event.data.level ?? (from ? LEVEL_ORDER[Math.min(LEVEL_ORDER.indexOf(from) + 1, 2)] : null)
       next.escalated = true
       next.status = 'reported'

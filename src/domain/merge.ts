@@ -4,8 +4,9 @@
  * A stored record is its whole current value (`data`) plus the HLC stamp of the last change of
  * each field (`fieldHlc`). A mutation carries some fields and one stamp. Merging it:
  *
- *  1. Check the fields: each must be a field of the entity, pass that field's schema, and `id`
- *     (when present) must equal the record id. `hlc` in the fields is ignored: the mutation's
+ *  1. Check the fields: each must be a field of the entity, pass that field's schema (the parsed
+ *     value is what merges: undeclared nested keys are dropped), and `id` (when present) must
+ *     equal the record id. `hlc` in the fields is ignored: the mutation's
  *     stamp is the truth.
  *  2. A `delete` is the field `deleted: true` at the mutation's stamp (a tombstone that merges
  *     like any field, so a later edit elsewhere can revive it). Append-only entities refuse it.
@@ -138,6 +139,9 @@ function checkFields(entity: EntityName, m: MergeInput, incoming: Record<string,
     const r = shape[key].safeParse(value)
     // Name the field in the message: `members.0.name: Too small …`.
     if (!r.success) return describeZodError(new z.ZodError(r.error.issues.map((i) => ({ ...i, path: [key, ...i.path] }))))
+    // Keep what the schema parsed, not what was sent: keys a nested object does not declare
+    // (members[].x, an event's data.x) are dropped instead of being stored and synced to every phone.
+    incoming[key] = r.data
   }
   return null
 }

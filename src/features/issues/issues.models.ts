@@ -30,7 +30,7 @@ export function deadlineDays(level: Issue['level']): number {
 }
 
 export function toIssueItem(row: IssueRow, now: number): IssueItem {
-  const state = deriveIssueState(row.events)
+  const state = deriveIssueState(row.events, row.issue.level)
   const level = state.level ?? row.issue.level
   const open = state.status === 'reported' || state.status === 'assigned' || state.status === 'accepted'
   const dueAt = open ? row.issue.reportedAt + deadlineDays(level) * DAY_MS : null
