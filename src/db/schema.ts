@@ -82,6 +82,17 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       await outbox.bulkDelete(stale.map((e) => e.id))
     },
   },
+  {
+    version: 3,
+    stores: {
+      // Every index is paid for on each write of the first download (20,000 households) and in
+      // disk space (DESIGN §6). A single-field index that is the prefix of a compound one adds
+      // nothing: households by building use [buildingId+unit+room], visits by household use
+      // [householdId+startedAt] (see householdsInBuilding / visitsOfHousehold in queries.ts).
+      households: 'id, gridId, [buildingId+unit+room], *tags',
+      visits: 'id, [householdId+startedAt], startedAt, gridId',
+    },
+  },
 ]
 
 export const LATEST_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1].version

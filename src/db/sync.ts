@@ -134,10 +134,19 @@ export async function settlePush(
     for (const e of acked) touch(e).acked.push(e)
     for (const e of rejected) touch(e).rejected.push(e)
 
+    // Read what every touched record needs in two batched requests, not two per record: a push
+    // answer settles up to a whole batch (500) at once.
+    const records = [...touched.values()]
+    const baseRows = await db.meta.bulkGet(records.map((t) => baseKey(t.entity, t.id)))
+    const stillQueued = new Map<string, OutboxEntry[]>()
+    for (const e of await db.outbox.where('recordId').anyOf(records.map((t) => t.id)).toArray()) {
+      const k = recordKey(e.entity, e.recordId)
+      stillQueued.set(k, [...(stillQueued.get(k) ?? []), e])
+    }
     let cursorReset = false
-    for (const t of touched.values()) {
-      const baseRow = await db.meta.get(baseKey(t.entity, t.id))
-      const remaining = (await db.outbox.where('recordId').equals(t.id).toArray()).filter((e) => e.entity === t.entity).sort(byHlc)
+    for (const [i, t] of records.entries()) {
+      const baseRow = baseRows[i]
+      const remaining = (stillQueued.get(recordKey(t.entity, t.id)) ?? []).sort(byHlc)
       if (baseRow) {
         let base = baseRow.value as Rec
         for (const e of t.acked.sort(byHlc)) if (e.hlc > base.hlc) base = replay(base, [e]) ?? base

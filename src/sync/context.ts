@@ -50,7 +50,7 @@ export function makeContext(base: Pick<SyncContext, 'db' | 'fetch'> & Partial<Sy
     baseUrl: '',
     now: Date.now,
     timeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
-    pullLimit: 1000,
+    pullLimit: 2500,
     ...base,
   }
 }

@@ -20,27 +20,36 @@ export async function pullChanges(ctx: SyncContext): Promise<PullOutcome> {
   const firstSync = !cursor
   const out: PullOutcome = { received: 0, pages: 0, firstSync }
   let restarted = false
+  // The next page is asked for while this one is written to IndexedDB: the server and the network
+  // work while the phone writes. A prefetched page is only applied after the page before it, and
+  // each page carries its own cursor, so an interruption still resumes at the last applied page.
+  let next: Promise<unknown> | null = null
   for (;;) {
-    const query = new URLSearchParams({ limit: String(ctx.pullLimit) })
-    if (cursor) query.set('cursor', cursor)
     let raw: unknown
     try {
-      raw = await apiRequest(ctx, { method: 'GET', path: `/api/sync/pull?${query}` })
+      raw = await (next ?? fetchPage(ctx, cursor))
     } catch (err) {
       // A cursor the server no longer understands (another server version, a restored backup):
       // start from the beginning once rather than never syncing again.
       if (err instanceof RequestRefusedError && err.status === 400 && cursor && !restarted) {
         restarted = true
         cursor = undefined
+        next = null
         continue
       }
       throw err
     }
+    next = null
     const parsed = pullResponseSchema.safeParse(raw)
     if (!parsed.success) throw new ProtocolError('pull answer does not match the protocol')
     const page = parsed.data
     if (page.hasMore && page.changes.length === 0 && page.cursor === cursor) {
       throw new ProtocolError('pull cursor did not move')
+    }
+    if (page.hasMore) {
+      next = fetchPage(ctx, page.cursor)
+      // Its failure is reported when it is awaited; until then it must not count as unhandled.
+      next.catch(() => {})
     }
     await applyPullPage(ctx.db, page.changes, page.cursor, ctx.now)
     out.received += page.changes.length
@@ -55,4 +64,10 @@ export async function pullChanges(ctx: SyncContext): Promise<PullOutcome> {
     cursor = page.cursor
     if (!page.hasMore) return out
   }
+}
+
+function fetchPage(ctx: SyncContext, cursor: string | undefined): Promise<unknown> {
+  const query = new URLSearchParams({ limit: String(ctx.pullLimit) })
+  if (cursor) query.set('cursor', cursor)
+  return apiRequest(ctx, { method: 'GET', path: `/api/sync/pull?${query}` })
 }

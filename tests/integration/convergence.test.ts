@@ -64,6 +64,7 @@ interface Harness {
 function realHarness(): Harness {
   let db: Database
   let app: FastifyInstance
+  let restarting: Promise<void> = Promise.resolve()
   return {
     name: 'real server (PGlite)',
     async setup() {
@@ -87,10 +88,19 @@ function realHarness(): Harness {
       return {
         gridId: grid.id,
         accounts,
-        handle: (url, init) => inject(app, url, init),
+        // A request that arrives while the server restarts reaches the new process, as behind a
+        // load balancer; the engine prefetches pull pages, so requests can overlap a restart.
+        handle: async (url, init) => {
+          await restarting
+          return inject(app, url, init)
+        },
         async restart() {
-          await app.close()
-          app = await buildTestApp(db)
+          await restarting
+          restarting = (async () => {
+            await app.close()
+            app = await buildTestApp(db)
+          })()
+          await restarting
         },
         async rows(entity) {
           return readRows(db, entity, grid.id)

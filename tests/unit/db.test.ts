@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { FullGridDb, LATEST_VERSION, Repository, SCHEMA_VERSIONS, ValidationError, StorageFullError, ensureDeviceId, getMeta, type NewRecord } from '@/db'
+import { FullGridDb, LATEST_VERSION, Repository, SCHEMA_VERSIONS, ValidationError, StorageFullError, ensureDeviceId, getMeta, householdsInBuilding, visitsOfHousehold, type NewRecord } from '@/db'
 import { uuidv7 } from '@/domain/ids'
 import { parseHlc } from '@/domain/hlc'
 
@@ -126,6 +126,8 @@ describe('Repository', () => {
     await repo.create('households', household({ buildingId, room: '302', tags: ['rental'] }))
     expect(await db.households.where('tags').equals('rental').count()).toBe(1)
     expect(await db.households.where('[buildingId+unit+room]').equals([buildingId, '2', '301']).count()).toBe(1)
+    expect((await householdsInBuilding(db, buildingId)).map((h) => h.room).sort()).toEqual(['301', '302'])
+    expect(await householdsInBuilding(db, uuidv7())).toEqual([])
   })
 })
 
@@ -147,10 +149,15 @@ describe('schema upgrades', () => {
       const householdId = uuidv7()
       await old.table('households').put({ id: householdId, tags: ['rental'], headName: '李强' })
       await old.table('meta').put({ key: 'deviceId', value: 'old-phone' })
-      await old.table('outbox').bulkPut([
+      const rejectedVisit = { id: uuidv7(), entity: 'visits', recordId: uuidv7(), op: 'put', fields: {}, hlc: '001763880000000-00001-old-phone', queuedAt: 2, attempts: 3 }
+      await old.table('outbox').put(
         { id: uuidv7(), entity: 'households', recordId: householdId, op: 'put', fields: { headName: '李强' }, hlc: '001763880000000-00000-old-phone', queuedAt: 1, attempts: 0 },
-        { id: uuidv7(), entity: 'visits', recordId: uuidv7(), op: 'put', fields: {}, hlc: '001763880000000-00001-old-phone', queuedAt: 2, attempts: 3, status: 'rejected', reason: 'unknown_reference' },
-      ])
+      )
+      // Each version keeps a rejection where that version kept it: v1 in the outbox, later in `rejected`.
+      if (from === 1) await old.table('outbox').put({ ...rejectedVisit, status: 'rejected', reason: 'unknown_reference' })
+      else await old.table('rejected').put({ ...rejectedVisit, reason: 'unknown_reference', rejectedAt: 3 })
+      const visitId = uuidv7()
+      await old.table('visits').put({ id: visitId, householdId, startedAt: 5, gridId: 'g' })
       old.close()
 
       const upgraded = new FullGridDb(name)
@@ -163,6 +170,7 @@ describe('schema upgrades', () => {
       expect(rejected[0]).not.toHaveProperty('status')
       expect(await upgraded.households.where('tags').equals('rental').primaryKeys()).toEqual([householdId])
       expect(await getMeta(upgraded, 'deviceId')).toBe('old-phone')
+      expect((await visitsOfHousehold(upgraded, householdId)).map((v) => v.id)).toEqual([visitId])
       await upgraded.delete()
     },
   )
