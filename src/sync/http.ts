@@ -20,6 +20,8 @@ export interface ApiRequest {
   blob?: Blob
 }
 
+const REFUSED_STATUSES = new Set([400, 413, 415, 422])
+
 export async function apiRequest(ctx: SyncContext, req: ApiRequest): Promise<unknown> {
   const session = await getMeta(ctx.db, 'session')
   // No session at all is the same situation as an expired one: ask for a login, keep the outbox.
@@ -59,8 +61,12 @@ export async function apiRequest(ctx: SyncContext, req: ApiRequest): Promise<unk
       if (code === 'device_revoked') throw new DeviceRevokedError(message)
       throw new UnauthorizedError(message)
     }
-    if (res.status >= 500 || res.status === 429 || res.status === 408) throw new ServerError(res.status, message)
-    throw new RequestRefusedError(res.status, code, message)
+    // Only these say "the content of this request is wrong" — the push then looks for the bad
+    // mutation and parks it in 需处理. Any other answer (a proxy's 403/404 during a deploy, an
+    // older server without the route, 5xx, 429) says nothing about the records: keep them queued
+    // and try again later, never move a whole outbox to 需处理 over it.
+    if (REFUSED_STATUSES.has(res.status)) throw new RequestRefusedError(res.status, code, message)
+    throw new ServerError(res.status, message)
   } finally {
     clearTimeout(timer)
   }

@@ -121,4 +121,14 @@ describe('pushOutbox', () => {
     await expect(pushOutbox(dev.ctx)).rejects.toMatchObject({ name: 'ServerError', retryable: true })
     expect(await dev.db.outbox.count()).toBe(1)
   })
+
+  it.each([403, 404, 405])('keeps every record queued on a %i from something in between, never moving them to 需处理', async (status) => {
+    const h = await dev.repo.create('households', household())
+    await dev.repo.create('households', household({ room: '999' }))
+    server.forcedStatus.push(status)
+    await expect(pushOutbox(dev.ctx)).rejects.toMatchObject({ name: 'ServerError', retryable: true })
+    expect(await dev.db.outbox.count()).toBe(2)
+    expect(await dev.db.rejected.count()).toBe(0)
+    expect(await dev.db.households.get(h.id)).toBeDefined()
+  })
 })
