@@ -14,7 +14,8 @@ const pullRoute: FastifyPluginAsync = async (app) => {
     const cursor = query.cursor ? decodeCursor(query.cursor) : null
     // A cursor made under another scope (grids reassigned) starts over: see cursor.ts.
     const from = cursor && cursor.scope === scope.fingerprint ? cursor : START
-    const page = await readChanges(app.db, scope, from, query.limit ?? PULL_DEFAULT_LIMIT)
+    // A download from the start (a new phone, a reset) says how much is coming, for its progress bar.
+    const page = await readChanges(app.db, scope, from, query.limit ?? PULL_DEFAULT_LIMIT, undefined, { countRemaining: from === START })
     return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(page.json)
   })
 }

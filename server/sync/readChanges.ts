@@ -29,15 +29,16 @@ const WRAPPER_BYTES = 130
 
 const FEED = `(r.txid, r.seq) > ($1::text::xid8, $2::bigint) AND r.txid < pg_snapshot_xmin(pg_current_snapshot())`
 
-const WORKER_VISIBLE = `
-    AND ( r.owner_id = $5::uuid
+/** The worker's visibility rule, with the parameter numbers of their user id and grid ids. */
+const workerVisible = (user: string, grids: string) => `
+    AND ( r.owner_id = ${user}::uuid
        OR r.entity IN ('grids', 'checklists')
-       OR (r.entity IN ('buildings', 'households', 'visits', 'issues', 'issueEvents') AND r.grid_id = ANY($6::uuid[]))
+       OR (r.entity IN ('buildings', 'households', 'visits', 'issues', 'issueEvents') AND r.grid_id = ANY(${grids}::uuid[]))
        OR (r.entity = 'issueEvents' AND r.grid_id IS NULL AND EXISTS (
              SELECT 1 FROM records i
               WHERE i.entity = 'issues' AND i.id = (r.data->>'issueId')::uuid
-                AND (i.grid_id = ANY($6::uuid[]) OR i.owner_id = $5::uuid)))
-       OR (r.entity = 'users' AND (r.data->>'role' <> 'worker' OR r.data->'gridIds' ?| $6::text[])) )`
+                AND (i.grid_id = ANY(${grids}::uuid[]) OR i.owner_id = ${user}::uuid)))
+       OR (r.entity = 'users' AND (r.data->>'role' <> 'worker' OR r.data->'gridIds' ?| ${grids}::text[])) )`
 
 /** $1 txid, $2 seq, $3 limit, $4 max bytes; workers also $5 user id, $6 grid ids */
 const pageSql = (visible: string) => `
@@ -66,7 +67,16 @@ const pageSql = (visible: string) => `
     FROM page`
 
 const SUPERVISOR_SQL = pageSql('')
-const WORKER_SQL = pageSql(WORKER_VISIBLE)
+const WORKER_SQL = pageSql(workerVisible('$5', '$6'))
+
+/**
+ * How many changes a first download will bring, for its progress bar: asked once, with the first
+ * page (a count over the feed costs about as much as one page; every page would double the work).
+ */
+const countSql = (visible: string) => `
+  SELECT count(*)::int AS n FROM records r WHERE r.txid < pg_snapshot_xmin(pg_current_snapshot()) ${visible}`
+const SUPERVISOR_COUNT_SQL = countSql('')
+const WORKER_COUNT_SQL = countSql(workerVisible('$1', '$2'))
 
 interface PageRow {
   fetched: number
@@ -90,19 +100,28 @@ export async function readChanges(
   from: Omit<Cursor, 'scope'>,
   limit: number,
   maxBytes = PULL_MAX_BYTES,
+  opts: { countRemaining?: boolean } = {},
 ): Promise<PageText> {
   const params: unknown[] = [from.txid, from.seq, limit, maxBytes]
   if (!scope.all) params.push(scope.userId, [...scope.gridIds])
-  const { rows } = await db.transaction(async (tx) => {
+  const { rows, total } = await db.transaction(async (tx) => {
     await tx.query('SET LOCAL enable_sort = off')
-    return tx.query<PageRow>(scope.all ? SUPERVISOR_SQL : WORKER_SQL, params)
+    const page = await tx.query<PageRow>(scope.all ? SUPERVISOR_SQL : WORKER_SQL, params)
+    if (!opts.countRemaining) return { rows: page.rows, total: null }
+    const counted = scope.all
+      ? await tx.query<{ n: number }>(SUPERVISOR_COUNT_SQL)
+      : await tx.query<{ n: number }>(WORKER_COUNT_SQL, [scope.userId, [...scope.gridIds]])
+    return { rows: page.rows, total: counted.rows[0].n }
   })
   const page = rows[0]
   const last = page.count > 0 ? { txid: String(page.txids![page.count - 1]), seq: Number(page.seqs![page.count - 1]) } : from
   const hasMore = page.fetched > page.count
   const cursor = encodeCursor({ ...last, scope: scope.fingerprint })
   return {
-    json: `{"changes":[${page.changes ?? ''}],"cursor":"${cursor}","hasMore":${hasMore}}`,
+    // `remaining` (an estimate: changes still to come after this page) only when counted.
+    json: `{"changes":[${page.changes ?? ''}],"cursor":"${cursor}","hasMore":${hasMore}${
+      total === null ? '' : `,"remaining":${Math.max(0, total - page.count)}`
+    }}`,
     count: page.count,
     hasMore,
     cursor,

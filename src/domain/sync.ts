@@ -54,6 +54,8 @@ export const pullResponseSchema = z.object({
   changes: z.array(changeSchema),
   cursor: z.string(),
   hasMore: z.boolean(),
+  /** With the first page of a download from the start: about how many changes follow it. */
+  remaining: z.number().int().min(0).optional(),
 })
 export type PullResponse = z.infer<typeof pullResponseSchema>
 

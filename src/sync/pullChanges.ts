@@ -24,6 +24,7 @@ export async function pullChanges(ctx: SyncContext): Promise<PullOutcome> {
   // work while the phone writes. A prefetched page is only applied after the page before it, and
   // each page carries its own cursor, so an interruption still resumes at the last applied page.
   let next: Promise<unknown> | null = null
+  let total: number | undefined
   for (;;) {
     let raw: unknown
     try {
@@ -54,13 +55,9 @@ export async function pullChanges(ctx: SyncContext): Promise<PullOutcome> {
     await applyPullPage(ctx.db, page.changes, page.cursor, ctx.now)
     out.received += page.changes.length
     out.pages += 1
-    const remaining = (raw as { remaining?: unknown }).remaining
-    ctx.onProgress?.({
-      phase: 'pulling',
-      done: out.received,
-      total: typeof remaining === 'number' ? out.received + remaining : undefined,
-      firstSync,
-    })
+    // The server says how much is coming only with the first page; the total then stays.
+    if (page.remaining !== undefined) total = out.received + page.remaining
+    ctx.onProgress?.({ phase: 'pulling', done: out.received, total: total && Math.max(total, out.received), firstSync })
     cursor = page.cursor
     if (!page.hasMore) return out
   }

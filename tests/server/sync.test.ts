@@ -343,6 +343,13 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
       expect(first.body.changes).toHaveLength(3)
       expect(first.body.hasMore).toBe(true)
       const all = await pullAll(app, asSup, undefined, 3)
+      // a download from the start says how much follows its first page (for the progress bar),
+      // later pages do not repeat the count
+      expect(first.body.remaining).toBe(all.changes.length - 3)
+      const second = await injectJson(app, { method: 'GET', url: `/api/sync/pull?limit=3&cursor=${first.body.cursor}`, headers: asSup.headers })
+      expect(second.body).not.toHaveProperty('remaining')
+      const workerFirst = await injectJson(app, { method: 'GET', url: '/api/sync/pull?limit=2', headers: asA.headers })
+      expect(workerFirst.body.remaining).toBe((await pullAll(app, asA)).changes.length - 2)
       const made = new Set(hs.map((h) => h.id))
       const households = all.changes.filter((c) => made.has(c.id)).map((c) => c.id)
       expect(households).toEqual(hs.map((h) => h.id))

@@ -75,7 +75,9 @@ export class FakeServer {
       const page = feed.slice(0, limit)
       const changes: Change[] = page.map((r) => ({ entity: r.entity, id: r.id, hlc: r.hlc, deleted: r.deleted, data: { ...r.data, id: r.id } }))
       const cursor = String(page.length ? page[page.length - 1].seq : after)
-      return reply(200, { changes, cursor, hasMore: feed.length > page.length, remaining: feed.length - page.length })
+      // Like the real server: only a download from the start says how much follows.
+      const remaining = u.searchParams.has('cursor') ? {} : { remaining: feed.length - page.length }
+      return reply(200, { changes, cursor, hasMore: feed.length > page.length, ...remaining })
     }
     const blob = /^\/api\/blobs\/([0-9a-f]{64})$/.exec(u.pathname)
     if (blob && init.method === 'PUT') {
