@@ -10,7 +10,8 @@
  *     move a record out to, or create one in, a grid outside them; patrols and tracks belong to
  *     their worker alone.
  *  6. Authorship: visits, patrols and track segments carry the pusher's own workerId; an issue
- *     its reporter, an event its actor — the server never writes in someone else's name.
+ *     its reporter, an event its actor — the server never writes in someone else's name; only
+ *     an issue's reporter or a supervisor deletes it.
  *  7. References made by this mutation exist and are visible to the pusher (visit → household,
  *     event → issue, segment → own patrol, household → building, issue → household).
  *  8. An issue event fits the events before it (src/domain/issueState).
@@ -123,5 +124,10 @@ function checkAuthor(scope: Scope, entity: EntityName, before: WorkingRow | null
   if (workerField && after[workerField] !== scope.userId) return `${workerField} must be your own user id`
   if (!before && entity === 'issues' && after.reportedBy !== scope.userId) return 'reportedBy must be your own user id'
   if (!before && entity === 'issueEvents' && after.actorId !== scope.userId) return 'actorId must be your own user id'
+  // An issue is the record of a resident's matter: a co-worker may re-categorise it, but only its
+  // reporter or a supervisor may withdraw it.
+  if (entity === 'issues' && before && after.deleted === true && before.data.deleted !== true && !scope.all && before.ownerId !== scope.userId) {
+    return 'only the reporter or a supervisor can delete an issue'
+  }
   return null
 }

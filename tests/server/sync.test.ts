@@ -261,6 +261,20 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
       const [del] = await push(app, asA, [remove('issueEvents', reported.id, clock())])
       expect(del).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/append-only/) })
     })
+
+    it('lets a co-worker re-categorise an issue but only its reporter or a supervisor delete it', async () => {
+      const a2 = await createTestUser(db, { username: 'wa-del', gridIds: [gridA.id] })
+      const asA2 = await login(app, a2.username, a2.password, 'dev-a2-del')
+      const i = issue(gridA.id, workerA.id)
+      expect((await push(app, asA, [create('issues', i, clock())]))[0].status).toBe('applied')
+      const [recat, del] = await push(app, asA2, [update('issues', i.id, { category: 'sanitation' }, clock()), remove('issues', i.id, clock())])
+      expect(recat.status).toBe('applied')
+      expect(del).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/reporter or a supervisor/) })
+      expect((await push(app, asA, [remove('issues', i.id, clock())]))[0].status).toBe('applied')
+      const j = issue(gridA.id, workerA.id)
+      await push(app, asA, [create('issues', j, clock())])
+      expect((await push(app, asSup, [remove('issues', j.id, clock())]))[0].status).toBe('applied')
+    })
   })
 
   describe('scope', () => {
