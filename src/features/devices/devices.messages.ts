@@ -1,0 +1,53 @@
+/** Strings of 设备管理 (merged into the app's messages by src/app/i18n.ts). */
+export default {
+  'zh-CN': {
+    devices: {
+      active: '使用中',
+      back: '我的',
+      deviceId: '设备编号',
+      empty: '还没有设备登录过。',
+      errors: {
+        offline: '需要联网才能管理设备',
+        server: '请求失败（{status}），请稍后重试。',
+        revokeFailed: '停用失败：{message}',
+      },
+      lastSeen: '最近使用',
+      loading: '正在读取设备列表…',
+      retry: '重试',
+      revoke: '停用',
+      revokeConfirm: '停用后该设备将无法同步，本机数据会在下次联网时被清除。确定停用？',
+      revokeConfirmButton: '停用',
+      revokeTitle: '停用 {device}',
+      revoked: '已停用',
+      revokedAt: '{time} 停用',
+      thisDevice: '本机',
+      title: '设备管理',
+      unnamed: '未命名设备',
+    },
+  },
+  en: {
+    devices: {
+      active: 'In use',
+      back: 'Me',
+      deviceId: 'Device ID',
+      empty: 'No device has logged in yet.',
+      errors: {
+        offline: 'Managing devices needs a network connection',
+        server: 'Request failed ({status}). Please try again later.',
+        revokeFailed: 'Could not revoke: {message}',
+      },
+      lastSeen: 'Last used',
+      loading: 'Loading devices…',
+      retry: 'Retry',
+      revoke: 'Revoke',
+      revokeConfirm: 'The device will no longer sync, and its local data will be wiped the next time it goes online. Revoke it?',
+      revokeConfirmButton: 'Revoke',
+      revokeTitle: 'Revoke {device}',
+      revoked: 'Revoked',
+      revokedAt: 'Revoked {time}',
+      thisDevice: 'This phone',
+      title: 'Devices',
+      unnamed: 'Unnamed device',
+    },
+  },
+}
