@@ -2,7 +2,7 @@
  * Pure logic of the issues feature: what one list row shows, the 7135 deadline, the draft a
  * report form fills, and how a refused save is told to the person.
  */
-import { DEFAULT_TIME_ZONE, ISSUE_LEVELS } from '@/domain/constants'
+import { ISSUE_LEVELS } from '@/domain/constants'
 import type { Issue } from '@/domain/entities'
 import { deriveIssueState, type IssueState } from '@/domain/issueState'
 import type { IssueRow, IssueSyncMark } from '@/db/issues'
@@ -117,13 +117,3 @@ export function describeSaveError(err: unknown, fieldLabel: (key: string) => str
   return { key: 'issues.errors.failed', params: { message: err instanceof Error ? err.message : String(err) } }
 }
 
-export function formatIssueTime(ms: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, {
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    timeZone: DEFAULT_TIME_ZONE,
-  }).format(ms)
-}

@@ -15,11 +15,4 @@ export function summarizeChange(entry: Pick<OutboxEntry, 'fields' | 'recordId'>)
 }
 
 /** "14:05" today, "3月2日 14:05" on another day, in the given locale. */
-export function formatSyncTime(at: number, locale: string, now: number = Date.now()): string {
-  const d = new Date(at)
-  const sameDay = new Date(now).toDateString() === d.toDateString()
-  const opts: Intl.DateTimeFormatOptions = sameDay
-    ? { hour: '2-digit', minute: '2-digit' }
-    : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
-  return new Intl.DateTimeFormat(locale, opts).format(d)
-}
+
