@@ -97,6 +97,8 @@ export interface SettleOutcome {
   rejected: number
   /** A rejected edit left a value on the phone the server does not have and no base to undo it. */
   cursorReset: boolean
+  /** Entries still in the outbox once this answer is stored. */
+  pending: number
 }
 
 /**
@@ -164,7 +166,7 @@ export async function settlePush(
       }
     }
     if (cursorReset) await deleteMeta(db, 'syncCursor')
-    return { acknowledged: acked.length, rejected: rejected.length, cursorReset }
+    return { acknowledged: acked.length, rejected: rejected.length, cursorReset, pending: await db.outbox.count() }
   })
 }
 

@@ -27,6 +27,11 @@ export interface SyncProgress {
   total?: number
   /** True while pulling into a phone that had no cursor yet: the first download. */
   firstSync: boolean
+  /**
+   * Pushing: entries left in the outbox when this batch's answer was stored (read in that same
+   * transaction), so 待同步 N 条 drops as soon as the server has acknowledged a batch.
+   */
+  pending?: number
 }
 
 export interface SyncContext {

@@ -19,6 +19,8 @@ export interface PushOutcome {
   rejected: number
   /** A refused edit made the next pull start from scratch. */
   cursorReset: boolean
+  /** Outbox entries left after the last stored answer (undefined until one is stored). */
+  pending?: number
 }
 
 export async function pushOutbox(ctx: SyncContext, batchSize = PUSH_MAX_MUTATIONS): Promise<PushOutcome> {
@@ -30,7 +32,7 @@ export async function pushOutbox(ctx: SyncContext, batchSize = PUSH_MAX_MUTATION
   const size = Math.max(1, Math.min(batchSize, PUSH_MAX_MUTATIONS))
   for (let i = 0; i < entries.length; i += size) {
     await pushBatch(ctx, deviceId, entries.slice(i, i + size), out)
-    ctx.onProgress?.({ phase: 'pushing', done: Math.min(i + size, entries.length), total: entries.length, firstSync: false })
+    ctx.onProgress?.({ phase: 'pushing', done: Math.min(i + size, entries.length), total: entries.length, firstSync: false, pending: out.pending })
   }
   return out
 }
@@ -77,6 +79,7 @@ async function settle(ctx: SyncContext, entries: OutboxEntry[], results: PushRes
   out.acknowledged += r.acknowledged
   out.rejected += r.rejected
   out.cursorReset ||= r.cursorReset
+  out.pending = r.pending
 }
 
 /** Only the wire fields travel: local bookkeeping (queuedAt, attempts) stays on the phone. */

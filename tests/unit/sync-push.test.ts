@@ -26,6 +26,14 @@ describe('pushOutbox', () => {
     expect(server.log.filter((l) => l === 'POST /api/sync/push')).toHaveLength(3)
   })
 
+  it('reports after each stored answer how many entries are still waiting', async () => {
+    for (let i = 0; i < 7; i++) await dev.repo.create('households', household({ room: `${200 + i}` }))
+    const pending: (number | undefined)[] = []
+    dev.ctx.onProgress = (p) => pending.push(p.pending)
+    await pushOutbox(dev.ctx, 3)
+    expect(pending).toEqual([4, 1, 0])
+  })
+
   it('sends a record before its updates and an issue before its events (HLC order)', async () => {
     const i = await dev.repo.create('issues', issue())
     await dev.repo.create('issueEvents', issueEvent(i.id, 'reported', 1))

@@ -60,6 +60,9 @@ export const useSyncStore = defineStore('sync', () => {
 
   function onProgress(p: SyncProgress) {
     phase.value = p.phase
+    // Straight from the transaction that stored the push answer; the outbox watch may lag behind
+    // a pull that holds the outbox table.
+    if (p.pending !== undefined) pendingCount.value = p.pending
     if (p.phase === 'pulling' && p.firstSync) progress.value = { received: p.done, total: p.total }
   }
 
