@@ -8,24 +8,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { deviceIdSchema } from '../src/domain/sync'
 import { idSchema } from '../src/domain/entities'
+import { deviceListSchema } from '../src/domain/devices'
 import { notFound } from './errors'
 
 export interface DevicesOptions {
   now?: () => number
 }
 
-const deviceSchema = z.object({
-  id: z.string(),
-  userId: z.string(),
-  username: z.string().nullable(),
-  userName: z.string().nullable(),
-  name: z.string().nullable(),
-  firstSeen: z.number(),
-  lastSeen: z.number(),
-  revoked: z.boolean(),
-  revokedAt: z.number().nullable(),
-})
-export type DeviceInfo = z.infer<typeof deviceSchema>
 
 interface DeviceRow {
   id: string
@@ -47,7 +36,7 @@ const devicesRoutes: FastifyPluginAsync<DevicesOptions> = async (fastify, opts) 
 
   app.get(
     '/api/devices',
-    { preHandler: supervisors, schema: { response: { 200: z.object({ devices: z.array(deviceSchema) }) } } },
+    { preHandler: supervisors, schema: { response: { 200: deviceListSchema } } },
     async () => {
       const { rows } = await app.db.query<DeviceRow>(
         `SELECT d.id, d.user_id, c.username, r.data->>'name' AS user_name, d.name,

@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { appDb, setMeta } from '@/db'
-import type { Device } from '@/features/devices/devices.models'
+import type { Device } from '@/domain/devices'
 import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll } from './helpers'
 
 const supervisor = { ...session, user: { ...session.user, role: 'supervisor' as const, name: '王建国' } }

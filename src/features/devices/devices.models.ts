@@ -2,7 +2,7 @@
  * 设备管理 (DESIGN §4 "Scope and safety", §7): the answers of `GET /api/devices` and
  * `POST /api/devices/:deviceId/revoke` checked at runtime, and how a device is shown.
  */
-import { z } from 'zod'
+import type { Device } from '@/domain/devices'
 
 /** Who may open the page; the server answers 403 to anyone else. */
 export const DEVICE_MANAGER_ROLES = ['supervisor', 'admin'] as const
@@ -11,20 +11,6 @@ export function canManageDevices(role: string | null | undefined): boolean {
   return (DEVICE_MANAGER_ROLES as readonly string[]).includes(role ?? '')
 }
 
-export const deviceSchema = z.object({
-  id: z.string(),
-  userId: z.string(),
-  username: z.string().nullable(),
-  userName: z.string().nullable(),
-  name: z.string().nullable(),
-  firstSeen: z.number(),
-  lastSeen: z.number(),
-  revoked: z.boolean(),
-  revokedAt: z.number().nullable(),
-})
-export type Device = z.infer<typeof deviceSchema>
-
-export const deviceListSchema = z.object({ devices: z.array(deviceSchema) })
 
 /**
  * Why a request failed. `offline`: no answer at all (no signal, server unreachable);

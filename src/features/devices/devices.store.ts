@@ -5,7 +5,8 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import { useAccountStore } from '@/features/account/account.store'
-import { deviceKey, deviceListSchema, serverMessage, type Device, type DevicesError } from './devices.models'
+import { deviceListSchema, type Device } from '@/domain/devices'
+import { deviceKey, serverMessage, type DevicesError } from './devices.models'
 
 const TIMEOUT_MS = 15_000
 
