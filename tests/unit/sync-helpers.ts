@@ -82,3 +82,12 @@ export function strip<T extends Record<string, unknown>>(r: T | undefined): Omit
   const { hlc: _hlc, ...rest } = r
   return rest
 }
+
+/** Polls until `check` holds: for state that live queries and stores update a moment later. */
+export async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}

@@ -8,18 +8,10 @@ import SyncStatus from '@/features/sync/SyncStatus.vue'
 import NeedsAttention from '@/features/sync/NeedsAttention.vue'
 import { useSyncStore } from '@/features/sync/sync.store'
 import { FakeServer } from './sync-fakeServer'
-import { household, issue, issueEvent, makeDevice, USER_ID, type Device } from './sync-helpers'
+import { household, issue, issueEvent, makeDevice, until, USER_ID, type Device } from './sync-helpers'
 
 let server: FakeServer
 let dev: Device
-
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
 
 beforeEach(async () => {
   setActivePinia(createPinia())
