@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FullGridDb, Repository, ensureDeviceId, setMeta } from '@/db'
-import { makeContext, syncOnce, UnauthorizedError, type FetchLike } from '@/sync'
+import Dexie from 'dexie'
+import { DeviceRevokedError, makeContext, syncOnce, UnauthorizedError, type FetchLike } from '@/sync'
+import { wipeLocalDatabase } from '@/db/sync'
 import type { Database } from '../../server/db/adapter'
 import { buildTestApp, createTestGrid, createTestUser, login, testDatabases } from '../server/helper'
 
@@ -72,5 +74,28 @@ describe('sync engine against the real server', () => {
     await expect(syncOnce(makeContext({ db: local, fetch: fetchVia }))).rejects.toBeInstanceOf(UnauthorizedError)
     expect(await local.outbox.count()).toBe(1)
     await local.delete()
+  })
+
+  it('a device revoked by a supervisor learns why on its next sync, and its wipe leaves nothing behind', async () => {
+    const grid = await createTestGrid(db)
+    const worker = await createTestUser(db, { username: 'real-revoked', gridIds: [grid.id] })
+    const boss = await createTestUser(db, { username: 'real-boss', role: 'supervisor', gridIds: [] })
+    const name = `real-revoked-${Date.now()}`
+    const local = new FullGridDb(name)
+    await ensureDeviceId(local, () => 'real-phone-lost')
+    const { headers: _h, ...session } = await login(app, worker.username, worker.password, 'real-phone-lost')
+    await setMeta(local, 'session', session)
+    const ctx = makeContext({ db: local, fetch: fetchVia })
+    await syncOnce(ctx)
+
+    const asBoss = await login(app, boss.username, boss.password, 'real-boss-desk')
+    const revoke = await app.inject({ method: 'POST', url: '/api/devices/real-phone-lost/revoke', headers: asBoss.headers, payload: { userId: worker.id } })
+    expect(revoke.statusCode).toBe(200)
+
+    const err = await syncOnce(ctx).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DeviceRevokedError)
+    expect((err as Error).message).toMatch(/停用/)
+    await wipeLocalDatabase(local)
+    expect(await Dexie.exists(name)).toBe(false)
   })
 })
