@@ -1,0 +1,45 @@
+/** The service worker's Background Sync run (src/sw.ts calls runBackgroundSync on the `sync` event). */
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { NetworkError, runBackgroundSync } from '@/sync'
+import { FakeServer } from './sync-fakeServer'
+import { household, makeDevice, USER_ID, type Device } from './sync-helpers'
+
+let server: FakeServer
+let dev: Device
+
+beforeEach(async () => {
+  server = new FakeServer()
+  server.addSession('token-bg1', { userId: USER_ID, deviceId: 'bg1' })
+  dev = await makeDevice('bg1', server.fetch)
+})
+afterEach(async () => {
+  await dev.db.delete()
+})
+
+describe('runBackgroundSync', () => {
+  it('drains the outbox with the stored session while no page is open', async () => {
+    await dev.repo.create('households', household())
+    const outcome = await runBackgroundSync(dev.db, server.fetch)
+    expect(outcome).toMatchObject({ ok: true, summary: { acknowledged: 1, rejected: 0 } })
+    expect(await dev.db.outbox.count()).toBe(0)
+    expect(server.records('households')).toHaveLength(1)
+  })
+
+  it('rethrows a network failure so the browser retries, keeping the outbox', async () => {
+    await dev.repo.create('households', household())
+    const offline = async () => {
+      throw new TypeError('Failed to fetch')
+    }
+    await expect(runBackgroundSync(dev.db, offline)).rejects.toBeInstanceOf(NetworkError)
+    expect(await dev.db.outbox.count()).toBe(1)
+  })
+
+  it('leaves a revocation for the page to explain, wiping nothing', async () => {
+    await dev.repo.create('households', household())
+    server.revokedDevices.add('bg1')
+    const outcome = await runBackgroundSync(dev.db, server.fetch)
+    expect(outcome).toMatchObject({ ok: false, reason: 'revoked' })
+    expect(await dev.db.outbox.count()).toBe(1)
+  })
+})
