@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { appDb, setMeta } from '@/db'
 import type { Device } from '@/domain/devices'
-import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll } from './helpers'
+import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll, button } from './helpers'
 
 const supervisor = { ...session, user: { ...session.user, role: 'supervisor' as const, name: '王建国' } }
 const workerId = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c01'
@@ -30,12 +30,6 @@ function fakeServer() {
     }
     throw new TypeError('Failed to fetch')
   })
-}
-
-function button(text: string): HTMLButtonElement {
-  const found = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)
-  if (!found) throw new Error(`no button ${text}`)
-  return found
 }
 
 /** The open Vant dialog (a singleton kept in <body> between tests, hidden when closed). */

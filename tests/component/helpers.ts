@@ -82,3 +82,10 @@ export function stubFetch(handler: (url: string, init?: RequestInit) => Response
   vi.stubGlobal('fetch', fn)
   return fn
 }
+
+/** A button on the page (dialogs included, which Vant mounts in <body>) by its visible label. */
+export function button(text: string): HTMLButtonElement {
+  const found = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)
+  if (!found) throw new Error(`no button ${text}`)
+  return found
+}

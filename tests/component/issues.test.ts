@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { appDb } from '@/db'
 import { emptyDraft } from '@/features/issues/issues.models'
 import { useIssuesStore } from '@/features/issues/issues.store'
-import { mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll } from './helpers'
+import { mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll, button } from './helpers'
 
 const gridId = session.user.gridIds[0]
 
@@ -20,12 +20,6 @@ afterEach(() => {
   vi.unstubAllGlobals()
   unmountAll()
 })
-
-function button(text: string): HTMLButtonElement {
-  const found = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)
-  if (!found) throw new Error(`no button ${text}`)
-  return found
-}
 
 function listItems(): HTMLElement[] {
   return [...document.querySelectorAll<HTMLElement>('.issues-item')]

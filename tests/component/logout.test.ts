@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { appDb, getMeta } from '@/db'
 import type { OutboxEntry } from '@/domain/sync'
-import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll } from './helpers'
+import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll, button } from './helpers'
 
 beforeEach(async () => {
   await resetDb()
@@ -13,12 +13,6 @@ afterEach(() => {
   vi.unstubAllGlobals()
   unmountAll()
 })
-
-function button(text: string): HTMLButtonElement {
-  const found = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)
-  if (!found) throw new Error(`no button ${text}`)
-  return found
-}
 
 function addPending(n: number) {
   const entries = Array.from({ length: n }, (_, i) => ({ id: `m${i}`, recordId: `r${i}` }) as unknown as OutboxEntry)
