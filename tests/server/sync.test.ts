@@ -352,18 +352,20 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
     it('pages by limit with hasMore, in commit order, never repeating or skipping', async () => {
       const hs = Array.from({ length: 7 }, () => household(gridA.id))
       await push(app, asA, hs.map((h) => create('households', h, clock())))
+      // pulled until quiet first, so no other test file's transaction holds back what follows
+      const all = await pullAll(app, asSup, undefined, 3)
       const first = await injectJson(app, { method: 'GET', url: '/api/sync/pull?limit=3', headers: asSup.headers })
       expect(first.status).toBe(200)
       expect(first.body.changes).toHaveLength(3)
       expect(first.body.hasMore).toBe(true)
-      const all = await pullAll(app, asSup, undefined, 3)
       // a download from the start says how much follows its first page (for the progress bar),
       // later pages do not repeat the count
       expect(first.body.remaining).toBe(all.changes.length - 3)
       const second = await injectJson(app, { method: 'GET', url: `/api/sync/pull?limit=3&cursor=${first.body.cursor}`, headers: asSup.headers })
       expect(second.body).not.toHaveProperty('remaining')
+      const workerAll = await pullAll(app, asA)
       const workerFirst = await injectJson(app, { method: 'GET', url: '/api/sync/pull?limit=2', headers: asA.headers })
-      expect(workerFirst.body.remaining).toBe((await pullAll(app, asA)).changes.length - 2)
+      expect(workerFirst.body.remaining).toBe(workerAll.changes.length - 2)
       const made = new Set(hs.map((h) => h.id))
       const households = all.changes.filter((c) => made.has(c.id)).map((c) => c.id)
       expect(households).toEqual(hs.map((h) => h.id))
@@ -388,6 +390,7 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
       const { cursor: before } = await pullAll(app, asSup)
       const updated = await push(app, asA, hs.map((h) => update('households', h.id, { notes: 'x'.repeat(1900) }, clock())))
       expect(updated.map((r) => r.status)).toEqual(Array(5).fill('applied'))
+      await pullAll(app, asSup, before) // until quiet: nothing of these held back by another test file
       const scope = await loadScope(db, { userId: supervisor.id, role: 'supervisor', gridIds: [] })
       // ~2.4 KB per change: a 5 KB budget takes two per page; a 1 KB budget still takes one
       const two = await readChanges(db, scope, decodeCursor(before), 100, 5_000)
@@ -424,6 +427,7 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
       expect(during.cursor).toBe(cursor)
       release()
       await slowTx
+      await pullAll(app, asSup, cursor) // until quiet: nothing held back by another test file
       const after = await readChanges(db, scope, decodeCursor(cursor), 100)
       expect(JSON.parse(after.json).changes.map((c: any) => c.data.headName)).toEqual(['慢', '快'])
     })

@@ -117,6 +117,7 @@ export async function push(app: FastifyInstance, auth: Auth, mutations: Mutation
 export async function pullAll(app: FastifyInstance, auth: Auth, cursor?: string, limit?: number): Promise<{ changes: Change[]; cursor: string; pages: number }> {
   const changes: Change[] = []
   let pages = 0
+  const quietBy = Date.now() + QUIET_WAIT_MS
   for (;;) {
     const qs = new URLSearchParams()
     if (cursor) qs.set('cursor', cursor)
@@ -126,6 +127,19 @@ export async function pullAll(app: FastifyInstance, auth: Auth, cursor?: string,
     pages++
     changes.push(...res.body.changes)
     cursor = res.body.cursor
-    if (!res.body.hasMore) return { changes, cursor: cursor!, pages }
+    if (res.body.hasMore) continue
+    // On PostgreSQL the feed holds back changes committed after any transaction still running
+    // in the cluster — another test file's seeding, say. Pull "until quiet" like a device would.
+    if (!(await heldBack(app)) || Date.now() > quietBy) return { changes, cursor: cursor!, pages }
+    await new Promise((r) => setTimeout(r, 25))
   }
+}
+
+const QUIET_WAIT_MS = 15_000
+
+async function heldBack(app: FastifyInstance): Promise<boolean> {
+  const { rows } = await app.db.query<{ held: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM records WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())) AS held',
+  )
+  return rows[0].held
 }
