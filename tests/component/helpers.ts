@@ -2,7 +2,7 @@ import { h } from 'vue'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, RouterView } from 'vue-router'
-import { vi } from 'vitest'
+import { afterAll, vi } from 'vitest'
 import { appDb, setMeta } from '@/db'
 import type { LoginResponse } from '@/domain/auth'
 import { createAppRouter } from '@/app/router'
@@ -28,6 +28,11 @@ export async function saveTestSession(): Promise<void> {
 export function jsonResponse(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 }
+
+// Vant's tab bar with safe-area-inset measures itself 100, 200 and 300 ms after mounting, on
+// timers nothing cancels; let them fire before the file's DOM environment is torn down.
+const VANT_LATE_TIMERS_MS = 350
+afterAll(() => new Promise((r) => setTimeout(r, VANT_LATE_TIMERS_MS)))
 
 const mounted: Array<{ unmount(): void }> = []
 const pinias: ReturnType<typeof createPinia>[] = []
