@@ -5,7 +5,7 @@
  * editing this file.
  */
 import { createRouter, createWebHistory, type RouteRecordRaw, type RouterHistory } from 'vue-router'
-import { useAccountStore } from '@/features/account/account.store'
+import { useAccountStore } from '@/app/session/account.store'
 
 declare module 'vue-router' {
   interface RouteMeta {

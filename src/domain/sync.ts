@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { DEVICE_ID_RE } from './hlc'
 import { entityNameSchema, hlcSchema, idSchema, type EntityName } from './entities'
+import { rejectionCodeSchema, rejectionParamsSchema } from './rejections'
 
 export const PUSH_MAX_MUTATIONS = 500
 export const PULL_DEFAULT_LIMIT = 1000
@@ -32,7 +33,10 @@ export type MutationStatus = z.infer<typeof mutationStatusSchema>
 export const pushResultSchema = z.object({
   mutationId: idSchema,
   status: mutationStatusSchema,
+  /** English, for scripts and logs; the phone shows `code` + `params` (src/domain/rejections). */
   reason: z.string().optional(),
+  code: rejectionCodeSchema.optional(),
+  params: rejectionParamsSchema.optional(),
 })
 export type PushResult = z.infer<typeof pushResultSchema>
 export const pushResponseSchema = z.object({ results: z.array(pushResultSchema) })

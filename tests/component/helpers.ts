@@ -7,7 +7,7 @@ import { appDb, setMeta } from '@/db'
 import type { LoginResponse } from '@/domain/auth'
 import { createAppRouter } from '@/app/router'
 import { i18n } from '@/app/i18n'
-import { useSyncStore } from '@/features/sync/sync.store'
+import { useSyncStore } from '@/app/session/sync.store'
 
 export const session: LoginResponse = {
   token: 'tok_abcdefghijklmnopqrstuvwxyz',

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { useSyncStore } from '@/features/sync/sync.store'
+import { useSyncStore } from '@/app/session/sync.store'
 import { summarizeChange } from '@/features/sync/sync.models'
 import messages from '@/features/sync/sync.messages'
 import { FakeServer } from './sync-fakeServer'

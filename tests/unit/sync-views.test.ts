@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { i18n } from '@/app/i18n'
 import SyncStatus from '@/features/sync/SyncStatus.vue'
 import NeedsAttention from '@/features/sync/NeedsAttention.vue'
-import { useSyncStore } from '@/features/sync/sync.store'
+import { useSyncStore } from '@/app/session/sync.store'
 import { FakeServer } from './sync-fakeServer'
 import { household, issue, issueEvent, makeDevice, until, USER_ID, type Device } from './sync-helpers'
 

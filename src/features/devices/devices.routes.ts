@@ -1,6 +1,6 @@
 /** 设备管理 under 我的, for supervisors and admins (src/app/router.ts collects this file). */
 import type { RouteRecordRaw } from 'vue-router'
-import { useAccountStore } from '@/features/account/account.store'
+import { useAccountStore } from '@/app/session/account.store'
 import { canManageDevices } from './devices.models'
 
 export default [

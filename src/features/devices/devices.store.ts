@@ -4,7 +4,7 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import { useAccountStore } from '@/features/account/account.store'
+import { useAccountStore } from '@/app/session/account.store'
 import { deviceListSchema, type Device } from '@/domain/devices'
 import { deviceKey, serverMessage, type DevicesError } from './devices.models'
 

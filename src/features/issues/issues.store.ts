@@ -8,8 +8,8 @@ import { computed, ref, shallowRef } from 'vue'
 import { Repository, appDb } from '@/db'
 import { ISSUE_LIST_LIMIT, gridNames, reportIssue, watchIssueRows, type IssueRow } from '@/db/issues'
 import type { Issue } from '@/domain/entities'
-import { useAccountStore } from '@/features/account/account.store'
-import { useSyncStore } from '@/features/sync/sync.store'
+import { useAccountStore } from '@/app/session/account.store'
+import { useSyncStore } from '@/app/session/sync.store'
 import { draftToIssue, toIssueItem, type IssueDraft } from './issues.models'
 
 export interface GridOption {

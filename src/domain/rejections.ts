@@ -1,0 +1,44 @@
+/**
+ * Why the server refused a mutation, as a code with parameters (DESIGN §4: "rejected with a
+ * reason"). The code travels on the wire; the phone shows the Chinese text (English second), so a
+ * worker reads 已由 张伟 接单 and not an English sentence made on the server. `reason` on the wire
+ * stays an English sentence for scripts and logs.
+ *
+ * Adding a code: add it here with both texts; placeholders are `{name}` and are filled from
+ * `params`. Keep codes stable: rejected entries on phones refer to them.
+ */
+import { z } from 'zod'
+
+export const REJECTION_TEXTS = {
+  invalid: { zh: '记录内容有误：{detail}', en: 'The record is not valid: {detail}' },
+  clock_ahead: { zh: '手机时间比服务器快了 10 分钟以上，请校准手机时间后重试', en: "The phone's clock is more than 10 minutes ahead of the server; set the time and try again" },
+  device_mismatch: { zh: '这条修改不是本设备记录的', en: 'This change was not stamped by this device' },
+  mutation_reused: { zh: '同一修改编号已用于另一项内容，本次修改未保存', en: 'This change id was already used for different content; the change was not saved' },
+  role: { zh: '您的角色不能修改{entity}', en: 'Your role cannot change {entity}' },
+  immutable: { zh: '{entity}保存后不能修改：{fields}', en: '{entity} cannot change after saving: {fields}' },
+  out_of_scope: { zh: '该记录不在您负责的网格内', en: 'This record is outside your grids' },
+  removed_from_scope: { zh: '该记录已移出您负责的网格，这项修改没有保存', en: 'This record has left your grids; the change was not saved' },
+  not_author: { zh: '不能以他人的名义记录', en: 'You cannot record in someone else’s name' },
+  unknown_reference: { zh: '关联的{entity}不存在或不在您的网格内', en: 'The linked {entity} does not exist or is outside your grids' },
+  missing_blob: { zh: '照片尚未上传到服务器，请稍后再同步', en: 'A photo has not reached the server yet; sync again' },
+  event_not_allowed: { zh: '您不能对该事件执行“{action}”', en: 'You may not {action} this issue' },
+  event_wrong_state: { zh: '事件当前为“{status}”，不能“{action}”', en: 'The issue is {status}; it cannot be {action}' },
+  event_time: { zh: '事件时间不合理：{detail}', en: 'The event time is not valid: {detail}' },
+  already_accepted: { zh: '已由 {name} 接单', en: 'Already accepted by {name}' },
+  storage: { zh: '服务器无法保存这项修改，请稍后再试', en: 'The server could not store this change; try again later' },
+} as const satisfies Record<string, { zh: string; en: string }>
+
+export type RejectionCode = keyof typeof REJECTION_TEXTS
+export const rejectionCodeSchema = z.enum(Object.keys(REJECTION_TEXTS) as [RejectionCode, ...RejectionCode[]])
+export const rejectionParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]))
+export type RejectionParams = z.infer<typeof rejectionParamsSchema>
+
+/** The text a person reads for a rejection; unknown codes (a newer server) fall back to `reason`. */
+export function describeRejection(
+  r: { code?: string; params?: RejectionParams; reason?: string },
+  locale: 'zh' | 'en' = 'zh',
+): string {
+  const texts = r.code ? (REJECTION_TEXTS as Record<string, { zh: string; en: string }>)[r.code] : undefined
+  if (!texts) return r.reason ?? (locale === 'zh' ? '服务器拒绝了这项修改' : 'The server refused this change')
+  return texts[locale].replace(/\{(\w+)\}/g, (_, k: string) => String(r.params?.[k] ?? ''))
+}
