@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { DEVICE_ID_RE } from './hlc'
 import { entityNameSchema, hlcSchema, idSchema, type EntityName } from './entities'
-import { rejectionCodeSchema, rejectionParamsSchema } from './rejections'
+import { rejectionParamsSchema } from './rejections'
 
 export const PUSH_MAX_MUTATIONS = 500
 export const PULL_DEFAULT_LIMIT = 1000
@@ -35,7 +35,7 @@ export const pushResultSchema = z.object({
   status: mutationStatusSchema,
   /** English, for scripts and logs; the phone shows `code` + `params` (src/domain/rejections). */
   reason: z.string().optional(),
-  code: rejectionCodeSchema.optional(),
+  code: z.string().max(64).optional(),
   params: rejectionParamsSchema.optional(),
 })
 export type PushResult = z.infer<typeof pushResultSchema>
