@@ -54,8 +54,14 @@ export const changeSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 })
 export type Change = z.infer<typeof changeSchema> & { entity: EntityName }
+/** A record that left the user's scope (moved grid, grids reassigned): the phone deletes its copy. */
+export const removedChangeSchema = z.object({ entity: entityNameSchema, id: idSchema, removed: z.literal(true) })
+export type RemovedChange = z.infer<typeof removedChangeSchema> & { entity: EntityName }
+export type PullChange = Change | RemovedChange
+export const pullChangeSchema = z.union([changeSchema, removedChangeSchema])
+export const isRemoval = (c: PullChange): c is RemovedChange => 'removed' in c && c.removed === true
 export const pullResponseSchema = z.object({
-  changes: z.array(changeSchema),
+  changes: z.array(pullChangeSchema),
   cursor: z.string(),
   hasMore: z.boolean(),
   /** With the first page of a download from the start: about how many changes follow it. */
