@@ -12,6 +12,7 @@ import type { Database } from '../../server/db/adapter'
 import { MigrationChecksumError, migrate, migrationChecksum } from '../../server/db/migrate'
 import { formatHlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
+import type { Mutation } from '../../src/domain/sync'
 import { hashPassword } from '../../server/auth/password'
 import { buildTestApp, login, testDatabases } from './helper'
 import { household, push } from './syncFixtures'
@@ -62,7 +63,7 @@ describe.each(testDatabases())('migrations on $name', (tdb) => {
       'w',
       await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 }),
     ])
-    const mutation = { id: uuidv7(), entity: 'households', recordId: h.id, op: 'put' as const, fields: h, hlc: stamp }
+    const mutation: Mutation = { id: uuidv7(), entity: 'households', recordId: h.id, op: 'put', fields: h, hlc: stamp }
     await db.query(`INSERT INTO mutations (id, device_id, user_id, entity, record_id) VALUES ($1, 'old-phone', $2, 'households', $3)`, [
       mutation.id,
       worker.id,
