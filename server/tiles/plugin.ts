@@ -26,7 +26,6 @@ export interface TilesOptions {
   upstreamTimeoutMs?: number
 }
 
-const errorSchema = z.object({ error: z.string(), message: z.string() })
 const tileParams = z.object({
   z: z.coerce.number().int().min(0).max(22),
   x: z.coerce.number().int().min(0),
@@ -85,7 +84,8 @@ const tilesPlugin: FastifyPluginAsync<TilesOptions> = async (fastify, opts) => {
 
   app.get(
     '/api/tiles/:z/:x/:y',
-    { schema: { params: tileParams, response: { 400: errorSchema, 404: errorSchema, 502: errorSchema } } },
+    // Errors are thrown as HttpError and answered as JSON {error, message} by server/errors.ts.
+    { schema: { params: tileParams } },
     async (req, reply) => {
       if (!cfg.upstream) throw notFound('服务器未配置底图（FULLGRID_TILE_URL）', 'tiles_not_configured')
       const { z, x } = req.params
