@@ -24,3 +24,6 @@ export type AppConfig = z.infer<typeof appConfigSchema>
 
 /** Tile path served by our server; `{z}/{x}/{y}` as Leaflet fills them in. */
 export const TILE_PATH_TEMPLATE = '/api/tiles/{z}/{x}/{y}'
+
+/** Cache Storage name of base-map tiles, shared by the service worker and 离线地图. */
+export const TILE_CACHE = 'fullgrid-tiles'
