@@ -294,6 +294,20 @@ export function decodeTrack(text: string): TrackPoint[] {
   return points
 }
 
+/** Whether `text` decodes to whole points (at most `max` of them). */
+export function isTrackEncoding(text: string, max = 2000): boolean {
+  try {
+    return decodeTrack(text).length <= max
+  } catch {
+    return false
+  }
+}
+
+/** A stored segment's points, whichever form it holds them in (`encoded` or `points`). */
+export function segmentPoints(segment: { points: readonly TrackPoint[]; encoded?: string | null }): TrackPoint[] {
+  return segment.encoded ? decodeTrack(segment.encoded) : segment.points.slice()
+}
+
 /** A point quantised to what the encoding keeps (so stored and encoded points agree exactly). */
 export function quantizePoint(p: TrackPoint): TrackPoint {
   return [Math.round(p[0] / T_UNIT) * T_UNIT, Math.round(p[1] * DEG_UNIT) / DEG_UNIT, Math.round(p[2] * DEG_UNIT) / DEG_UNIT, Math.round(p[3])]

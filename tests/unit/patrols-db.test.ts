@@ -10,11 +10,12 @@ import { SEGMENT_POINTS, activePatrolOf, endPatrol, patrolTrack, recordFix, setP
 import { uuidv7 } from '@/domain/ids'
 import type { TrackPoint } from '@/domain/entities'
 import { ENTITIES } from '@/domain/entities'
+import { decodeTrack, quantizePoint } from '@/domain/track'
 
 const T0 = 1_763_880_000_000
 const M_LAT = 1 / 111_195
 /** A fix `north` metres north of the start at second s. */
-const fix = (s: number, north: number, acc = 5): TrackPoint => [T0 + s * 1000, 120.52, 36.86 + north * M_LAT, acc]
+const fix = (s: number, north: number, acc = 5): TrackPoint => quantizePoint([T0 + s * 1000, 120.52, 36.86 + north * M_LAT, acc])
 
 let n = 0
 let db: FullGridDb
@@ -39,6 +40,12 @@ afterEach(async () => {
 })
 
 describe('recording a patrol track', () => {
+  it('keeps fixes at the precision the encoding stores (seconds, 1e-6 degrees, metres)', async () => {
+    const patrol = await start()
+    const raw: TrackPoint = [T0 + 1234, 120.5200004, 36.8600006, 7.4]
+    expect((await recordFix(db, repo, patrol.id, raw)).point).toEqual([T0 + 1000, 120.52, 36.860001, 7])
+  })
+
   it('stores kept fixes at once and drops filtered ones', async () => {
     const patrol = await start()
     const verdicts = []
@@ -50,16 +57,17 @@ describe('recording a patrol track', () => {
     reopened.close()
   })
 
-  it('turns every SEGMENT_POINTS kept points into an immutable segment with an outbox entry, and updates the patrol', async () => {
+  it('turns every SEGMENT_POINTS kept points into an immutable, encoded segment with an outbox entry', async () => {
     const patrol = await start()
     const total = SEGMENT_POINTS * 2 + 7
     for (let i = 0; i < total; i++) await recordFix(db, repo, patrol.id, fix(i * 5, i * 10))
     const segments = await db.trackSegments.toArray()
-    expect(segments.map((s) => [s.seq, s.points.length])).toEqual([[0, SEGMENT_POINTS], [1, SEGMENT_POINTS]])
+    expect(segments.map((s) => [s.seq, decodeTrack(s.encoded!).length, s.points.length])).toEqual([[0, SEGMENT_POINTS, 0], [1, SEGMENT_POINTS, 0]])
     for (const s of segments) expect(ENTITIES.trackSegments.schema.safeParse(s).success).toBe(true)
     const queued = await db.outbox.where('recordId').anyOf(segments.map((s) => s.id)).count()
     expect(queued).toBe(2)
-    expect((await db.patrols.get(patrol.id))!.pointCount).toBe(SEGMENT_POINTS * 2)
+    // The patrol's totals wait for a pause or the end (one outbox entry, not one per segment).
+    expect((await db.patrols.get(patrol.id))!.pointCount).toBe(0)
     expect((await trackBuffer(db, patrol.id)).points).toHaveLength(7)
     expect(await patrolTrack(db, patrol.id)).toHaveLength(total)
   })
@@ -70,6 +78,7 @@ describe('recording a patrol track', () => {
     await recordFix(db, repo, patrol.id, fix(10, 20))
     await setPatrolPaused(db, repo, patrol.id, true)
     expect(await db.trackSegments.count()).toBe(1)
+    expect((await db.patrols.get(patrol.id))!.pointCount).toBe(2)
     expect((await recordFix(db, repo, patrol.id, fix(20, 40))).verdict).toBe('paused')
     expect((await trackBuffer(new FullGridDb(db.name), patrol.id)).paused).toBe(true)
     await setPatrolPaused(db, repo, patrol.id, false)

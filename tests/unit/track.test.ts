@@ -11,7 +11,9 @@ import {
   filterFixes,
   findGaps,
   judgeFix,
+  isTrackEncoding,
   quantizePoint,
+  segmentPoints,
   simplify,
   splitRuns,
   trackDistanceM,
@@ -161,6 +163,15 @@ describe('compact encoding', () => {
         },
       ),
     )
+  })
+
+  it('reads a segment in either form, and the schema check accepts only real encodings', () => {
+    const pts = [at(0, 0, 0), at(5, 0, 10)].map(quantizePoint)
+    expect(segmentPoints({ points: [], encoded: encodeTrack(pts) })).toEqual(pts)
+    expect(segmentPoints({ points: pts })).toEqual(pts)
+    expect(isTrackEncoding(encodeTrack(pts))).toBe(true)
+    expect(isTrackEncoding(encodeTrack(pts), 1)).toBe(false)
+    expect(isTrackEncoding('not a track')).toBe(false)
   })
 
   it('refuses text it did not make', () => {
