@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import type { TrackPoint } from '@/domain/entities'
+import { safeParseRecord, type TrackPoint } from '@/domain/entities'
+import { uuidv7 } from '@/domain/ids'
 import {
   COVERAGE_RADIUS_M,
   GAP_MS,
@@ -172,6 +173,15 @@ describe('compact encoding', () => {
     expect(isTrackEncoding(encodeTrack(pts))).toBe(true)
     expect(isTrackEncoding(encodeTrack(pts), 1)).toBe(false)
     expect(isTrackEncoding('not a track')).toBe(false)
+  })
+
+  it('is what a trackSegments record may carry instead of points; the schema refuses a broken one by field', () => {
+    const pts = Array.from({ length: 50 }, (_, i) => quantizePoint(at(i * 5, i, i * 7)))
+    const seg = { id: uuidv7(), hlc: '001763880000000-00000-phone1', deleted: false, patrolId: uuidv7(), workerId: uuidv7(), seq: 0, points: [], encoded: encodeTrack(pts) }
+    expect(safeParseRecord('trackSegments', seg).ok).toBe(true)
+    const bad = safeParseRecord('trackSegments', { ...seg, encoded: 'not a track' })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.message).toMatch(/^encoded: /)
   })
 
   it('refuses text it did not make', () => {
