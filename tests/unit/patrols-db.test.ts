@@ -6,11 +6,11 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FullGridDb, Repository, ensureDeviceId } from '@/db'
-import { SEGMENT_POINTS, activePatrolOf, endPatrol, patrolTrack, recordFix, setPatrolPaused, startPatrol, trackBuffer } from '@/db/patrols'
+import { SEGMENT_POINTS, activePatrolOf, endPatrol, patrolTrack, recordFix, savePatrolGapNotes, setPatrolPaused, startPatrol, trackBuffer } from '@/db/patrols'
 import { uuidv7 } from '@/domain/ids'
 import type { TrackPoint } from '@/domain/entities'
 import { ENTITIES } from '@/domain/entities'
-import { decodeTrack, quantizePoint } from '@/domain/track'
+import { GAP_MS, decodeTrack, findGaps, quantizePoint } from '@/domain/track'
 
 const T0 = 1_763_880_000_000
 const M_LAT = 1 / 111_195
@@ -102,5 +102,18 @@ describe('recording a patrol track', () => {
     const entries = await db.outbox.where('recordId').equals(patrol.id).toArray()
     const merged = Object.assign({}, ...entries.sort((a, b) => a.hlc.localeCompare(b.hlc)).map((e) => e.fields))
     expect(merged).toMatchObject({ endedAt: T0 + 200_000, pointCount: 11, gridId })
+  })
+
+  it('a gap in the track is found and its explanation travels with the patrol', async () => {
+    const patrol = await start()
+    const gapS = GAP_MS / 1000 + 60
+    for (const f of [fix(0, 0), fix(10, 20), fix(10 + gapS, 40), fix(20 + gapS, 60)]) await recordFix(db, repo, patrol.id, f)
+    await endPatrol(db, repo, patrol.id, T0 + (30 + gapS) * 1000)
+    const [gap] = findGaps(await patrolTrack(db, patrol.id))
+    expect(gap).toEqual({ from: T0 + 10_000, to: T0 + (10 + gapS) * 1000 })
+    await savePatrolGapNotes(repo, patrol.id, [{ ...gap, reason: '地下车库没有信号' }])
+    expect((await db.patrols.get(patrol.id))!.gapNotes).toEqual([{ ...gap, reason: '地下车库没有信号' }])
+    const entries = await db.outbox.where('recordId').equals(patrol.id).toArray()
+    expect(entries.some((e) => JSON.stringify(e.fields.gapNotes) === JSON.stringify([{ ...gap, reason: '地下车库没有信号' }]))).toBe(true)
   })
 })
