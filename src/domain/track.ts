@@ -139,14 +139,14 @@ function segDist2(px: number, py: number, ax: number, ay: number, bx: number, by
 export function simplify<P extends TrackPoint | LngLat>(points: readonly P[], toleranceM: number): P[] {
   const n = points.length
   if (n <= 2 || toleranceM <= 0) return points.slice()
-  const ll = (p: P): LngLat => (p.length === 4 ? [p[1], p[2]] : [p[0], p[1]])
-  const plane = planeAt(ll(points[0])[1])
+  // [t, lng, lat, acc] or [lng, lat]: read the numbers in place, no array per point.
+  const off = points[0].length === 4 ? 1 : 0
+  const plane = planeAt(points[0][off + 1])
   const xs = new Float64Array(n)
   const ys = new Float64Array(n)
   for (let i = 0; i < n; i++) {
-    const [lng, lat] = ll(points[i])
-    xs[i] = plane.x(lng)
-    ys[i] = plane.y(lat)
+    xs[i] = plane.x(points[i][off])
+    ys[i] = plane.y(points[i][off + 1])
   }
   const keep = new Uint8Array(n)
   keep[0] = keep[n - 1] = 1
@@ -155,10 +155,22 @@ export function simplify<P extends TrackPoint | LngLat>(points: readonly P[], to
   while (stack.length) {
     const last = stack.pop()!
     const first = stack.pop()!
+    // The segment's terms once per range; the loop below is the hot path of drawing a day's track.
+    const ax = xs[first]
+    const ay = ys[first]
+    const dx = xs[last] - ax
+    const dy = ys[last] - ay
+    const len2 = dx * dx + dy * dy
     let maxD = -1
     let index = -1
     for (let i = first + 1; i < last; i++) {
-      const d = segDist2(xs[i], ys[i], xs[first], ys[first], xs[last], ys[last])
+      const px = xs[i] - ax
+      const py = ys[i] - ay
+      let t = len2 > 0 ? (px * dx + py * dy) / len2 : 0
+      t = t < 0 ? 0 : t > 1 ? 1 : t
+      const ex = t * dx - px
+      const ey = t * dy - py
+      const d = ex * ex + ey * ey
       if (d > maxD) {
         maxD = d
         index = i
