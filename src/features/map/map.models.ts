@@ -1,7 +1,13 @@
 /**
  * The shared grid map's data, as plain values (no Leaflet here): what the patrol tab, the ledger
  * and the supervisor console hand to <GridMap>. Coordinates are WGS84 [lng, lat]; GridMap turns
- * them into the tiles' system for display only.
+ * them into the tiles' system for display only. Use:
+ *
+ *   const GridMap = defineAsyncComponent(() => import('@/features/map/GridMap.vue'))
+ *   <GridMap :boundaries="boundariesOf(grids)" :buildings="buildingsOnMap(…)"
+ *            :position="{ lng, lat, accuracy }" :tracks="[trackOnMap(id, points)]" fit="tracks" />
+ *
+ * (records from src/db/map.ts `gridMapRecords`; a segment's points from `segmentPoints`).
  */
 import { HOUSEHOLD_TAGS } from '@/domain/constants'
 import type { Building, Grid, Household, TrackPoint } from '@/domain/entities'
