@@ -93,7 +93,8 @@ describe('日日巡: a patrol with its GPS track (issue 9)', () => {
     // The app is closed and opened again mid-patrol: the patrol and its track are still there.
     await page.reload()
     await page.getByText(/正在记录位置：仅在本次巡查期间记录/).waitFor({ timeout: 30_000 })
-    expect(await shownPoints(page)).toBe(half)
+    await page.getByText(/已记录 \d+ 个位置点/).waitFor()
+    expect(await shownPoints(page), 'every point kept before the reload is back').toBe(half)
 
     await stepThrough(context, page, route.slice(half))
     await page.waitForFunction((n) => /已记录 (\d+) 个位置点/.exec(document.body.innerText)?.[1] === String(n), route.length, { timeout: 15_000 })
@@ -111,6 +112,8 @@ describe('日日巡: a patrol with its GPS track (issue 9)', () => {
 
     // The summary leads with coverage, then duration and distance.
     await page.getByText('巡查小结').waitFor()
+    // The page reads the track and buildings from IndexedDB after it opens.
+    await page.getByText('覆盖楼栋').waitFor()
     const cells = await page.locator('.patrol-summary .van-cell').allInnerTexts()
     expect(cells.map((c) => c.split('\n')[0])).toEqual(['覆盖楼栋', '检查项', '发现问题', '上报事件', '用时', '里程'])
     const coverage = /(\d+) \/ (\d+)/.exec(cells[0])!

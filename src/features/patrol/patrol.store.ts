@@ -106,10 +106,11 @@ export const usePatrolStore = defineStore('patrol', () => {
 
   async function resume(patrol: Patrol): Promise<void> {
     const db = appDb()
+    // Everything read first, then shown at once: the screen never says "0 points" of a resumed patrol.
+    const [list, track, buffer] = await Promise.all([db.checklists.get(patrol.checklistId), patrolTrack(db, patrol.id), trackBuffer(db, patrol.id)])
+    checklist.value = list ?? null
+    points.value = track
     active.value = patrol
-    checklist.value = (await db.checklists.get(patrol.checklistId)) ?? null
-    points.value = await patrolTrack(db, patrol.id)
-    const buffer = await trackBuffer(db, patrol.id)
     if (buffer.paused) tracking.value = 'paused'
     else startTracking()
   }
