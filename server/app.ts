@@ -18,6 +18,8 @@ import authPlugin, { type AuthOptions } from './auth/plugin'
 import authRoutes from './auth/routes'
 import devicesRoutes from './devices'
 import syncRoutes from './sync/routes'
+import tilesPlugin from './tiles/plugin'
+import { loadTileConfig, type TileConfig } from './tiles/config'
 import './types'
 
 export interface BuildAppOptions {
@@ -37,6 +39,8 @@ export interface BuildAppOptions {
   trustProxy?: boolean | string
   /** Largest request body in bytes; routes that take more (blobs) set their own. */
   bodyLimit?: number
+  /** Base map and time zone for /api/config and /api/tiles; none (schematic map) by default. */
+  tiles?: TileConfig
 }
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
@@ -117,6 +121,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(authRoutes, authOptions)
   await app.register(devicesRoutes, { now: opts.now })
   await app.register(syncRoutes, { prefix: '/api' })
+  await app.register(tilesPlugin, { tiles: opts.tiles ?? loadTileConfig({}, 'memory://') })
 
   if (staticDir) await registerStatic(app, staticDir)
 

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { TileConfigError, loadTileConfig, type TileConfig } from './tiles/config'
 
 export interface ServerConfig {
   host: string
@@ -22,6 +23,8 @@ export interface ServerConfig {
    * addresses) so login throttling counts the phone's address, not the proxy's.
    */
   trustProxy: boolean | string
+  /** Base map and time zone (server/tiles/config.ts). */
+  tiles: TileConfig
 }
 
 export class ConfigError extends Error {}
@@ -30,6 +33,7 @@ export class ConfigError extends Error {}
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const dataDir = env.FULLGRID_DATA?.trim() || './data'
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: intFrom(env, 'PORT', 8080, 0, 65535),
@@ -39,6 +43,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     demoHouseholds: env.FULLGRID_DEMO_HOUSEHOLDS ? intFrom(env, 'FULLGRID_DEMO_HOUSEHOLDS', 0, 1, 1_000_000) : null,
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
     trustProxy: trustProxyFrom(env.FULLGRID_TRUST_PROXY),
+    tiles: tilesFrom(env, dataDir),
+  }
+}
+
+function tilesFrom(env: NodeJS.ProcessEnv, dataDir: string): TileConfig {
+  try {
+    return loadTileConfig(env, dataDir)
+  } catch (err) {
+    throw err instanceof TileConfigError ? new ConfigError(err.message) : err
   }
 }
 

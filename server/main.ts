@@ -29,7 +29,7 @@ async function main() {
     }
   }
 
-  const app = await buildApp({ db, version: packageVersion(), logger: true, logLevel: config.logLevel, trustProxy: config.trustProxy })
+  const app = await buildApp({ db, version: packageVersion(), logger: true, logLevel: config.logLevel, trustProxy: config.trustProxy, tiles: config.tiles })
   await app.listen({ host: config.host, port: config.port })
   const { port } = app.server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host

@@ -7,9 +7,11 @@
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
+import { CacheFirst } from 'workbox-strategies'
 import { clientsClaim } from 'workbox-core'
 import { appDb } from './db'
 import { BACKGROUND_SYNC_TAG, SYNC_MESSAGE_TYPE, runBackgroundSync } from './sync'
+import { TILE_CACHE } from './domain/mapConfig'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string; revision: string | null }> }
 
@@ -17,6 +19,13 @@ precacheAndRoute(self.__WB_MANIFEST)
 cleanupOutdatedCaches()
 
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }))
+
+// Base-map tiles are the one exception to "no /api in a cache": they carry no sync state, and a
+// tile seen once (or downloaded in 离线地图 into the same cache) must show in a basement.
+registerRoute(
+  ({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && url.pathname.startsWith('/api/tiles/'),
+  new CacheFirst({ cacheName: TILE_CACHE }),
+)
 
 // A new version waits (registerType 'prompt') until the user taps "update" in the page, which
 // posts SKIP_WAITING; activating in the middle of a form or patrol could lose what is on screen.
@@ -32,7 +41,7 @@ clientsClaim()
 // same cross-tab lock, so page and worker never sync at once. A network or server failure is
 // rethrown: the browser then retries with its own back-off. A 401 or a revoked device is only
 // reported to open pages — the page must explain a revocation before it wipes anything.
-// Keep /api/* out of every cache above.
+// Keep /api/* (tiles excepted) out of every cache above.
 // ---------------------------------------------------------------------------------------------
 self.addEventListener('sync', (event: Event) => {
   const e = event as ExtendableEvent & { tag?: string }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { HLC_RE } from './hlc'
+import { isTrackEncoding } from './track'
 import { UUID_RE } from './ids'
 import { CHECKLIST_ITEM_KIND_CODES, HOUSEHOLD_TAG_CODES, ISSUE_CATEGORY_CODES } from './constants'
 
@@ -134,6 +135,12 @@ export const trackSegmentSchema = z.object({
   workerId: idSchema,
   seq: z.number().int().min(0).max(1_000_000),
   points: z.array(trackPointSchema).max(2000),
+  /**
+   * The same points in the compact text encoding of src/domain/track.ts (`points` is then empty):
+   * a day of fixes stays small on the phone and on the wire. Read a segment's points with
+   * `segmentPoints()`, which takes either form.
+   */
+  encoded: z.string().max(64_000).refine(isTrackEncoding, 'must be a track in the compact encoding of at most 2000 points').optional(),
 })
 
 export const issueTypeSchema = z.enum(['issue', 'wish'])

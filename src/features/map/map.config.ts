@@ -1,0 +1,44 @@
+/**
+ * The base map settings from `GET /api/config` (public). Kept in localStorage so an offline start
+ * draws the same map as the last online one; without any, the map is the schematic of our own
+ * vectors (no tiles).
+ */
+import { DEFAULT_TIME_ZONE } from '@/domain/constants'
+import { appConfigSchema, type AppConfig } from '@/domain/mapConfig'
+
+const STORAGE_KEY = 'fullgrid.config'
+export const FALLBACK_CONFIG: AppConfig = { tiles: null, timeZone: DEFAULT_TIME_ZONE }
+
+function stored(): AppConfig | null {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY)
+    if (!raw) return null
+    const parsed = appConfigSchema.safeParse(JSON.parse(raw))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+let pending: Promise<AppConfig> | null = null
+
+/** The server's answer when it can be reached, else the last one kept, else no base map. */
+export function loadAppConfig(fetcher: typeof fetch = fetch): Promise<AppConfig> {
+  pending ??= (async () => {
+    try {
+      const res = await fetcher('/api/config', { headers: { accept: 'application/json' } })
+      if (!res.ok) throw new Error(`HTTP ${res.status}`)
+      const config = appConfigSchema.parse(await res.json())
+      try {
+        localStorage.setItem(STORAGE_KEY, JSON.stringify(config))
+      } catch {
+        // Storage disabled: the answer serves this visit only.
+      }
+      return config
+    } catch {
+      pending = null // try again next time
+      return stored() ?? FALLBACK_CONFIG
+    }
+  })()
+  return pending
+}

@@ -1,0 +1,115 @@
+/**
+ * Pure logic of the patrol tab (日日巡): the community's day, today's state per grid, the end
+ * summary (coverage first), the issue a problem item suggests, how durations read.
+ */
+import { ISSUE_CATEGORIES, type IssueCategory } from '@/domain/constants'
+import type { Building, Checklist, ChecklistItem, Patrol, TrackPoint } from '@/domain/entities'
+import { coveredBuildingIds, findGaps, trackDistanceM, type TrackGap } from '@/domain/track'
+
+/** UTC ms of 00:00 of the calendar day containing `now` in `timeZone`. */
+export function dayStart(now: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(now)
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value)
+  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'))
+  const offset = Math.round((wall - Math.floor(now / 1000) * 1000) / 60_000) * 60_000
+  return Date.UTC(n('year'), n('month') - 1, n('day')) - offset
+}
+
+export type DayPatrolState = 'done' | 'running' | 'not_started'
+
+export interface GridPatrolToday {
+  gridId: string
+  name: string
+  state: DayPatrolState
+}
+
+/** 日日巡: for each grid, whether today's patrol is done (an ended one), running, or not started. */
+export function todayPatrolStates(
+  patrols: readonly Pick<Patrol, 'gridId' | 'startedAt' | 'endedAt' | 'deleted'>[],
+  grids: readonly { id: string; name: string }[],
+  now: number,
+  timeZone: string,
+): GridPatrolToday[] {
+  const since = dayStart(now, timeZone)
+  return grids.map((g) => {
+    const today = patrols.filter((p) => !p.deleted && p.gridId === g.id && p.startedAt >= since)
+    const state: DayPatrolState = today.some((p) => p.endedAt !== null) ? 'done' : today.length ? 'running' : 'not_started'
+    return { gridId: g.id, name: g.name, state }
+  })
+}
+
+/** The grid's current patrol checklist: the highest version of the patrol kind. */
+export function currentPatrolChecklist(checklists: readonly Checklist[]): Checklist | null {
+  return checklists.filter((c) => c.kind === 'patrol' && !c.deleted).sort((a, b) => b.version - a.version)[0] ?? null
+}
+
+export interface PatrolSummary {
+  buildingsPassed: number
+  buildingsTotal: number
+  answered: number
+  itemsTotal: number
+  problems: number
+  issuesReported: number
+  durationMs: number
+  distanceM: number
+  pointCount: number
+  gaps: TrackGap[]
+}
+
+/** What 结束巡查 shows, coverage first (DESIGN §8.5: coverage, not surveillance). */
+export function patrolSummary(
+  patrol: Pick<Patrol, 'startedAt' | 'endedAt' | 'answers'>,
+  points: readonly TrackPoint[],
+  buildings: readonly Pick<Building, 'id' | 'location'>[],
+  checklist: Pick<Checklist, 'items'> | null,
+  issuesReported: number,
+  now: number,
+): PatrolSummary {
+  const itemIds = new Set(checklist?.items.map((i) => i.id) ?? patrol.answers.map((a) => a.itemId))
+  const answers = patrol.answers.filter((a) => itemIds.has(a.itemId))
+  return {
+    buildingsPassed: coveredBuildingIds(points, buildings).length,
+    buildingsTotal: buildings.length,
+    answered: answers.length,
+    itemsTotal: itemIds.size,
+    problems: answers.filter((a) => a.status === 'problem').length,
+    issuesReported,
+    durationMs: Math.max(0, (patrol.endedAt ?? now) - patrol.startedAt),
+    distanceM: trackDistanceM(points),
+    pointCount: points.length,
+    gaps: findGaps(points),
+  }
+}
+
+/** The issue category a checklist item points to: its own id or its category's label, else 其他. */
+export function categoryForItem(item: Pick<ChecklistItem, 'id' | 'category'>): IssueCategory {
+  const byId = ISSUE_CATEGORIES.find((c) => c.code === item.id)
+  if (byId) return byId.code
+  const byLabel = ISSUE_CATEGORIES.find((c) => c.zh === item.category || item.category.includes(c.zh))
+  return byLabel?.code ?? 'other'
+}
+
+/** 1 小时 05 分 / 1 h 05 min */
+export function formatDuration(ms: number, locale: string): string {
+  const minutes = Math.round(ms / 60_000)
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  if (locale === 'en') return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`
+  return h ? `${h} 小时 ${String(m).padStart(2, '0')} 分` : `${m} 分钟`
+}
+
+/** 850 米 / 1.25 公里 */
+export function formatDistance(m: number, locale: string): string {
+  if (m < 1000) return locale === 'en' ? `${Math.round(m)} m` : `${Math.round(m)} 米`
+  const km = (m / 1000).toFixed(2)
+  return locale === 'en' ? `${km} km` : `${km} 公里`
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import type { Building, TrackPoint } from '@/domain/entities'
+import { categoryForItem, dayStart, formatDuration, patrolSummary, todayPatrolStates } from '@/features/patrol/patrol.models'
+import { buildingsOnMap, cadenceDaysOf, householdVisitState, trackOnMap } from '@/features/map/map.models'
+import { MIN_OFFLINE_ZOOM, tileX, tileY, tilesFor } from '@/features/offline-map/offline-map.models'
+import { GAP_MS } from '@/domain/track'
+
+const DAY = 86_400_000
+const SH = 'Asia/Shanghai'
+
+describe('the community day (日日巡)', () => {
+  it('starts at 00:00 Shanghai time, whatever the UTC date', () => {
+    // 2026-11-25 23:30 UTC is 2026-11-26 07:30 in Shanghai.
+    const now = Date.UTC(2026, 10, 25, 23, 30)
+    expect(dayStart(now, SH)).toBe(Date.UTC(2026, 10, 25, 16, 0))
+    expect(dayStart(now, 'UTC')).toBe(Date.UTC(2026, 10, 25))
+  })
+
+  it('says done only for an ended patrol of that grid today', () => {
+    const now = Date.UTC(2026, 10, 26, 4, 0) // 12:00 Shanghai
+    const grids = [{ id: 'g1', name: '第一网格' }, { id: 'g2', name: '第二网格' }, { id: 'g3', name: '第三网格' }]
+    const patrols = [
+      { gridId: 'g1', startedAt: now - 3600_000, endedAt: now - 60_000, deleted: false },
+      { gridId: 'g2', startedAt: now - 600_000, endedAt: null, deleted: false },
+      { gridId: 'g3', startedAt: now - DAY, endedAt: now - DAY + 3600_000, deleted: false }, // yesterday
+    ]
+    expect(todayPatrolStates(patrols, grids, now, SH).map((g) => g.state)).toEqual(['done', 'running', 'not_started'])
+  })
+})
+
+describe('patrol summary', () => {
+  const M = 1 / 111_195
+  const at = (s: number, north: number): TrackPoint => [1_763_880_000_000 + s * 1000, 120.52, 36.86 + north * M, 5]
+  const b = (id: string, north: number, east = 0) => ({ id, location: [120.52 + east * M * 1.25, 36.86 + north * M] as Building['location'] })
+
+  it('leads with coverage: buildings within 30 m, answered points, problems, issues; then duration and distance', () => {
+    const points = [at(0, 0), at(60, 100), at(120, 200)]
+    const s = patrolSummary(
+      { startedAt: points[0][0], endedAt: points[0][0] + 30 * 60_000, answers: [{ itemId: 'a', status: 'ok', note: '', photoIds: [] }, { itemId: 'b', status: 'problem', note: '堆物', photoIds: [] }] },
+      points,
+      [b('on-route', 150, 10), b('off-route', 150, 200), b('end', 210)],
+      { items: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] as never },
+      1,
+      0,
+    )
+    expect(s).toMatchObject({ buildingsPassed: 2, buildingsTotal: 3, answered: 2, itemsTotal: 3, problems: 1, issuesReported: 1, durationMs: 30 * 60_000, pointCount: 3, gaps: [] })
+    expect(s.distanceM).toBeCloseTo(200, 0)
+    expect(formatDuration(s.durationMs, 'zh-CN')).toBe('30 分钟')
+    expect(formatDuration(65 * 60_000, 'zh-CN')).toBe('1 小时 05 分')
+  })
+
+  it('maps a checklist item to an issue category by id or category label', () => {
+    expect(categoryForItem({ id: 'ebike_charging', category: '消防安全' })).toBe('ebike_charging')
+    expect(categoryForItem({ id: 'fire_lane', category: '消防安全' })).toBe('fire_safety')
+    expect(categoryForItem({ id: 'x', category: '其它杂项' })).toBe('other')
+  })
+})
+
+describe('map data', () => {
+  const now = 1_763_880_000_000
+  it('colours buildings by the worst household: overdue > due > done', () => {
+    const h = (id: string, buildingId: string, tags: string[] = []) => ({ id, buildingId, tags: tags as never, cadenceDays: null })
+    expect(cadenceDaysOf({ tags: ['living_alone_elder', 'rental'] as never, cadenceDays: null })).toBe(7)
+    expect(householdVisitState({ tags: [], cadenceDays: 30 }, undefined, now)).toBe('overdue')
+    expect(householdVisitState({ tags: [], cadenceDays: 30 }, now - 28 * DAY, now)).toBe('due')
+    expect(householdVisitState({ tags: [], cadenceDays: 30 }, now - 2 * DAY, now)).toBe('done')
+    const buildings = ['b1', 'b2', 'b3'].map((id) => ({ id, compound: '阳光花园', name: id, location: [120, 36] }) as unknown as Building)
+    const households = [h('h1', 'b1'), h('h2', 'b1', ['living_alone_elder']), h('h3', 'b2')]
+    const visits = new Map([['h1', now - DAY], ['h2', now - 10 * DAY], ['h3', now - DAY]])
+    expect(buildingsOnMap(buildings, households, visits, now).map((x) => [x.id, x.households, x.state])).toEqual([
+      ['b1', 2, 'overdue'],
+      ['b2', 1, 'done'],
+      ['b3', 0, 'none'],
+    ])
+  })
+
+  it('draws a track as runs split at gaps', () => {
+    const gap = GAP_MS / 1000 + 1
+    const pts: TrackPoint[] = [[0, 120, 36, 5], [10_000, 120, 36.001, 5], [(10 + gap) * 1000, 120, 36.002, 5]]
+    expect(trackOnMap('t', pts).runs).toEqual([[[120, 36], [120, 36.001]], [[120, 36.002]]])
+  })
+})
+
+describe('offline tiles', () => {
+  it('numbers tiles as the tile services do', () => {
+    expect([tileX(0, 1), tileY(0, 1)]).toEqual([1, 1])
+    expect([tileX(-180, 3), tileY(85, 3)]).toEqual([0, 0])
+    // Laixi at zoom 16
+    expect([tileX(120.52, 16), tileY(36.86, 16)]).toEqual([54707, 25540]) // checked with asinh(tan φ), the textbook formula
+  })
+
+  it('covers a box at every zoom from the minimum, counting tiles per level', () => {
+    const box: [number, number, number, number] = [120.51, 36.85, 120.53, 36.87]
+    const tiles = tilesFor(box, MIN_OFFLINE_ZOOM, 16)
+    const perZoom = [13, 14, 15, 16].map((z) => tiles.filter((t) => t.z === z).length)
+    expect(perZoom[0]).toBeGreaterThanOrEqual(1)
+    for (let i = 1; i < perZoom.length; i++) expect(perZoom[i]).toBeGreaterThanOrEqual(perZoom[i - 1])
+    const z16 = tiles.filter((t) => t.z === 16)
+    expect(new Set(z16.map((t) => t.x)).size).toBe(tileX(120.53, 16) - tileX(120.51, 16) + 1)
+    expect(new Set(z16.map((t) => t.y)).size).toBe(tileY(36.85, 16) - tileY(36.87, 16) + 1)
+  })
+})
