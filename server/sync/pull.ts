@@ -1,23 +1,68 @@
-/** `GET /api/sync/pull?cursor=C&limit=N` (DESIGN §4 "Pull"); the feed itself is readChanges. */
+/**
+ * `GET /api/sync/pull?cursor=C&limit=N` (DESIGN §4 "Pull"); the feed itself is readChanges.
+ *
+ * The cursor carries the fingerprint of the scope it was made under. Each scope a pull runs under
+ * is remembered (pull_scopes, once per fingerprint), so when a cursor comes back under another
+ * scope — the user's grids were reassigned — the pull starts the feed over for the new scope
+ * (records of the new grids that changed long ago must reach the phone) and puts in front of it
+ * the removals of what the old scope covered and the new one does not (readRemovals). A cursor
+ * of an unknown or another user's scope just starts over.
+ */
 import type { FastifyPluginAsync } from 'fastify'
 import { PULL_DEFAULT_LIMIT, pullQuerySchema } from '../../src/domain/sync'
+import type { Role } from '../../src/domain/entities'
+import type { Database } from '../db/adapter'
 import { parseWith } from '../errors'
 import { decodeCursor, START } from './cursor'
-import { readChanges } from './readChanges'
-import { loadScope } from './scope'
+import { readChanges, readRemovals } from './readChanges'
+import { ALL_FINGERPRINT, loadScope, type Scope, type ScopeKeys } from './scope'
 
 const pullRoute: FastifyPluginAsync = async (app) => {
+  const remembered = new Set<string>()
+
   app.get('/sync/pull', { onRequest: app.authenticate }, async (request, reply) => {
     const auth = request.auth!
     const query = parseWith(pullQuerySchema, request.query, '同步请求参数')
     const scope = await loadScope(app.db, auth)
+    if (!remembered.has(scope.fingerprint)) {
+      await rememberScope(app.db, scope)
+      remembered.add(scope.fingerprint)
+    }
     const cursor = query.cursor ? decodeCursor(query.cursor) : null
-    // A cursor made under another scope (grids reassigned) starts over: see cursor.ts.
-    const from = cursor && cursor.scope === scope.fingerprint ? cursor : START
+    const sameScope = cursor !== null && cursor.scope === scope.fingerprint
+    let removals: string[] | undefined
+    if (cursor && !sameScope) {
+      const old = await recallScope(app.db, cursor.scope, scope.userId)
+      if (old) removals = await readRemovals(app.db, old, scope, cursor)
+    }
+    const from = sameScope ? cursor : START
     // A download from the start (a new phone, a reset) says how much is coming, for its progress bar.
-    const page = await readChanges(app.db, scope, from, query.limit ?? PULL_DEFAULT_LIMIT, undefined, { countRemaining: from === START })
+    const page = await readChanges(app.db, scope, from, query.limit ?? PULL_DEFAULT_LIMIT, undefined, {
+      countRemaining: from === START,
+      removals,
+    })
     return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(page.json)
   })
+}
+
+export async function rememberScope(db: Database, scope: Scope): Promise<void> {
+  if (scope.all) return
+  await db.query(
+    `INSERT INTO pull_scopes (fingerprint, user_id, role, grid_ids, community_ids)
+     VALUES ($1, $2::uuid, $3, $4::text[], $5::text[]) ON CONFLICT (fingerprint) DO NOTHING`,
+    [scope.fingerprint, scope.userId, scope.role, [...scope.gridIds], [...scope.communityIds]],
+  )
+}
+
+/** The scope a cursor of this user was made under, or null when unknown. */
+export async function recallScope(db: Database, fingerprint: string, userId: string): Promise<ScopeKeys | null> {
+  if (fingerprint === ALL_FINGERPRINT) return { userId, role: 'admin', all: true, gridIds: [], communityIds: [] }
+  const { rows } = await db.query<{ role: Role; grid_ids: string[]; community_ids: string[] }>(
+    'SELECT role, grid_ids, community_ids FROM pull_scopes WHERE fingerprint = $1 AND user_id = $2::uuid',
+    [fingerprint, userId],
+  )
+  const r = rows[0]
+  return r ? { userId, role: r.role, all: false, gridIds: r.grid_ids, communityIds: r.community_ids } : null
 }
 
 export default pullRoute

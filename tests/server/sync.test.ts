@@ -36,7 +36,7 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
     gridB = await createTestGrid(db, { communityId, name: '二网格', code: 'G02' })
     workerA = await createTestUser(db, { username: 'wa', gridIds: [gridA.id] })
     workerB = await createTestUser(db, { username: 'wb', gridIds: [gridB.id] })
-    supervisor = await createTestUser(db, { username: 'sup', role: 'supervisor' })
+    supervisor = await createTestUser(db, { username: 'sup', role: 'supervisor', gridIds: [communityId] })
     const admin = await createTestUser(db, { username: 'adm', role: 'admin' })
     asA = await login(app, workerA.username, workerA.password, 'dev-a')
     asB = await login(app, workerB.username, workerB.password, 'dev-b')
@@ -391,7 +391,7 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
       const updated = await push(app, asA, hs.map((h) => update('households', h.id, { notes: 'x'.repeat(1900) }, clock())))
       expect(updated.map((r) => r.status)).toEqual(Array(5).fill('applied'))
       await pullAll(app, asSup, before) // until quiet: nothing of these held back by another test file
-      const scope = await loadScope(db, { userId: supervisor.id, role: 'supervisor', gridIds: [] })
+      const scope = await loadScope(db, { userId: supervisor.id, role: 'supervisor', gridIds: supervisor.record.gridIds })
       // ~2.4 KB per change: a 5 KB budget takes two per page; a 1 KB budget still takes one
       const two = await readChanges(db, scope, decodeCursor(before), 100, 5_000)
       expect(two).toMatchObject({ count: 2, hasMore: true })
@@ -408,7 +408,7 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
     })
 
     it.skipIf(tdb.name !== 'postgres')('holds back changes committed after a transaction that is still running', async () => {
-      const scope = await loadScope(db, { userId: supervisor.id, role: 'supervisor', gridIds: [] })
+      const scope = await loadScope(db, { userId: supervisor.id, role: 'supervisor', gridIds: supervisor.record.gridIds })
       const { cursor } = await pullAll(app, asSup)
       const slow = household(gridA.id, { headName: '慢' })
       const fast = household(gridA.id, { headName: '快' })
