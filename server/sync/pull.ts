@@ -32,7 +32,7 @@ const pullRoute: FastifyPluginAsync = async (app) => {
     const sameScope = cursor !== null && cursor.scope === scope.fingerprint
     let removals: string[] | undefined
     if (cursor && !sameScope) {
-      const old = await recallScope(app.db, cursor.scope, scope.userId)
+      const old = await recallScope(app.db, cursor.scope, scope)
       if (old) removals = await readRemovals(app.db, old, scope, cursor)
     }
     const from = sameScope ? cursor : START
@@ -54,9 +54,14 @@ export async function rememberScope(db: Database, scope: Scope): Promise<void> {
   )
 }
 
-/** The scope a cursor of this user was made under, or null when unknown. */
-export async function recallScope(db: Database, fingerprint: string, userId: string): Promise<ScopeKeys | null> {
-  if (fingerprint === ALL_FINGERPRINT) return { userId, role: 'admin', all: true, gridIds: [], communityIds: [] }
+/**
+ * The scope a cursor of this user was made under, or null when unknown. `all` was every
+ * supervisor's before scopes had communities (and is an admin's): honoured for those roles only,
+ * so a worker cannot ask which records exist outside their scope by sending it.
+ */
+export async function recallScope(db: Database, fingerprint: string, now: Pick<Scope, 'userId' | 'role'>): Promise<ScopeKeys | null> {
+  const { userId } = now
+  if (fingerprint === ALL_FINGERPRINT) return now.role === 'worker' ? null : { userId, role: 'admin', all: true, gridIds: [], communityIds: [] }
   const { rows } = await db.query<{ role: Role; grid_ids: string[]; community_ids: string[] }>(
     'SELECT role, grid_ids, community_ids FROM pull_scopes WHERE fingerprint = $1 AND user_id = $2::uuid',
     [fingerprint, userId],
