@@ -7,13 +7,18 @@
  * (records of the new grids that changed long ago must reach the phone) and puts in front of it
  * the removals of what the old scope covered and the new one does not (readRemovals). A cursor
  * of an unknown or another user's scope just starts over.
+ *
+ * A scope that only grew by grids with nothing at or before the cursor — a grid or micro-grid just
+ * created in the user's community — needs neither: everything of those grids is still ahead of
+ * the cursor, so the feed simply goes on under the new scope (no download of everything again
+ * each time a supervisor adds a micro-grid).
  */
 import type { FastifyPluginAsync } from 'fastify'
 import { PULL_DEFAULT_LIMIT, pullQuerySchema } from '../../src/domain/sync'
 import type { Role } from '../../src/domain/entities'
 import type { Database } from '../db/adapter'
 import { parseWith } from '../errors'
-import { decodeCursor, START } from './cursor'
+import { decodeCursor, START, type Cursor } from './cursor'
 import { readChanges, readRemovals } from './readChanges'
 import { ALL_FINGERPRINT, loadScope, type Scope, type ScopeKeys } from './scope'
 
@@ -31,11 +36,13 @@ const pullRoute: FastifyPluginAsync = async (app) => {
     const cursor = query.cursor ? decodeCursor(query.cursor) : null
     const sameScope = cursor !== null && cursor.scope === scope.fingerprint
     let removals: string[] | undefined
+    let goOn = sameScope
     if (cursor && !sameScope) {
       const old = await recallScope(app.db, cursor.scope, scope)
-      if (old) removals = await readRemovals(app.db, old, scope, cursor)
+      if (old && (await onlyNewGrids(app.db, old, scope, cursor))) goOn = true
+      else if (old) removals = await readRemovals(app.db, old, scope, cursor)
     }
-    const from = sameScope ? cursor : START
+    const from = goOn && cursor ? cursor : START
     // A download from the start (a new phone, a reset) says how much is coming, for its progress bar.
     const page = await readChanges(app.db, scope, from, query.limit ?? PULL_DEFAULT_LIMIT, undefined, {
       countRemaining: from === START,
@@ -43,6 +50,29 @@ const pullRoute: FastifyPluginAsync = async (app) => {
     })
     return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(page.json)
   })
+}
+
+/**
+ * Did the scope only gain grids of which nothing lies at or before the cursor? Then no record the
+ * new scope adds was passed over, and none the old one covered is lost.
+ */
+export async function onlyNewGrids(db: Database, old: ScopeKeys, now: Scope, cursor: Omit<Cursor, 'scope'>): Promise<boolean> {
+  if (old.all || now.all || old.role !== now.role || old.userId !== now.userId) return false
+  const oldGrids = new Set(old.gridIds)
+  const oldCommunities = new Set(old.communityIds)
+  if (oldCommunities.size !== now.communityIds.size || [...now.communityIds].some((c) => !oldCommunities.has(c))) return false
+  if ([...oldGrids].some((g) => !now.gridIds.has(g))) return false
+  const added = [...now.gridIds].filter((g) => !oldGrids.has(g))
+  if (added.length === 0) return true
+  const { rows } = await db.query<{ passed: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM records r
+        WHERE (r.txid, r.seq) <= ($1::text::xid8, $2::bigint)
+          AND (r.grid_id = ANY($3::uuid[]) OR (r.entity = 'users' AND coalesce(r.data->'gridIds' ?| $4::text[], false)))
+     ) AS passed`,
+    [cursor.txid, cursor.seq, added, added],
+  )
+  return !rows[0].passed
 }
 
 export async function rememberScope(db: Database, scope: Scope): Promise<void> {

@@ -173,6 +173,32 @@ describe.each(testDatabases())('removals on $name', (tdb) => {
     expect(kept(after.changes)).not.toContain(h.id)
   })
 
+  it('a new micro-grid in one’s grid does not start the feed over; its households then arrive as usual', async () => {
+    const a = await pullAll(app, t.as.wa)
+    const s = await pullAll(app, t.as.sup1)
+    const micro = { id: crypto.randomUUID(), hlc: clock(), deleted: false, communityId: t.c1.id, parentId: t.gridA.id, level: 'micro' as const, name: '第一网格第九微网格', code: `XGL-01-09-${Date.now()}`, boundary: null, workerIds: [] }
+    expect((await push(app, t.as.sup1, [create('grids', micro, clock())]))[0].status).toBe('applied')
+    const a2 = await pullAll(app, t.as.wa, a.cursor)
+    expect(a2.changes.map((c) => c.id)).toEqual([micro.id])
+    const s2 = await pullAll(app, t.as.sup1, s.cursor)
+    expect(s2.changes.map((c) => c.id)).toEqual([micro.id])
+    const h = await newHousehold(micro.id)
+    expect(kept((await pullAll(app, t.as.wa, a2.cursor)).changes)).toEqual([h.id])
+  })
+
+  it('a micro-grid moved under another grid takes its households along: to the new grid’s worker, away from the old one’s', async () => {
+    const micro = { id: crypto.randomUUID(), hlc: clock(), deleted: false, communityId: t.c1.id, parentId: t.gridB.id, level: 'micro' as const, name: '第二网格第九微网格', code: `XGL-02-09-${Date.now()}`, boundary: null, workerIds: [] }
+    expect((await push(app, t.as.sup1, [create('grids', micro, clock())]))[0].status).toBe('applied')
+    const h = await newHousehold(micro.id)
+    const a = await pullAll(app, t.as.wa)
+    const b = await pullAll(app, t.as.wb)
+    expect(kept(b.changes)).toContain(h.id)
+    expect(kept(a.changes)).not.toContain(h.id)
+    expect((await push(app, t.as.sup1, [update('grids', micro.id, { parentId: t.gridA.id }, clock())]))[0].status).toBe('applied')
+    expect(kept((await pullAll(app, t.as.wa, a.cursor)).changes)).toContain(h.id)
+    expect(removed((await pullAll(app, t.as.wb, b.cursor)).changes)).toContain(`households:${h.id}`)
+  })
+
   it.skipIf(tdb.name !== 'postgres')('never skips a removal written by a transaction that commits late (another server process)', async () => {
     const h = await newHousehold(t.gridA.id)
     const scope = await loadScope(db, { userId: t.users.wa.id, role: 'worker', gridIds: [t.gridA.id] })
