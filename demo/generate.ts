@@ -1,7 +1,11 @@
 /**
- * Deterministic demo community (DESIGN §1): one community of 莱西市水集街道 with 7 compounds,
+ * Deterministic demo communities (DESIGN §1): 香港路社区 of 莱西市水集街道 with 7 compounds,
  * ~3,300 households and ~7,000 residents, 8 grids, ~120 micro-grids and 20 workers; with
  * `households: 20000` the same shape at the scale of a whole street office, for benchmarks.
+ * Beside it a second, small community, 苏州路社区 (2 compounds, ~500 households, 2 grids with
+ * micro-grids, `supervisor2` and two workers numbered after the first community's), so that
+ * scope by community (issue 7) is exercised every day. It draws from random streams of its own:
+ * the first community is the same with or without it.
  *
  * Same options → byte-identical output: all randomness comes from seeded PRNGs, ids are UUIDv7
  * built from `now` (or the record's own time) and the seed, and every record carries the same
@@ -34,7 +38,10 @@ import { placeBuildings, rectAround, rectPolygon, rowSizes, splitRect, type Rect
 import { draftHousehold, staffPerson } from './people'
 
 export interface DemoCommunity {
+  /** The first (large) community. */
   communityId: string
+  /** Every community of the demo, the first one first. */
+  communityIds: string[]
   records: { [E in EntityName]: EntityTypes[E][] }
   accounts: { username: string; userId: string; role: Role }[]
 }
@@ -46,11 +53,29 @@ export const DEMO_HOUSEHOLDS = 3300
 
 const CITY = '莱西市'
 const STREET = '水集街道'
-const COMMUNITY = '香港路社区'
-const ADDRESS_PREFIX = `${CITY}${STREET}${COMMUNITY}`
-const CODE = 'XGL'
 /** Laixi old town, WGS84. */
 const CENTER: [number, number] = [120.51, 36.87]
+
+/** What makes one community of the demo what it is. */
+interface CommunitySpec {
+  name: string
+  /** Prefix of every grid code (XGL-01-03). */
+  code: string
+  center: [number, number]
+  households: number
+  /** Sizes that differ from those derived from `households`. */
+  scale?: Partial<Omit<Scale, 'households'>>
+  supervisorUsername: string
+  /** Compound names, when not drawn from the common list. */
+  compounds?: string[]
+  /** Workers are worker01 … in order; the first number and the digits to pad to. */
+  firstWorkerNo: number
+  workerDigits?: number
+}
+
+export const SECOND_COMMUNITY = { name: '苏州路社区', code: 'SZL', households: 500, supervisorUsername: 'supervisor2', compounds: ['姑苏花园', '枫桥雅苑'] }
+/** Gap between the two communities on the map, in metres. */
+const COMMUNITY_GAP_M = 300
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -74,16 +99,17 @@ interface Scale {
   workers: number
 }
 
-function scaleFor(households: number): Scale {
+function scaleFor(households: number, over: CommunitySpec['scale'] = {}): Scale {
   const micros = Math.max(1, Math.round(households / HOUSEHOLDS_PER_MICRO))
   const grids = Math.max(1, Math.round(micros / MICROS_PER_GRID))
+  const g = over.grids ?? grids
   return {
     households,
-    grids,
-    micros: Math.max(micros, grids),
-    compounds: Math.min(micros, Math.max(1, Math.round(households / HOUSEHOLDS_PER_COMPOUND))),
+    grids: g,
+    micros: Math.max(over.micros ?? micros, g),
+    compounds: over.compounds ?? Math.min(micros, Math.max(1, Math.round(households / HOUSEHOLDS_PER_COMPOUND))),
     // Two or three workers per grid, 2.5 on average: 20 for the 8 grids of the seed community.
-    workers: Math.round(grids * 2.5),
+    workers: over.workers ?? Math.round(g * 2.5),
   }
 }
 
@@ -142,13 +168,42 @@ function dayStart(now: number, daysAgo: number): number {
   return Math.floor((now + SHANGHAI_OFFSET) / DAY) * DAY - SHANGHAI_OFFSET - daysAgo * DAY
 }
 
-export function generateCommunity(opts: { seed?: number; households?: number; now?: number } = {}): DemoCommunity {
+/**
+ * The demo: the first community with `households` households (default ~3,300) and, unless
+ * `secondCommunity` is false, 苏州路社区 beside it. Records of both come in one set;
+ * `communityId` is the first community's, `communityIds` lists both.
+ */
+export function generateCommunity(opts: { seed?: number; households?: number; now?: number; secondCommunity?: boolean } = {}): DemoCommunity {
   const seed = opts.seed ?? DEMO_SEED
   const now = opts.now ?? DEMO_NOW
   const householdCount = opts.households ?? DEMO_HOUSEHOLDS
   if (!Number.isInteger(householdCount) || householdCount < 1) throw new RangeError(`households must be a positive integer, got ${householdCount}`)
   if (!Number.isInteger(now) || now < 0) throw new RangeError(`now must be whole UTC milliseconds, got ${now}`)
-  return new Generator(seed, now, householdCount).run()
+  const first = new Generator(seed, now, {
+    name: '香港路社区', code: 'XGL', center: CENTER, households: householdCount, supervisorUsername: 'supervisor', firstWorkerNo: 1,
+  }).run()
+  if (opts.secondCommunity === false) return first
+  // East of the first community, with a street between them.
+  const ring = first.records.grids[0].boundary!.coordinates[0]
+  const east = Math.max(...ring.map((p) => p[0]))
+  const mPerDegLng = 111_320 * Math.cos((CENTER[1] * Math.PI) / 180)
+  const workers = first.accounts.filter((a) => a.role === 'worker').length
+  const grids = 2
+  const cols = Math.ceil(Math.sqrt(grids * 2))
+  const center: [number, number] = [east + (COMMUNITY_GAP_M + (cols * GRID_WIDTH_M) / 2) / mPerDegLng, CENTER[1]]
+  const second = new Generator(
+    (seed * 31 + 7) >>> 0,
+    now,
+    {
+      ...SECOND_COMMUNITY, center, scale: { grids, compounds: 2, workers: 2 },
+      firstWorkerNo: workers + 1, workerDigits: Math.max(2, String(workers).length),
+    },
+    first.records.checklists,
+  ).run()
+  const records = Object.fromEntries(
+    (Object.keys(first.records) as EntityName[]).map((e) => [e, [...first.records[e], ...second.records[e]]]),
+  ) as DemoCommunity['records']
+  return { communityId: first.communityId, communityIds: [first.communityId, second.communityId], records, accounts: [...first.accounts, ...second.accounts] }
 }
 
 interface MicroPlan {
@@ -177,17 +232,22 @@ class Generator {
   private patrolChecklist!: Checklist
   private visitChecklist!: Checklist
 
+  private readonly addressPrefix: string
+
   constructor(
     seed: number,
     private readonly now: number,
-    householdCount: number,
+    private readonly spec: CommunitySpec,
+    /** Forms are shared by every community: the second one uses the first one's. */
+    private readonly sharedChecklists: Checklist[] | null = null,
   ) {
+    this.addressPrefix = `${CITY}${STREET}${spec.name}`
     this.rng = createRng(seed)
     // A separate stream for ids, so adding a record type never changes the data drawn after it.
     this.newId = createIdFactory(createRng((seed ^ 0x9e3779b9) >>> 0))
     this.hlc = formatHlc({ wall: now, counter: 0, node: 'demo' })
     this.year = new Date(now + SHANGHAI_OFFSET).getUTCFullYear()
-    this.scale = scaleFor(householdCount)
+    this.scale = scaleFor(spec.households, spec.scale)
   }
 
   run(): DemoCommunity {
@@ -198,7 +258,7 @@ class Generator {
     this.visits()
     this.patrols()
     this.issues()
-    return { communityId: community.id, records: this.records, accounts: this.accounts }
+    return { communityId: community.id, communityIds: [community.id], records: this.records, accounts: this.accounts }
   }
 
   private base(ms = this.now): { id: string; hlc: string; deleted: false } {
@@ -209,28 +269,31 @@ class Generator {
     const { rng, scale } = this
     const cols = Math.ceil(Math.sqrt(scale.grids * 2))
     const rows = Math.ceil(scale.grids / cols)
-    const area = rectAround(CENTER, cols * GRID_WIDTH_M, rows * GRID_HEIGHT_M)
+    const { code, name } = this.spec
+    const area = rectAround(this.spec.center, cols * GRID_WIDTH_M, rows * GRID_HEIGHT_M)
     const base = this.base()
     const community: Grid = {
-      ...base, communityId: base.id, parentId: null, level: 'community', name: `${STREET}${COMMUNITY}`, code: CODE,
+      ...base, communityId: base.id, parentId: null, level: 'community', name: `${STREET}${name}`, code,
       boundary: rectPolygon(area), workerIds: [],
     }
     this.records.grids.push(community)
     const boss = staffPerson(rng, this.year)
     this.supervisor = { ...this.base(), name: boss.name, role: 'supervisor', gridIds: [community.id], phone: boss.phone }
-    this.addUser('supervisor', this.supervisor)
+    this.addUser(this.spec.supervisorUsername, this.supervisor)
 
     const gridCells = splitRect(rng, area, scale.grids)
-    const threeWorkers = new Set(shuffled(rng, gridCells.map((_, i) => i)).slice(0, scale.workers - 2 * scale.grids))
-    let workerNo = 0
-    const width = Math.max(2, String(scale.workers).length)
+    // Workers spread evenly, the grids that get one more drawn at random.
+    const perGrid = Math.floor(scale.workers / scale.grids)
+    const oneMore = new Set(shuffled(rng, gridCells.map((_, i) => i)).slice(0, scale.workers - perGrid * scale.grids))
+    let workerNo = this.spec.firstWorkerNo - 1
+    const width = this.spec.workerDigits ?? Math.max(2, String(scale.workers).length)
     gridCells.forEach((cell, i) => {
       const grid: Grid = {
         ...this.base(), communityId: community.id, parentId: community.id, level: 'grid',
-        name: `第${chineseNumber(i + 1)}网格`, code: `${CODE}-${String(i + 1).padStart(2, '0')}`, boundary: rectPolygon(cell), workerIds: [],
+        name: `第${chineseNumber(i + 1)}网格`, code: `${code}-${String(i + 1).padStart(2, '0')}`, boundary: rectPolygon(cell), workerIds: [],
       }
       const workers: User[] = []
-      for (let k = 0; k < (threeWorkers.has(i) ? 3 : 2); k++) {
+      for (let k = 0; k < perGrid + (oneMore.has(i) ? 1 : 0); k++) {
         const p = staffPerson(rng, this.year)
         const worker: User = { ...this.base(), name: p.name, role: 'worker', gridIds: [grid.id], phone: p.phone }
         workers.push(worker)
@@ -249,6 +312,11 @@ class Generator {
   }
 
   private checklists(): void {
+    if (this.sharedChecklists) {
+      this.patrolChecklist = this.sharedChecklists.find((c) => c.kind === 'patrol')!
+      this.visitChecklist = this.sharedChecklists.find((c) => c.kind === 'visit')!
+      return
+    }
     const status = (id: string, label: string, category: string, required = true) => ({ id, label, category, required, kind: 'status' as const })
     this.patrolChecklist = {
       ...this.base(), kind: 'patrol', name: '日日巡检查表', version: 1,
@@ -289,7 +357,7 @@ class Generator {
       const gridRect = boundsOf(grid)
       splitRect(rng, gridRect, perGrid[g]).forEach((cell, index) => cells.push({ grid, cell, index }))
     })
-    const names = compoundNames(rng, scale.compounds)
+    const names = this.spec.compounds?.slice(0, scale.compounds) ?? compoundNames(rng, scale.compounds)
     const styles = names.map(() => rng.weighted(STYLE_WEIGHTS))
     const compoundOf: number[] = []
     shuffled(rng, rowSizes(cells.length, scale.compounds)).forEach((n, c) => {
@@ -354,7 +422,7 @@ class Generator {
     return {
       id: this.newId(this.now), hlc: this.hlc, deleted: false, gridId: building.gridId, buildingId: building.id,
       // unit and room hold the bare numbers ('2', '301'); 单元/室 are added for display, as in the address.
-      unit, room, address: `${ADDRESS_PREFIX} ${building.compound} ${building.name}${unit}单元${room}室`,
+      unit, room, address: `${this.addressPrefix} ${building.compound} ${building.name}${unit}单元${room}室`,
       headName: d.members[0].name, phone: d.phone, members: d.members, tags: d.tags,
       health: d.health, situation: d.situation, needs: d.needs, notes: d.notes, cadenceDays: d.cadenceDays,
     }

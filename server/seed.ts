@@ -4,7 +4,7 @@
  * advisory lock makes the second wait and then find the marker.
  */
 import type { Database } from './db/adapter'
-import { ENTITY_NAMES, type EntityName, type EntityTypes, type Role } from '../src/domain/entities'
+import { ENTITY_NAMES, type AnyRecord, type EntityName, type EntityTypes, type Role } from '../src/domain/entities'
 import { putWholeRecords } from './records'
 import { hashPassword } from './auth/password'
 
@@ -49,10 +49,17 @@ export async function seedDemo(
     const { rows } = await tx.query<{ value: DemoMarker }>('SELECT value FROM server_meta WHERE key = $1', [DEMO_META_KEY])
     if (rows[0]) return { seeded: false, marker: rows[0].value }
 
+    // Track segments and issue events are scoped by their parent's grid, as push stores them:
+    // a supervisor sees the tracks of their community's patrols (server/sync/scope.ts).
+    const parentGrid = new Map<string, string>()
+    for (const p of community.records.patrols ?? []) parentGrid.set(p.id, p.gridId)
+    for (const i of community.records.issues ?? []) parentGrid.set(i.id, i.gridId)
+    const byParent = (field: 'patrolId' | 'issueId') => (r: AnyRecord) => parentGrid.get((r as unknown as Record<string, string>)[field]) ?? null
     let count = 0
     for (const entity of ENTITY_NAMES) {
       const records = community.records[entity] ?? []
-      await putWholeRecords(tx, entity, records)
+      const gridId = entity === 'trackSegments' ? byParent('patrolId') : entity === 'issueEvents' ? byParent('issueId') : undefined
+      await putWholeRecords(tx, entity, records, gridId ? { gridId } : {})
       count += records.length
     }
     for (const a of community.accounts) {

@@ -1,8 +1,9 @@
 /**
  * The pull cursor: opaque to clients, `base64url("1.<txid>.<seq>.<scope>")` inside. (txid, seq) is
  * the position of the last change handed out in the feed; `scope` is the digest of the scope it
- * was made under, so a worker whose grids changed starts over and receives the records of their
- * new grids instead of only what changes there from now on.
+ * was made under (scope.ts fingerprintOf), so a user whose grids changed starts over and receives
+ * the records of their new grids instead of only what changes there from now on — and, first, the
+ * removals of what their old scope covered and the new one does not (pull.ts).
  */
 import { badRequest } from '../errors'
 

@@ -9,9 +9,9 @@
  *     was issued to) and at most MAX_FUTURE_DRIFT_MS (10 min) ahead of the server's clock.
  *  3. Role: users only by admin; grids, buildings, checklists only by supervisor or admin.
  *  4. Merge (src/domain/merge): fields known and valid, immutable fields untouched, field LWW.
- *  5. Scope: a worker may only change records of their grids (or records they own), may not
- *     move a record out to, or create one in, a grid outside them; patrols and tracks belong to
- *     their worker alone.
+ *  5. Scope (scope.ts, the rule pull uses): a user may only change records they can see, may not
+ *     move a record out to, or create one in, a grid outside their scope (a supervisor: their
+ *     community's grid tree); patrols and tracks belong to their worker (and supervisors).
  *  6. Authorship: visits, patrols and track segments carry the pusher's own workerId; an issue
  *     its reporter, an event its actor — the server never writes in someone else's name; only
  *     an issue's reporter or a supervisor deletes it.
@@ -32,7 +32,7 @@ import type { EntityName } from '../../src/domain/entities'
 import type { Mutation, PushResult } from '../../src/domain/sync'
 import { gridIdOf, ownerIdOf } from '../records'
 import { fieldsHash } from './mutationHash'
-import { canSee, inGrid, OWNER_ONLY, type Scope } from './scope'
+import { canSee, inGrid, type Scope } from './scope'
 import { REFERENCES, rowKey, type SeenMutation, type WorkingRow, type WorkingSet } from './workingSet'
 
 const ADMIN_ONLY: ReadonlySet<EntityName> = new Set(['users'])
@@ -160,9 +160,17 @@ function checkSameMutation(seen: SeenMutation, now: SeenMutation): string | null
 
 function checkScope(scope: Scope, entity: EntityName, before: WorkingRow | null, after: Record<string, unknown>): Refusal | null {
   if (scope.all) return null
-  const ownsBefore = before !== null && before.ownerId === scope.userId
-  if (before && !ownsBefore && (OWNER_ONLY.has(entity) || !inGrid(scope, before.gridId))) {
-    return refuse('out_of_scope', { entity }, `this ${entity} record is outside your grids`)
+  // The one visibility rule (scope.ts): what the user cannot pull, they cannot change.
+  if (before && !canSee(scope, before)) return refuse('out_of_scope', { entity }, `this ${entity} record is outside your grids`)
+  if (entity === 'grids') {
+    // A grid is placed by its parent (or community): it must be one the supervisor covers.
+    const placedBefore = before && before.data.parentId === after.parentId && before.data.communityId === after.communityId
+    const parent = typeof after.parentId === 'string' ? after.parentId : null
+    const community = typeof after.communityId === 'string' ? after.communityId.toLowerCase() : ''
+    if (!placedBefore && !inGrid(scope, parent) && !(parent === null && scope.communityIds.has(community))) {
+      return refuse('out_of_scope', { entity }, `parentId ${String(after.parentId)} is not one of your grids`)
+    }
+    return null
   }
   const gridId = gridIdOf(entity, after)
   if (gridId === null) return null // events and segments: judged by their parent (step 7)
@@ -184,7 +192,7 @@ function checkAuthor(scope: Scope, entity: EntityName, before: WorkingRow | null
   }
   // An issue is the record of a resident's matter: a co-worker may re-categorise it, but only its
   // reporter or a supervisor may withdraw it.
-  if (entity === 'issues' && before && after.deleted === true && before.data.deleted !== true && !scope.all && before.ownerId !== scope.userId) {
+  if (entity === 'issues' && before && after.deleted === true && before.data.deleted !== true && scope.role === 'worker' && before.ownerId !== scope.userId) {
     return refuse('delete_not_allowed', {}, 'only the reporter or a supervisor can delete an issue')
   }
   return null

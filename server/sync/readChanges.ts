@@ -2,56 +2,71 @@
  * One page of the change feed for one user (DESIGN §4 "Pull"), built as JSON text by the
  * database in one statement:
  *
- *  1. Walk `records` in commit order (txid, seq) from the cursor, on the (txid, seq) index
- *     (sorting is switched off for the statement: without fresh statistics — PGlite has no
- *     autovacuum — the planner may otherwise sort the whole rest of the feed to hand out a page).
+ *  1. Walk `records` and `record_exits` together in commit order (txid, seq) from the cursor, each
+ *     on its (txid, seq) index (sorting is switched off for the statement: without fresh
+ *     statistics — PGlite has no autovacuum — the planner may otherwise sort the whole rest of the
+ *     feed to hand out a page). Both take their positions from one sequence.
  *  2. Hand out only rows whose transaction id is below the oldest transaction still running
  *     (pg_snapshot_xmin of this very statement's snapshot): every such transaction has finished,
  *     so no change can later commit at a position before the cursor we return — also when other
  *     server processes are writing at this moment. Rows of transactions still running come in a
  *     later pull.
- *  3. Keep only what the user may see (scope.ts, the same rule in SQL): supervisors everything;
- *     a worker the grid map and forms, records they own, records of their grids, events of the
- *     issues of their grids, and the users records of themselves, their co-workers and
- *     supervisors. Patrols and track segments: their owner only.
+ *  3. Keep only what the user may see (scope.ts: visibleSql, the rule push checks with canSee).
+ *     A record row goes out whole. An exit row (the scope keys a record had before a change
+ *     moved it: another grid, another assignee, a user's other grids — written by a trigger, see
+ *     004_scope.sql) goes out as `{entity, id, removed: true}` when the user could see the old
+ *     keys and cannot see the record as it is now; a removed issue takes its events with it.
+ *     Deciding by the record as it is now means a record that moved away and back is not removed,
+ *     and one that moved on is removed once: whatever the phone held under the old keys leaves it
+ *     exactly when the record is no longer the user's.
  *  4. Take rows while both budgets hold — at most `limit` changes and ~PULL_MAX_BYTES of JSON
  *     (a running sum over the page; the first row always goes, however large) — and splice each
  *     row's stored JSON text into one string (`string_agg`), so neither the database driver nor
  *     Node parses or re-serialises a record. One row past the limit is read to know `hasMore`.
+ *
+ * When the user's own scope changed since the cursor (other grids, another role), pull.ts starts
+ * the feed over for the new scope and puts `readRemovals` in front of the first page: everything
+ * the old scope covered that the new does not (see there).
  */
 import type { Database } from '../db/adapter'
-import type { Scope } from './scope'
+import { scopeParams, scopePlaceholders, visibleSql, type Scope, type ScopeKeys } from './scope'
 import { encodeCursor, type Cursor } from './cursor'
 
 export const PULL_MAX_BYTES = 4 * 1024 * 1024
-/** JSON around each record's data: entity, id, hlc, deleted and punctuation. */
-const WRAPPER_BYTES = 130
 
-const FEED = `(r.txid, r.seq) > ($1::text::xid8, $2::bigint) AND r.txid < pg_snapshot_xmin(pg_current_snapshot())`
+const FEED = (a: string) => `(${a}.txid, ${a}.seq) > ($1::text::xid8, $2::bigint) AND ${a}.txid < pg_snapshot_xmin(pg_current_snapshot())`
 
-/** The worker's visibility rule, with the parameter numbers of their user id and grid ids. */
-const workerVisible = (user: string, grids: string) => `
-    AND ( r.owner_id = ${user}::uuid
-       OR r.entity IN ('grids', 'checklists')
-       OR (r.entity IN ('buildings', 'households', 'visits', 'issues', 'issueEvents') AND r.grid_id = ANY(${grids}::uuid[]))
-       OR (r.entity = 'issueEvents' AND r.grid_id IS NULL AND EXISTS (
-             SELECT 1 FROM records i
-              WHERE i.entity = 'issues' AND i.id = (r.data->>'issueId')::uuid
-                AND (i.grid_id = ANY(${grids}::uuid[]) OR i.owner_id = ${user}::uuid)))
-       OR (r.entity = 'users' AND (r.data->>'role' <> 'worker' OR r.data->'gridIds' ?| ${grids}::text[])) )`
+const RECORD_JSON = `'{"entity":"' || r.entity || '","id":"' || r.id::text || '","hlc":"' || r.hlc || '","deleted":' || r.deleted::text || ',"data":' || r.data::text || '}'`
+const removedJson = (entity: string, id: string) => `'{"entity":"' || ${entity} || '","id":"' || ${id}::text || '","removed":true}'`
 
-/** $1 txid, $2 seq, $3 limit, $4 max bytes; workers also $5 user id, $6 grid ids */
-const pageSql = (visible: string) => `
-  WITH feed AS (
-    SELECT r.entity, r.id, r.hlc, r.deleted, r.data::text AS d, r.txid, r.seq
+/** $1 txid, $2 seq, $3 limit, $4 max bytes; non-admins also $5… the scope (scopePlaceholders(5)). */
+const pageSql = (admin: boolean) => {
+  const p = scopePlaceholders(5)
+  const records = `
+    SELECT r.txid, r.seq, ${RECORD_JSON} AS j
       FROM records r
-     WHERE ${FEED} ${visible}
+     WHERE ${FEED('r')} ${admin ? '' : `AND ${visibleSql('r', 'r.data', p)}`}
      ORDER BY r.txid, r.seq
-     LIMIT $3::int + 1
+     LIMIT $3::int + 1`
+  // An admin sees everything: nothing ever leaves their scope.
+  const exits = `
+    SELECT e.txid, e.seq,
+           ${removedJson('e.entity', 'e.id')} || CASE WHEN e.entity = 'issues' THEN coalesce((
+             SELECT string_agg(',' || ${removedJson("'issueEvents'", 'ev.id')}, '' ORDER BY ev.txid, ev.seq)
+               FROM records ev WHERE ev.entity = 'issueEvents' AND ev.data->>'issueId' = e.id::text), '') ELSE '' END AS j
+      FROM record_exits e
+      LEFT JOIN records cur ON cur.entity = e.entity AND cur.id = e.id
+     WHERE ${FEED('e')} AND ${visibleSql('e', 'e.keys', p)}
+       AND (cur.id IS NULL OR NOT ${visibleSql('cur', 'cur.data', p)})
+     ORDER BY e.txid, e.seq
+     LIMIT $3::int + 1`
+  const feed = admin ? records : `SELECT * FROM ((${records}) UNION ALL (${exits})) u ORDER BY txid, seq LIMIT $3::int + 1`
+  return `
+  WITH feed AS (${feed}
   ), sized AS (
     SELECT feed.*,
            row_number() OVER w AS n,
-           sum(octet_length(d) + ${WRAPPER_BYTES}) OVER w AS bytes
+           sum(octet_length(j)) OVER w AS bytes
       FROM feed
     WINDOW w AS (ORDER BY txid, seq ROWS UNBOUNDED PRECEDING)
   ), page AS (
@@ -60,23 +75,24 @@ const pageSql = (visible: string) => `
   -- Every aggregate orders by (txid, seq), the order rows already arrive in, so none sorts.
   SELECT coalesce(max(n), 0)::int AS fetched,
          count(*) FILTER (WHERE taken)::int AS count,
-         string_agg('{"entity":"' || entity || '","id":"' || id::text || '","hlc":"' || hlc || '","deleted":' || deleted::text || ',"data":' || d || '}', ','
-                    ORDER BY txid, seq) FILTER (WHERE taken) AS changes,
+         string_agg(j, ',' ORDER BY txid, seq) FILTER (WHERE taken) AS changes,
          array_agg(txid::text ORDER BY txid, seq) FILTER (WHERE taken) AS txids,
          array_agg(seq ORDER BY txid, seq) FILTER (WHERE taken) AS seqs
     FROM page`
+}
 
-const SUPERVISOR_SQL = pageSql('')
-const WORKER_SQL = pageSql(workerVisible('$5', '$6'))
+const ADMIN_SQL = pageSql(true)
+const SCOPED_SQL = pageSql(false)
 
 /**
  * How many changes a first download will bring, for its progress bar: asked once, with the first
  * page (a count over the feed costs about as much as one page; every page would double the work).
  */
-const countSql = (visible: string) => `
-  SELECT count(*)::int AS n FROM records r WHERE r.txid < pg_snapshot_xmin(pg_current_snapshot()) ${visible}`
-const SUPERVISOR_COUNT_SQL = countSql('')
-const WORKER_COUNT_SQL = countSql(workerVisible('$1', '$2'))
+const countSql = (admin: boolean) => `
+  SELECT count(*)::int AS n FROM records r WHERE r.txid < pg_snapshot_xmin(pg_current_snapshot())
+  ${admin ? '' : `AND ${visibleSql('r', 'r.data', scopePlaceholders(1))}`}`
+const ADMIN_COUNT_SQL = countSql(true)
+const SCOPED_COUNT_SQL = countSql(false)
 
 interface PageRow {
   fetched: number
@@ -100,30 +116,72 @@ export async function readChanges(
   from: Omit<Cursor, 'scope'>,
   limit: number,
   maxBytes = PULL_MAX_BYTES,
-  opts: { countRemaining?: boolean } = {},
+  opts: { countRemaining?: boolean; removals?: string[] } = {},
 ): Promise<PageText> {
   const params: unknown[] = [from.txid, from.seq, limit, maxBytes]
-  if (!scope.all) params.push(scope.userId, [...scope.gridIds])
+  if (!scope.all) params.push(...scopeParams(scope))
   const { rows, total } = await db.transaction(async (tx) => {
     await tx.query('SET LOCAL enable_sort = off')
-    const page = await tx.query<PageRow>(scope.all ? SUPERVISOR_SQL : WORKER_SQL, params)
+    const page = await tx.query<PageRow>(scope.all ? ADMIN_SQL : SCOPED_SQL, params)
     if (!opts.countRemaining) return { rows: page.rows, total: null }
     const counted = scope.all
-      ? await tx.query<{ n: number }>(SUPERVISOR_COUNT_SQL)
-      : await tx.query<{ n: number }>(WORKER_COUNT_SQL, [scope.userId, [...scope.gridIds]])
+      ? await tx.query<{ n: number }>(ADMIN_COUNT_SQL)
+      : await tx.query<{ n: number }>(SCOPED_COUNT_SQL, scopeParams(scope))
     return { rows: page.rows, total: counted.rows[0].n }
   })
   const page = rows[0]
   const last = page.count > 0 ? { txid: String(page.txids![page.count - 1]), seq: Number(page.seqs![page.count - 1]) } : from
   const hasMore = page.fetched > page.count
   const cursor = encodeCursor({ ...last, scope: scope.fingerprint })
+  const parts = [...(opts.removals ?? []), ...(page.changes ? [page.changes] : [])]
   return {
     // `remaining` (an estimate: changes still to come after this page) only when counted.
-    json: `{"changes":[${page.changes ?? ''}],"cursor":"${cursor}","hasMore":${hasMore}${
+    json: `{"changes":[${parts.join(',')}],"cursor":"${cursor}","hasMore":${hasMore}${
       total === null ? '' : `,"remaining":${Math.max(0, total - page.count)}`
     }}`,
-    count: page.count,
+    count: page.count + (opts.removals?.length ?? 0),
     hasMore,
     cursor,
   }
+}
+
+/**
+ * What leaves the phone when the user's own scope changed between their cursor and now (grids
+ * reassigned, another role): the removals, as JSON texts, of
+ *  a. every record as it is now that the old scope covers and the new one does not, and
+ *  b. every record the old scope covered before a change after the cursor (record_exits) that the
+ *     new scope does not cover as it is now — it may have moved on to a third place meanwhile;
+ * with the events of every removed issue. Together these are all the phone can hold that is no
+ * longer the user's: a record it holds was last handed out under the old scope, and either still
+ * sits there (a) or moved after the cursor (b) — a move before the cursor was answered then.
+ * Entities are compared as the old scope saw them, so an over-eager removal of something the
+ * phone never had costs nothing.
+ */
+export async function readRemovals(db: Database, old: ScopeKeys, now: Scope, after: Omit<Cursor, 'scope'>): Promise<string[]> {
+  if (now.all) return []
+  // An unused parameter has no type PostgreSQL can infer: an old admin scope takes none.
+  const o = scopePlaceholders(3)
+  const n = scopePlaceholders(old.all ? 3 : 8)
+  const oldVisible = (a: string, keys: string) => (old.all ? 'true' : visibleSql(a, keys, o))
+  const params: unknown[] = [after.txid, after.seq, ...(old.all ? [] : scopeParams(old)), ...scopeParams(now)]
+  const { rows } = await db.query<{ j: string }>(
+    `WITH gone AS (
+       SELECT r.entity, r.id FROM records r
+        WHERE ${oldVisible('r', 'r.data')} AND NOT ${visibleSql('r', 'r.data', n)}
+       UNION
+       SELECT e.entity, e.id FROM record_exits e
+         LEFT JOIN records cur ON cur.entity = e.entity AND cur.id = e.id
+        WHERE (e.txid, e.seq) > ($1::text::xid8, $2::bigint) AND ${oldVisible('e', 'e.keys')}
+          AND (cur.id IS NULL OR NOT ${visibleSql('cur', 'cur.data', n)})
+     ), withEvents AS (
+       SELECT entity, id FROM gone
+       UNION
+       SELECT 'issueEvents', ev.id FROM gone g
+         JOIN records ev ON ev.entity = 'issueEvents' AND ev.data->>'issueId' = g.id::text
+        WHERE g.entity = 'issues'
+     )
+     SELECT ${removedJson('entity', 'id')} AS j FROM withEvents`,
+    params,
+  )
+  return rows.map((r) => r.j)
 }

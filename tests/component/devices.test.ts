@@ -99,6 +99,51 @@ describe('设备管理', () => {
     expect(items()[0].textContent).toContain('使用中')
   })
 
+  it('revoking one’s own current device asks twice; cancelling the second question revokes nothing', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    await setMeta(appDb(), 'deviceId', 'MyOwnPhone000001')
+    const own = device({ id: 'MyOwnPhone000001', userId: supervisor.user.id, username: 'supervisor', userName: '王建国', name: '本人手机' })
+    const fetch = stubFetch(async (url) => (url === '/api/devices' ? jsonResponse({ devices: [own] }) : Promise.reject(new TypeError('Failed to fetch'))))
+    await mountApp('/me/devices')
+    await until(() => items().length === 1)
+    expect(items()[0].textContent).toContain('本机')
+
+    revokeButton().click()
+    await until(() => openDialog()?.textContent?.includes('确定停用？') ?? false)
+    openDialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
+    // the second question names what happens to the phone in one's hand
+    await until(() => openDialog()?.textContent?.includes('这是你正在使用的这台设备') ?? false)
+    expect(openDialog()!.textContent).toContain('仍要停用本机')
+    expect(callsTo(fetch, '/api/devices/')).toHaveLength(0)
+    openDialog()!.querySelector<HTMLButtonElement>('.van-dialog__cancel')!.click()
+    await until(() => openDialog() === null)
+    await new Promise((r) => setTimeout(r, 50))
+    await settle()
+    expect(callsTo(fetch, '/api/devices/')).toHaveLength(0)
+  })
+
+  it('confirming twice revokes one’s own current device', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    await setMeta(appDb(), 'deviceId', 'MyOwnPhone000001')
+    let devices = [device({ id: 'MyOwnPhone000001', userId: supervisor.user.id, username: 'supervisor', userName: '王建国' })]
+    const fetch = stubFetch(async (url, init) => {
+      if (url === '/api/devices') return jsonResponse({ devices })
+      if (url.endsWith('/revoke') && init?.method === 'POST') {
+        devices = devices.map((d) => ({ ...d, revoked: true, revokedAt }))
+        return jsonResponse({ ok: true })
+      }
+      throw new TypeError('Failed to fetch')
+    })
+    await mountApp('/me/devices')
+    await until(() => items().length === 1)
+    revokeButton().click()
+    await until(() => openDialog()?.textContent?.includes('确定停用？') ?? false)
+    openDialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
+    await until(() => openDialog()?.textContent?.includes('这是你正在使用的这台设备') ?? false)
+    openDialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
+    await until(() => callsTo(fetch, '/api/devices/MyOwnPhone000001/revoke').length === 1)
+  })
+
   it('a worker does not see 设备管理 in 我的 and is sent back from the page', async () => {
     await saveTestSession()
     const fetch = fakeServer()

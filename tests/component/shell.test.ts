@@ -40,7 +40,7 @@ describe('tab shell', () => {
   it('counts households as the first download brings them in, without leaving the page', async () => {
     const { wrapper } = await mountApp('/today')
     await until(() => wrapper.text().includes('本机还没有住户数据'))
-    const community = generateCommunity({ households: 3 })
+    const community = generateCommunity({ households: 3, secondCommunity: false })
     await appDb().households.bulkPut(community.records.households)
     await until(() => wrapper.text().includes('本机住户：3 户'))
     expect(wrapper.text()).not.toContain('本机还没有住户数据')

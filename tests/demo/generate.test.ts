@@ -9,10 +9,19 @@ import { UUID_RE } from '@/domain/ids'
 import { checkIssueEvent, deriveIssueState } from '@/domain/issueState'
 
 let demo: DemoCommunity
+/** The first community alone, as generated without the second. */
+let first: DemoCommunity
 
 beforeAll(() => {
   demo = generateCommunity()
+  first = generateCommunity({ secondCommunity: false })
 })
+
+/** The community (grid record) a record of the demo belongs to. */
+function communityOf(c: DemoCommunity, gridId: string): Grid {
+  const grids = new Map(c.records.grids.map((g) => [g.id, g]))
+  return grids.get(grids.get(gridId)!.communityId)!
+}
 
 type Ring = [number, number][]
 
@@ -89,8 +98,50 @@ describe('demo community generator', () => {
     expect(later.records.households[0].hlc).not.toBe(demo.records.households[0].hlc)
   })
 
+  it('keeps the first community the same with or without the second one', () => {
+    for (const entity of Object.keys(first.records) as EntityName[]) {
+      const ids = new Set(first.records[entity].map((r) => r.id))
+      expect(JSON.stringify(demo.records[entity].filter((r) => ids.has(r.id))), entity).toBe(JSON.stringify(first.records[entity]))
+    }
+    expect(demo.communityId).toBe(first.communityId)
+    expect(demo.communityIds).toEqual([first.communityId, expect.any(String)])
+  })
+
+  it('has a second, small community 苏州路社区 with its own supervisor and two workers', () => {
+    const c2 = demo.communityIds[1]
+    const inC2 = (gridId: string) => communityOf(demo, gridId).id === c2
+    const community = demo.records.grids.find((g) => g.id === c2)!
+    expect(community).toMatchObject({ level: 'community', name: '水集街道苏州路社区', parentId: null })
+    const grids = demo.records.grids.filter((g) => g.communityId === c2 && g.level === 'grid')
+    expect(grids).toHaveLength(2)
+    for (const g of grids) expect(demo.records.grids.filter((m) => m.parentId === g.id && m.level === 'micro').length).toBeGreaterThan(3)
+    const households = demo.records.households.filter((h) => inC2(h.gridId))
+    expect(households).toHaveLength(500)
+    expect(households.every((h) => h.address.startsWith('莱西市水集街道苏州路社区 '))).toBe(true)
+    expect(new Set(demo.records.buildings.filter((b) => inC2(b.gridId)).map((b) => b.compound)).size).toBe(2)
+    const accounts = demo.accounts.slice(21)
+    expect(accounts.map((a) => [a.username, a.role])).toEqual([['supervisor2', 'supervisor'], ['worker21', 'worker'], ['worker22', 'worker']])
+    const users = new Map(demo.records.users.map((u) => [u.id, u]))
+    expect(users.get(accounts[0].userId)!.gridIds).toEqual([c2])
+    expect(accounts.slice(1).map((a) => users.get(a.userId)!.gridIds[0]).sort()).toEqual(grids.map((g) => g.id).sort())
+    // everything of the second community stays in it: visits, patrols, issues and their people
+    for (const v of demo.records.visits.filter((x) => inC2(x.gridId))) expect(users.get(v.workerId)!.gridIds.some((g) => communityOf(demo, g).id === c2)).toBe(true)
+    expect(demo.records.issues.filter((i) => inC2(i.gridId)).length).toBeGreaterThan(0)
+    expect(demo.records.patrols.filter((p) => inC2(p.gridId))).toHaveLength(2)
+    // side by side on the map, not overlapping
+    const a = rectOf(demo.records.grids.find((g) => g.id === demo.communityId)!)
+    const b = rectOf(community)
+    expect(overlap(a, b)).toBe(0)
+    expect(b.w).toBeGreaterThan(a.e)
+    // numbered after the first community's workers, whatever its size
+    const big = generateCommunity({ households: 5000 })
+    const workers = big.accounts.filter((x) => x.role === 'worker').map((x) => x.username)
+    expect(new Set(workers).size).toBe(workers.length)
+    expect(big.accounts.at(-3)!.username).toBe('supervisor2')
+  })
+
   it('has the scale of the seed community', () => {
-    const s = summarize(demo)
+    const s = summarize(first)
     expect(s.compounds).toBe(7)
     expect(s.counts.households).toBeGreaterThanOrEqual(3200)
     expect(s.counts.households).toBeLessThanOrEqual(3400)
@@ -99,9 +150,11 @@ describe('demo community generator', () => {
     expect(s.gridsByLevel).toMatchObject({ community: 1, grid: 8 })
     expect(s.gridsByLevel.micro).toBeGreaterThanOrEqual(110)
     expect(s.gridsByLevel.micro).toBeLessThanOrEqual(130)
-    expect(demo.accounts).toHaveLength(21)
-    expect(demo.accounts.map((a) => a.username)).toEqual(['supervisor', ...Array.from({ length: 20 }, (_, i) => `worker${String(i + 1).padStart(2, '0')}`)])
-    expect(demo.accounts.filter((a) => a.role === 'worker')).toHaveLength(20)
+    expect(demo.accounts).toHaveLength(24)
+    expect(demo.accounts.map((a) => a.username)).toEqual([
+      'supervisor', ...Array.from({ length: 20 }, (_, i) => `worker${String(i + 1).padStart(2, '0')}`), 'supervisor2', 'worker21', 'worker22',
+    ])
+    expect(first.accounts.filter((a) => a.role === 'worker')).toHaveLength(20)
     expect(s.counts.checklists).toBe(2)
     expect(s.counts.visits).toBeGreaterThan(0)
     expect(s.counts.issues).toBeGreaterThan(0)
@@ -120,22 +173,24 @@ describe('demo community generator', () => {
     expect(demo.accounts.every((a) => demo.records.users.some((u) => u.id === a.userId && u.role === a.role))).toBe(true)
   })
 
-  it('tiles the community with grids and each grid with micro-grids, around Laixi', () => {
-    const community = demo.records.grids.find((g) => g.level === 'community')!
-    expect(community.id).toBe(demo.communityId)
-    expect(community.parentId).toBeNull()
-    const grids = demo.records.grids.filter((g) => g.level === 'grid')
-    const c = rectOf(community)
-    expect(c.s).toBeGreaterThan(36.8)
-    expect(c.n).toBeLessThan(36.95)
-    expect(c.w).toBeGreaterThan(120.45)
-    expect(c.e).toBeLessThan(120.58)
-    expect(grids.every((g) => g.parentId === community.id && g.communityId === community.id)).toBe(true)
-    expectTiling(c, grids.map(rectOf))
-    for (const grid of grids) {
-      const micros = demo.records.grids.filter((g) => g.parentId === grid.id)
-      expect(micros.every((m) => m.level === 'micro' && m.communityId === community.id)).toBe(true)
-      expectTiling(rectOf(grid), micros.map(rectOf))
+  it('tiles each community with grids and each grid with micro-grids, around Laixi', () => {
+    const communities = demo.records.grids.filter((g) => g.level === 'community')
+    expect(communities.map((c) => c.id)).toEqual(demo.communityIds)
+    for (const community of communities) {
+      expect(community.parentId).toBeNull()
+      const grids = demo.records.grids.filter((g) => g.level === 'grid' && g.communityId === community.id)
+      const c = rectOf(community)
+      expect(c.s).toBeGreaterThan(36.8)
+      expect(c.n).toBeLessThan(36.95)
+      expect(c.w).toBeGreaterThan(120.45)
+      expect(c.e).toBeLessThan(120.58)
+      expect(grids.every((g) => g.parentId === community.id)).toBe(true)
+      expectTiling(c, grids.map(rectOf))
+      for (const grid of grids) {
+        const micros = demo.records.grids.filter((g) => g.parentId === grid.id)
+        expect(micros.every((m) => m.level === 'micro' && m.communityId === community.id)).toBe(true)
+        expectTiling(rectOf(grid), micros.map(rectOf))
+      }
     }
     expect(new Set(demo.records.grids.map((g) => g.code)).size).toBe(demo.records.grids.length)
   })
@@ -160,23 +215,24 @@ describe('demo community generator', () => {
       expect(Number(h.unit)).toBeGreaterThanOrEqual(1)
       expect(Number(h.unit)).toBeLessThanOrEqual(b.units)
       expect(Math.floor(Number(h.room) / 100)).toBeLessThanOrEqual(b.floors)
-      expect(h.address).toBe(`莱西市水集街道香港路社区 ${b.compound} ${b.name}${h.unit}单元${h.room}室`)
+      expect(h.address).toBe(`莱西市${communityOf(demo, h.gridId).name} ${b.compound} ${b.name}${h.unit}单元${h.room}室`)
       rooms.add(h.address)
     }
     expect(rooms.size).toBe(demo.records.households.length)
   })
 
-  it('assigns 2–3 workers to every grid, consistently on both sides', () => {
+  it('assigns 2–3 workers to every grid of the first community (one in the second), consistently on both sides', () => {
     const users = new Map(demo.records.users.map((u) => [u.id, u]))
     const grids = demo.records.grids.filter((g) => g.level === 'grid')
     for (const g of grids) {
-      expect(g.workerIds.length).toBeGreaterThanOrEqual(2)
-      expect(g.workerIds.length).toBeLessThanOrEqual(3)
+      const [min, max] = g.communityId === demo.communityId ? [2, 3] : [1, 1]
+      expect(g.workerIds.length).toBeGreaterThanOrEqual(min)
+      expect(g.workerIds.length).toBeLessThanOrEqual(max)
       for (const w of g.workerIds) expect(users.get(w)).toMatchObject({ role: 'worker', gridIds: [g.id] })
     }
-    expect(grids.reduce((n, g) => n + g.workerIds.length, 0)).toBe(20)
-    const supervisor = demo.records.users.find((u) => u.role === 'supervisor')!
-    expect(supervisor.gridIds).toEqual([demo.communityId])
+    expect(grids.reduce((n, g) => n + g.workerIds.length, 0)).toBe(22)
+    const supervisors = demo.records.users.filter((u) => u.role === 'supervisor')
+    expect(supervisors.map((u) => u.gridIds)).toEqual(demo.communityIds.map((c) => [c]))
     expect(demo.records.grids.filter((g) => g.level === 'micro').every((m) => m.workerIds.length === 0)).toBe(true)
   })
 
@@ -281,7 +337,7 @@ describe('demo community generator', () => {
 
   it('scales to a street office of 20,000 households quickly', () => {
     const started = performance.now()
-    const big = generateCommunity({ households: 20_000 })
+    const big = generateCommunity({ households: 20_000, secondCommunity: false })
     const ms = performance.now() - started
     // The budget is 2 s on an idle 2-core machine; the margin absorbs parallel test load.
     expect(ms).toBeLessThan(4000)
@@ -297,7 +353,7 @@ describe('demo community generator', () => {
   })
 
   it('handles tiny communities and rejects nonsense sizes', () => {
-    const tiny = generateCommunity({ households: 1 })
+    const tiny = generateCommunity({ households: 1, secondCommunity: false })
     expect(tiny.records.households).toHaveLength(1)
     expect(invalidRecords(tiny)).toEqual([])
     expect(() => generateCommunity({ households: 0 })).toThrow(RangeError)

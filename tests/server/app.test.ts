@@ -286,7 +286,7 @@ describe('server/main.ts', () => {
         }, 100)
       })
       expect(url).not.toMatch(/:0$/)
-      expect(out).toMatch(/^Demo accounts \(password demo1234\): supervisor, worker01, .*worker20$/m)
+      expect(out).toMatch(/^Demo accounts \(password demo1234\): supervisor, worker01, .*worker20, supervisor2, worker21, worker22$/m)
       const health = await (await fetch(`${url}/api/health`)).json()
       expect(health).toMatchObject({ ok: true, db: 'pglite' })
       const res = await fetch(`${url}/api/auth/login`, {

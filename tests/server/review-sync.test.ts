@@ -21,7 +21,7 @@ describe.each(testDatabases())('review: sync on $name', (tdb) => {
     app = await buildTestApp(db)
     gridA = await createTestGrid(db)
     workerA = await createTestUser(db, { username: 'wa', gridIds: [gridA.id] })
-    supervisor = await createTestUser(db, { username: 'sup', role: 'supervisor' })
+    supervisor = await createTestUser(db, { username: 'sup', role: 'supervisor', gridIds: [gridA.communityId] })
     asA = await login(app, workerA.username, workerA.password, 'dev-a')
     asSup = await login(app, supervisor.username, supervisor.password, 'dev-a')
   })

@@ -113,7 +113,7 @@ describe.skipIf(!BASE_URL)('sync across two server processes on one PostgreSQL',
       await createTestUser(db, { username: 'w1', gridIds: [grid.id] }),
       await createTestUser(db, { username: 'w2', gridIds: [grid.id] }),
       await createTestUser(db, { username: 'w3', gridIds: [grid.id] }),
-      await createTestUser(db, { username: 'boss', role: 'supervisor' }),
+      await createTestUser(db, { username: 'boss', role: 'supervisor', gridIds: [grid.communityId] }),
     ]
     // One after the other, so a failure to start leaves no process behind unnoticed (afterAll stops what started).
     for (let i = 0; i < 2; i++) servers.push(await startServer(url.toString()))
