@@ -335,12 +335,9 @@ describe('demo community generator', () => {
     expect([...statuses].some((s) => s === 'reported' || s === 'assigned' || s === 'accepted')).toBe(true)
   })
 
-  it('scales to a street office of 20,000 households quickly', () => {
-    const started = performance.now()
+  it('scales to a street office of 20,000 households', () => {
+    // Its speed is measured by the benchmarks (they generate this community), not asserted here.
     const big = generateCommunity({ households: 20_000, secondCommunity: false })
-    const ms = performance.now() - started
-    // The budget is 2 s on an idle 2-core machine; the margin absorbs parallel test load.
-    expect(ms).toBeLessThan(4000)
     const s = summarize(big)
     expect(s.counts.households).toBe(20_000)
     expect(s.members).toBeGreaterThan(40_000)
