@@ -73,7 +73,7 @@ export function lockDataFolder(dir: string): DataLock {
       }
     }
     const owner = readOwner(path)
-    if (owner && owner.pid !== process.pid && isRunning(owner.pid) && (!owner.host || owner.host === hostname())) {
+    if (owner && isRunning(owner.pid) && (!owner.host || owner.host === hostname())) {
       throw new StartupError(
         `数据目录 ${abs} 正被另一个 FullGrid 进程使用（pid ${owner.pid}），同一数据目录只能运行一个服务进程 / ` +
           `data folder ${abs} is in use by another FullGrid process (pid ${owner.pid}); ` +
