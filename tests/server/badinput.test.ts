@@ -34,7 +34,7 @@ function fullDatabase(db: Database): Database {
   }
 }
 
-describe.each(testDatabases())('bad input on $name', (tdb) => {
+describe.each(testDatabases())('bad input on $name', { timeout: 120_000 }, (tdb) => {
   let db: Database
   let app: FastifyInstance
   afterEach(async () => {

@@ -64,7 +64,7 @@ describe('sniffImageType and photoIdsOf', () => {
   })
 })
 
-describe.each(testDatabases())('photos as files on $name', (tdb) => {
+describe.each(testDatabases())('photos as files on $name', { timeout: 120_000 }, (tdb) => {
   let db: Database
   let app: FastifyInstance
   let dir: string
