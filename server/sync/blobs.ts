@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { apiErrorSchema } from '../../src/domain/sync'
 import { HttpError, badRequest, notFound } from '../errors'
 import type { BlobMeta, NamingRecord } from '../repositories/blobs'
 import { canSee, loadScope, type Scope } from './scope'
@@ -98,7 +99,16 @@ const blobRoutes: FastifyPluginAsync<BlobRoutesOptions> = async (fastify, opts) 
     await checkQuota(request.auth!.userId, shaOf(request), Number.isFinite(declared) ? declared : 0)
   }
 
-  app.put('/blobs/:sha256', { onRequest: [app.authenticate, refuseEarly] }, async (request, reply) => {
+  // The hash is checked in onRequest (before the body is read) with its own code, invalid_hash;
+  // the params schema below then only documents it.
+  const checkHash = async (request: FastifyRequest) => void shaOf(request)
+  const stored = z.object({ sha256: z.string(), size: z.number().int(), contentType: z.enum(BLOB_TYPES) })
+  const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 404: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 507: apiErrorSchema }
+
+  app.put('/blobs/:sha256', {
+    onRequest: [app.authenticate, refuseEarly],
+    schema: { params: paramsSchema, response: { 200: stored, 201: stored, ...errors } },
+  }, async (request, reply) => {
     const sha256 = shaOf(request)
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() as BlobType
     const body = request.body
@@ -125,7 +135,7 @@ const blobRoutes: FastifyPluginAsync<BlobRoutesOptions> = async (fastify, opts) 
     return reply.code(created ? 201 : 200).send({ sha256, size: body.length, contentType: type })
   })
 
-  app.get('/blobs/:sha256', { onRequest: app.authenticate }, async (request, reply) => {
+  app.get('/blobs/:sha256', { onRequest: [app.authenticate, checkHash], schema: { params: paramsSchema } }, async (request, reply) => {
     const sha256 = shaOf(request)
     const auth = request.auth!
     const missing = () => notFound(`服务器上没有这张照片，或您无权查看（${sha256}）`, 'blob_not_found')
