@@ -12,6 +12,7 @@ import compress from '@fastify/compress'
 import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import type { Database } from './db/adapter'
 import { defaultStaticDir, packageVersion } from './config'
 import { installErrorHandler, installNotFoundHandler } from './errors'
@@ -130,7 +131,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(authPlugin, authOptions)
 
   const version = opts.version ?? packageVersion()
-  app.get('/api/health', async () => ({ ok: true, db: app.db.kind, version }))
+  const healthSchema = z.object({ ok: z.literal(true), db: z.enum(['pglite', 'postgres']), version: z.string() })
+  app.get('/api/health', { schema: { response: { 200: healthSchema } } }, async () => ({ ok: true as const, db: app.db.kind, version }))
 
   await app.register(authRoutes, authOptions)
   await app.register(devicesRoutes, { now: opts.now })

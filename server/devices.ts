@@ -11,14 +11,18 @@ import { apiErrorSchema, deviceIdSchema } from '../src/domain/sync'
 import { idSchema } from '../src/domain/entities'
 import { deviceListSchema } from '../src/domain/devices'
 import { notFound } from './errors'
+import type { Queryable } from './db/adapter'
 import type { AuthContext } from './types'
 
 export interface DevicesOptions {
   now?: () => number
 }
 
-/** Whose devices the caller may list and revoke: null = everyone's. */
-export async function manageableUsers(_auth: AuthContext): Promise<string[] | null> {
+/**
+ * Whose devices the caller may list and revoke: null = everyone's. Today every supervisor and
+ * admin manages all devices; narrowing a supervisor to their community is this function's job.
+ */
+export async function manageableUsers(_db: Queryable, _auth: AuthContext): Promise<string[] | null> {
   return null
 }
 
@@ -32,7 +36,7 @@ const devicesRoutes: FastifyPluginAsync<DevicesOptions> = async (fastify, opts) 
   app.get(
     '/api/devices',
     { preHandler: supervisors, schema: { response: { 200: deviceListSchema, ...errors } } },
-    async (request) => ({ devices: await app.repos.devices.list({ userIds: await manageableUsers(request.auth!) }) }),
+    async (request) => ({ devices: await app.repos.devices.list({ userIds: await manageableUsers(app.db, request.auth!) }) }),
   )
 
   app.post(
@@ -51,7 +55,7 @@ const devicesRoutes: FastifyPluginAsync<DevicesOptions> = async (fastify, opts) 
     },
     async (request) => {
       const { deviceId } = request.params
-      const allowed = await manageableUsers(request.auth!)
+      const allowed = await manageableUsers(app.db, request.auth!)
       const asked = request.body?.userId ? [request.body.userId] : null
       const userIds = allowed === null ? asked : (asked ?? allowed).filter((id) => allowed.includes(id))
       const revoked = userIds && userIds.length === 0
