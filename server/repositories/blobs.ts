@@ -56,13 +56,6 @@ export function createBlobRepository(db: Database) {
       return Number(rows[0].total ?? 0)
     },
 
-    /** Which of these photos the server has. */
-    async existing(sha256s: readonly string[], tx: Queryable = db): Promise<Set<string>> {
-      if (sha256s.length === 0) return new Set()
-      const { rows } = await tx.query<{ sha256: string }>('SELECT sha256 FROM blobs WHERE sha256 = ANY($1::text[])', [[...sha256s]])
-      return new Set(rows.map((r) => r.sha256))
-    },
-
     /** Live records naming the photo (index records_photo_ids, migration 006). */
     async namingRecords(sha256: string, tx: Queryable = db): Promise<NamingRecord[]> {
       const { rows } = await tx.query<{ entity: EntityName; id: string; grid_id: string | null; owner_id: string | null; data: unknown }>(
