@@ -1,6 +1,7 @@
 /**
- * The app factory: external plugins (compression, security headers), then the auth plugin, then
- * routes, then the built PWA. No listening and no process state here, so tests build as many
+ * The app factory (fastify/demo's shape): external plugins (security headers, compression), then
+ * app plugins — database, repositories, blob store, auth, each named with its dependencies —
+ * then routes, then the built PWA. No listening and no process state here, so tests build as many
  * apps as they like and `server/main.ts` stays thin.
  */
 import { constants as zlib } from 'node:zlib'
@@ -11,9 +12,14 @@ import compress from '@fastify/compress'
 import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import type { Database } from './db/adapter'
 import { defaultStaticDir, packageVersion } from './config'
 import { installErrorHandler, installNotFoundHandler } from './errors'
+import databasePlugin from './plugins/database'
+import repositoriesPlugin from './plugins/repositories'
+import blobStorePlugin from './plugins/blobStore'
+import type { BlobStore } from './sync/blobStore'
 import authPlugin, { type AuthOptions } from './auth/plugin'
 import authRoutes from './auth/routes'
 import devicesRoutes from './devices'
@@ -24,6 +30,12 @@ import './types'
 
 export interface BuildAppOptions {
   db: Database
+  /** Close `db` when the app closes (server/main.ts); tests close it themselves. */
+  closeDb?: boolean
+  /** Folder of photo bytes, or a ready store; absent: a temporary folder removed on close. */
+  blobs?: string | BlobStore
+  /** Bytes of photos one user may upload per 24 hours (default 200 MB). */
+  uploadQuotaBytes?: number
   /** Shown by /api/health; package.json's version by default. */
   version?: string
   /** The built PWA; `undefined`: `dist/` of the repository if it exists; `null`: API only. */
@@ -35,8 +47,12 @@ export interface BuildAppOptions {
   now?: () => number
   /** Login throttling limits and session lifetime (tests make them small). */
   auth?: Omit<AuthOptions, 'now'>
-  /** Fastify's trustProxy: behind a proxy, request.ip (login throttling) comes from X-Forwarded-For. */
-  trustProxy?: boolean | string
+  /**
+   * Fastify's trustProxy, from FULLGRID_TRUST_PROXY (server/config.ts): a hop count or proxy
+   * addresses/CIDRs, so request.ip (login throttling) is the client's. Never `true`, which would
+   * believe the leftmost X-Forwarded-For entry, written by the client itself.
+   */
+  trustProxy?: false | number | string | string[]
   /** Largest request body in bytes; routes that take more (blobs) set their own. */
   bodyLimit?: number
   /** Base map and time zone for /api/config and /api/tiles; none (schematic map) by default. */
@@ -50,7 +66,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const app = Fastify({
     logger: opts.logger ? { level: opts.logLevel ?? 'info' } : false,
     bodyLimit,
-    trustProxy: opts.trustProxy ?? false,
+    // A hop count as proxy-addr reads it: the N addresses nearest the server are proxies.
+    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
     // `/api/me/` is `/api/me`: hand-typed and proxied URLs often gain a trailing slash.
     routerOptions: { ignoreTrailingSlash: true },
   })
@@ -72,7 +89,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     return parseJson(request, text, done)
   })
 
-  app.decorate('db', opts.db)
+  await app.register(databasePlugin, { db: opts.db, close: opts.closeDb })
+  await app.register(repositoriesPlugin)
+  await app.register(blobStorePlugin, { store: opts.blobs })
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -116,16 +135,21 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(authPlugin, authOptions)
 
   const version = opts.version ?? packageVersion()
-  app.get('/api/health', async () => ({ ok: true, db: app.db.kind, version }))
+  const healthSchema = z.object({ ok: z.literal(true), db: z.enum(['pglite', 'postgres']), version: z.string() })
+  app.get('/api/health', { schema: { response: { 200: healthSchema } } }, async () => ({ ok: true as const, db: app.db.kind, version }))
 
   await app.register(authRoutes, authOptions)
   await app.register(devicesRoutes, { now: opts.now })
-  await app.register(syncRoutes, { prefix: '/api' })
+  await app.register(syncRoutes, { prefix: '/api', blobs: { uploadQuotaBytes: opts.uploadQuotaBytes, now: opts.now } })
   await app.register(tilesPlugin, { tiles: opts.tiles ?? loadTileConfig({}, 'memory://') })
 
   if (staticDir) await registerStatic(app, staticDir)
 
   return app
+}
+
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops
 }
 
 const NO_CACHE = 'no-cache'

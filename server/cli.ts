@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import type { Database } from './db/adapter'
 import { openDatabase } from './db/adapter'
+import { lockDataFolder, StartupError } from './dataFolder'
 import { migrate } from './db/migrate'
 import { loadConfig } from './config'
 import { putWholeRecords } from './records'
@@ -95,6 +96,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (command !== 'create-user') throw new CliError(USAGE)
   const input = parseCreateUser(args, env)
   const config = loadConfig(env)
+  // The embedded database is one process's: refuse while a server runs on the folder.
+  let lock
+  try {
+    lock = config.databaseUrl ? null : lockDataFolder(config.dataDir)
+  } catch (err) {
+    throw err instanceof StartupError ? new CliError(err.message) : err
+  }
   const db = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir })
   try {
     await migrate(db)
@@ -102,6 +110,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     return `created ${user.role} ${normalizeUsername(input.username)} (${user.name}, id ${user.id})`
   } finally {
     await db.close()
+    lock?.release()
   }
 }
 

@@ -3,6 +3,8 @@
  * start so a typo fails loudly before anything listens.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TileConfigError, loadTileConfig, type TileConfig } from './tiles/config'
 
@@ -19,10 +21,16 @@ export interface ServerConfig {
   /** Fastify log level; `warn` keeps request lines out of the way of benchmarks. */
   logLevel: string
   /**
-   * Behind a reverse proxy or load balancer, trust its X-Forwarded-For (`1`, or a list of proxy
-   * addresses) so login throttling counts the phone's address, not the proxy's.
+   * Behind a reverse proxy or load balancer: which hops of X-Forwarded-For to believe, so login
+   * throttling counts the phone's address, not the proxy's. A hop count (the N proxies nearest
+   * the server) or a list of proxy addresses/CIDRs; never "every hop", which would let a client
+   * pick its own address by sending a forged X-Forwarded-For.
    */
-  trustProxy: boolean | string
+  trustProxy: false | number | string[]
+  /** Folder of photo bytes: FULLGRID_BLOBS, else `<FULLGRID_DATA>/blobs` (also with DATABASE_URL). */
+  blobDir: string
+  /** Bytes of photos one user may upload per 24 hours (FULLGRID_UPLOAD_QUOTA_MB). */
+  uploadQuotaBytes: number
   /** Base map and time zone (server/tiles/config.ts). */
   tiles: TileConfig
 }
@@ -37,12 +45,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: intFrom(env, 'PORT', 8080, 0, 65535),
-    dataDir: env.FULLGRID_DATA?.trim() || './data',
+    dataDir,
     databaseUrl: env.DATABASE_URL?.trim() || null,
     demo: env.FULLGRID_DEMO === '1' || env.FULLGRID_DEMO === 'true',
     demoHouseholds: env.FULLGRID_DEMO_HOUSEHOLDS ? intFrom(env, 'FULLGRID_DEMO_HOUSEHOLDS', 0, 1, 1_000_000) : null,
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
     trustProxy: trustProxyFrom(env.FULLGRID_TRUST_PROXY),
+    blobDir: env.FULLGRID_BLOBS?.trim() || join(dataDir, 'blobs'),
+    uploadQuotaBytes: intFrom(env, 'FULLGRID_UPLOAD_QUOTA_MB', DEFAULT_UPLOAD_QUOTA_MB, 1, 1_000_000) * 1024 * 1024,
     tiles: tilesFrom(env, dataDir),
   }
 }
@@ -55,11 +65,41 @@ function tilesFrom(env: NodeJS.ProcessEnv, dataDir: string): TileConfig {
   }
 }
 
-function trustProxyFrom(raw: string | undefined): boolean | string {
+export const DEFAULT_UPLOAD_QUOTA_MB = 200
+
+/**
+ * FULLGRID_TRUST_PROXY: `0`/empty → no proxy; an integer N → trust the N nearest hops (one proxy:
+ * `1`); otherwise a comma-separated list of proxy addresses or CIDRs (`10.0.0.5, 172.16.0.0/12`,
+ * or `loopback`, `linklocal`, `uniquelocal`).
+ * `true` is refused: Fastify would then take the leftmost X-Forwarded-For entry, which the client
+ * writes itself.
+ */
+export function trustProxyFrom(raw: string | undefined): false | number | string[] {
   const v = raw?.trim()
   if (!v || v === '0' || v === 'false') return false
-  if (v === '1' || v === 'true') return true
-  return v
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v)
+    if (hops > 10) throw new ConfigError(`FULLGRID_TRUST_PROXY hop count must be 0 to 10, got "${v}"`)
+    return hops
+  }
+  if (v === 'true') {
+    throw new ConfigError(
+      'FULLGRID_TRUST_PROXY=true would trust any X-Forwarded-For a client sends; give the number of proxies (e.g. 1) or their addresses',
+    )
+  }
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean)
+  for (const entry of list) {
+    // proxy-addr's (Fastify's) names for the private ranges.
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue
+    const [address, bits, extra] = entry.split('/')
+    const family = isIP(address)
+    const maxBits = family === 4 ? 32 : 128
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits)
+    if (!family || !bitsOk || extra !== undefined) {
+      throw new ConfigError(`FULLGRID_TRUST_PROXY: "${entry}" is not a hop count, an IP address or a CIDR range`)
+    }
+  }
+  return list
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -1,7 +1,8 @@
 /**
  * Devices (DESIGN §5, §7): a supervisor switches off a lost or handed-over phone. Revocation
  * marks the device, revokes its sessions at once (its next request answers 401 device_revoked)
- * and is written to the audit log.
+ * and is written to the audit log. The SQL is in repositories/devices.ts; the rule of who may
+ * list and revoke which devices is `manageableUsers` below.
  *
  * Who: an admin every device; a supervisor the devices of the users in their scope — the users
  * records they can see (server/sync/scope.ts): themselves and the people of their community's
@@ -10,10 +11,11 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { deviceIdSchema } from '../src/domain/sync'
+import { apiErrorSchema, deviceIdSchema } from '../src/domain/sync'
 import { idSchema } from '../src/domain/entities'
 import { deviceListSchema } from '../src/domain/devices'
 import { notFound } from './errors'
+import type { Queryable } from './db/adapter'
 import { loadScope, scopeParams, scopePlaceholders, visibleSql } from './sync/scope'
 import type { AuthContext } from './types'
 
@@ -21,30 +23,22 @@ export interface DevicesOptions {
   now?: () => number
 }
 
-
-interface DeviceRow {
-  id: string
-  user_id: string
-  username: string | null
-  user_name: string | null
-  name: string | null
-  first_seen: Date
-  last_seen: Date
-  revoked_at: Date | null
-}
-
-const ms = (d: Date | string | null) => (d == null ? null : new Date(d).getTime())
-
 /**
- * The users whose devices `auth` manages, as a SQL condition on `user_id` starting at parameter
- * `first`, and its parameters; none for an admin.
+ * Whose devices the caller may list and revoke: null = everyone's (an admin); a supervisor the
+ * users whose records they can see — the one visibility rule of server/sync/scope.ts.
  */
-async function managedUsers(app: { db: Parameters<typeof loadScope>[0] }, auth: AuthContext, first: number): Promise<{ sql: string; params: unknown[] }> {
-  const scope = await loadScope(app.db, auth)
-  if (scope.all) return { sql: 'true', params: [] }
-  const sql = `d.user_id IN (SELECT u.id FROM records u WHERE u.entity = 'users' AND ${visibleSql('u', 'u.data', scopePlaceholders(first))})`
-  return { sql, params: scopeParams(scope) }
+export async function manageableUsers(db: Queryable, auth: AuthContext): Promise<string[] | null> {
+  const scope = await loadScope(db, auth)
+  if (scope.all) return null
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT u.id::text AS id FROM records u WHERE u.entity = 'users' AND ${visibleSql('u', 'u.data', scopePlaceholders(1))}`,
+    scopeParams(scope),
+  )
+  return rows.map((r) => r.id)
 }
+
+const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema }
+
 
 const devicesRoutes: FastifyPluginAsync<DevicesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
@@ -53,33 +47,8 @@ const devicesRoutes: FastifyPluginAsync<DevicesOptions> = async (fastify, opts) 
 
   app.get(
     '/api/devices',
-    { preHandler: supervisors, schema: { response: { 200: deviceListSchema } } },
-    async (request) => {
-      const managed = await managedUsers(app, request.auth!, 1)
-      const { rows } = await app.db.query<DeviceRow>(
-        `SELECT d.id, d.user_id, c.username, r.data->>'name' AS user_name, d.name,
-                d.first_seen, d.last_seen, d.revoked_at
-           FROM devices d
-           LEFT JOIN credentials c ON c.user_id = d.user_id
-           LEFT JOIN records r ON r.entity = 'users' AND r.id = d.user_id
-          WHERE ${managed.sql}
-          ORDER BY d.last_seen DESC`,
-        managed.params,
-      )
-      return {
-        devices: rows.map((d) => ({
-          id: d.id,
-          userId: d.user_id,
-          username: d.username,
-          userName: d.user_name,
-          name: d.name,
-          firstSeen: ms(d.first_seen)!,
-          lastSeen: ms(d.last_seen)!,
-          revoked: d.revoked_at != null,
-          revokedAt: ms(d.revoked_at),
-        })),
-      }
-    },
+    { preHandler: supervisors, schema: { response: { 200: deviceListSchema, ...errors } } },
+    async (request) => ({ devices: await app.repos.devices.list({ userIds: await manageableUsers(app.db, request.auth!) }) }),
   )
 
   app.post(
@@ -90,38 +59,22 @@ const devicesRoutes: FastifyPluginAsync<DevicesOptions> = async (fastify, opts) 
         params: z.object({ deviceId: deviceIdSchema }),
         // One phone may have served several users; `userId` narrows the revocation to one of them.
         body: z.object({ userId: idSchema.optional() }).optional().nullable(),
+        response: {
+          200: z.object({ ok: z.literal(true), deviceId: z.string(), userIds: z.array(z.string()), sessions: z.number().int() }),
+          ...errors,
+        },
       },
     },
     async (request) => {
       const { deviceId } = request.params
-      const userId = request.body?.userId ?? null
-      const by = request.auth!.userId
-      const at = new Date(now()).toISOString()
-      const managed = await managedUsers(app, request.auth!, 5)
-      const revoked = await app.db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ user_id: string }>(
-          `UPDATE devices d SET revoked_at = COALESCE(revoked_at, $3::timestamptz), revoked_by = COALESCE(revoked_by, $4::uuid)
-            WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid) AND ${managed.sql}
-            RETURNING user_id`,
-          [deviceId, userId, at, by, ...managed.params],
-        )
-        if (rows.length === 0) return null
-        // Only the sessions of the users whose device was revoked just now (a shared phone keeps the others).
-        const { rows: sessions } = await tx.query(
-          `UPDATE sessions SET revoked_at = $3::timestamptz
-            WHERE device_id = $1 AND user_id = ANY($2::uuid[]) AND revoked_at IS NULL
-            RETURNING token_hash`,
-          [deviceId, rows.map((r) => r.user_id), at],
-        )
-        await tx.query(`INSERT INTO audit_log (at, user_id, action, detail) VALUES ($1::timestamptz, $2::uuid, 'device.revoke', $3::jsonb)`, [
-          at,
-          by,
-          JSON.stringify({ deviceId, userIds: rows.map((r) => r.user_id), sessions: sessions.length }),
-        ])
-        return { userIds: rows.map((r) => r.user_id), sessions: sessions.length }
-      })
+      const allowed = await manageableUsers(app.db, request.auth!)
+      const asked = request.body?.userId ? [request.body.userId] : null
+      const userIds = allowed === null ? asked : (asked ?? allowed).filter((id) => allowed.includes(id))
+      const revoked = userIds && userIds.length === 0
+        ? null
+        : await app.repos.devices.revoke({ deviceId, userIds, by: request.auth!.userId, at: now() })
       if (!revoked) throw notFound(`没有找到设备 ${deviceId}`, 'device_not_found')
-      return { ok: true, deviceId, ...revoked }
+      return { ok: true as const, deviceId, ...revoked }
     },
   )
 }

@@ -69,6 +69,23 @@ function describeFastifyError(err: FastifyError, bodyLimit: number): { status: n
 }
 
 /**
+ * Errors of the disk and the database that are not the server's bug:
+ *  - a full disk (ENOSPC/EDQUOT while writing a file, SQLSTATE 53100 disk_full) is
+ *    507 Insufficient Storage, with a message for people;
+ *  - text the database cannot store (a NUL character: SQLSTATE 22021 / 22P05) is bad input, 400.
+ */
+export function describeStorageError(err: unknown): { status: number; code: string; message: string } | null {
+  const code = (err as { code?: unknown } | null)?.code
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === '53100') {
+    return { status: 507, code: 'insufficient_storage', message: '服务器存储空间已满，暂时无法保存，请稍后重试并联系管理员' }
+  }
+  if (code === '22021' || code === '22P05') {
+    return { status: 400, code: 'invalid_text', message: '内容中含有无法保存的字符（如 NUL 空字符），请删除后重试' }
+  }
+  return null
+}
+
+/**
  * The error handler, on the root instance before any plugin is registered: an encapsulated
  * plugin keeps the error handler its parent had when the plugin loaded.
  */
@@ -87,8 +104,11 @@ export function installErrorHandler(app: FastifyInstance, opts: { bodyLimit: num
     if (err instanceof z.ZodError) {
       return reply.code(400).send({ error: 'invalid_request', message: `请求内容不正确：${describeZodError(err)}` })
     }
-    const known = describeFastifyError(fe, opts.bodyLimit)
-    if (known) return reply.code(known.status).send({ error: known.code, message: known.message })
+    const known = describeFastifyError(fe, opts.bodyLimit) ?? describeStorageError(err)
+    if (known) {
+      if (known.status >= 500) request.log.error({ err }, 'request failed')
+      return reply.code(known.status).send({ error: known.code, message: known.message })
+    }
 
     const status = fe.statusCode
     if (typeof status === 'number' && status >= 400 && status < 500) {

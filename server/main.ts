@@ -1,5 +1,7 @@
 /**
- * `npm start` / `npm run serve`: open the database, migrate, seed the demo if asked, listen.
+ * `npm start` / `npm run serve`: lock the data folder, open the database, migrate, seed the demo
+ * if asked, listen. With the embedded database the data folder belongs to this process alone
+ * (server/dataFolder.ts); a second process stops with a message naming the folder.
  * Prints `FullGrid listening on http://HOST:PORT` with the real port (tests and benchmarks parse
  * it), then in demo mode the demo accounts. Stops cleanly on SIGINT/SIGTERM.
  */
@@ -8,10 +10,15 @@ import { openDatabase } from './db/adapter'
 import { migrate } from './db/migrate'
 import { buildApp } from './app'
 import { ConfigError, loadConfig, packageVersion } from './config'
+import { ensureWritableFolder, lockDataFolder, StartupError, type DataLock } from './dataFolder'
 import { DEMO_PASSWORD, demoMarker, seedDemo, type DemoMarker } from './seed'
 
 async function main() {
   const config = loadConfig()
+  // PostgreSQL is shared by design (several processes behind a load balancer); the embedded
+  // database is not, so its folder is locked before anything opens it.
+  const lock: DataLock | null = config.databaseUrl ? null : lockDataFolder(config.dataDir)
+  ensureWritableFolder(config.blobDir, '照片目录 (blob folder)')
   const db = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir })
   await migrate(db)
 
@@ -29,7 +36,17 @@ async function main() {
     }
   }
 
-  const app = await buildApp({ db, version: packageVersion(), logger: true, logLevel: config.logLevel, trustProxy: config.trustProxy, tiles: config.tiles })
+  const app = await buildApp({
+    db,
+    closeDb: true,
+    blobs: config.blobDir,
+    uploadQuotaBytes: config.uploadQuotaBytes,
+    version: packageVersion(),
+    logger: true,
+    logLevel: config.logLevel,
+    trustProxy: config.trustProxy,
+    tiles: config.tiles,
+  })
   await app.listen({ host: config.host, port: config.port })
   const { port } = app.server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
@@ -46,7 +63,7 @@ async function main() {
     app.log.info({ signal }, 'stopping')
     try {
       await app.close()
-      await db.close()
+      lock?.release()
       process.exit(0)
     } catch (err) {
       console.error(err)
@@ -58,6 +75,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? `Configuration error: ${err.message}` : err)
+  if (err instanceof ConfigError) console.error(`Configuration error: ${err.message}`)
+  else if (err instanceof StartupError) console.error(`Cannot start: ${err.message}`)
+  else console.error(err)
   process.exit(1)
 })

@@ -1,11 +1,15 @@
 /**
  * What the server's plugins add to Fastify, in one place so every route sees the same shapes.
- * `app.db` is decorated by server/app.ts; `app.authenticate` and `request.auth` by the auth plugin.
+ * `app.db` is decorated by the database plugin, `app.repos` by the repositories plugin,
+ * `app.blobStore` by the blob store plugin (server/plugins/); `app.authenticate` and
+ * `request.auth` by the auth plugin.
  */
 import type { FastifyReply } from 'fastify'
 import type { Role } from '../src/domain/entities'
 import type { SessionUser } from '../src/domain/auth'
 import type { Database } from './db/adapter'
+import type { Repositories } from './plugins/repositories'
+import type { BlobStore } from './sync/blobStore'
 
 /** Who is calling: the user of a valid, unrevoked session on an unrevoked device. */
 export interface AuthContext {
@@ -23,6 +27,10 @@ export interface AuthContext {
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database
+    /** Repositories per concern; each method takes an optional transaction. */
+    repos: Repositories
+    /** Photo bytes as files. */
+    blobStore: BlobStore
     /** preHandler: answers 401 unless the request carries a valid session; sets request.auth. */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
     /** preHandler factory: 403 unless request.auth.role is one of `roles`. */

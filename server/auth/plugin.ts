@@ -9,7 +9,6 @@ import type { Role } from '../../src/domain/entities'
 import { userSchema } from '../../src/domain/entities'
 import { forbidden, HttpError, unauthorized } from '../errors'
 import { bearerToken, hashToken, SESSION_TTL_MS } from './tokens'
-import { findSession } from './sessions'
 import { DEFAULT_THROTTLE, type ThrottleLimits } from './throttle'
 import '../types'
 
@@ -49,7 +48,7 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, opts) => {
     const token = bearerToken(request.headers.authorization)
     if (!token) throw unauthorized('请先登录（缺少 Authorization: Bearer 令牌）')
     const tokenHash = hashToken(token)
-    const s = await findSession(app.db, tokenHash)
+    const s = await app.repos.devices.findSession(tokenHash)
     if (!s) throw unauthorized('登录令牌无效，请重新登录')
     // A revoked device outranks everything else: the phone must learn it was switched off.
     if (s.device_revoked_at) throw deviceRevoked()
@@ -62,11 +61,7 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, opts) => {
     const user = profile.data
 
     if (!s.last_seen || new Date(s.last_seen).getTime() < t - LAST_SEEN_RESOLUTION_MS) {
-      await app.db.query('UPDATE devices SET last_seen = $3::timestamptz WHERE id = $1 AND user_id = $2::uuid', [
-        s.device_id,
-        s.user_id,
-        new Date(t).toISOString(),
-      ])
+      await app.repos.devices.touch(s.device_id, s.user_id, t)
     }
 
     request.auth = {
@@ -86,4 +81,4 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, opts) => {
   })
 }
 
-export default fp(authPlugin, { name: 'fullgrid-auth', fastify: '5.x' })
+export default fp(authPlugin, { name: 'fullgrid-auth', fastify: '5.x', dependencies: ['fullgrid-repositories'] })

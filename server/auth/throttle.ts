@@ -1,94 +1,81 @@
 /**
- * Login throttling (DESIGN §5): after `perAccount` failures for one username, or `perAddress`
- * from one address, within `windowMs`, logins are answered 429 until the oldest of those
- * failures leaves the window. Failures live in `login_failures`, so the limit holds across
- * restarts and across several server processes on one database.
+ * Login throttling (DESIGN §5) that an attacker can neither dodge nor turn on a worker.
+ *
+ * Failures are counted in buckets, each with its own limit within `windowMs`:
+ *  - a device that logged in to the account before (and is not revoked) counts only its own
+ *    failures (`perDevice`): strangers' wrong passwords never lock the worker out of their phone;
+ *  - every other attempt counts per account and address (`perAccountAddress`), per address across
+ *    accounts (`perAddress`: one address guessing many accounts), and per account across addresses
+ *    (`perAccount`, higher: guessing spread over many addresses).
+ * The address is Fastify's `request.ip`, which believes X-Forwarded-For only as far as
+ * FULLGRID_TRUST_PROXY says (server/config.ts), so a forged header does not make a new address.
+ *
+ * An attempt is counted *before* its (slow) password check, so parallel guesses see each other;
+ * a right password forgets it again. While a bucket is full, logins in it answer 429 until its
+ * oldest counted failure leaves the window.
  */
-import type { Queryable } from '../db/adapter'
+import type { Attempt, Bucket, LoginFailureRepository } from '../repositories/loginFailures'
 
 export interface ThrottleLimits {
-  perAccount: number
+  perAccountAddress: number
   perAddress: number
+  perAccount: number
+  perDevice: number
   windowMs: number
 }
 
-export const DEFAULT_THROTTLE: ThrottleLimits = { perAccount: 5, perAddress: 20, windowMs: 15 * 60 * 1000 }
+export const DEFAULT_THROTTLE: ThrottleLimits = {
+  perAccountAddress: 5,
+  perAddress: 20,
+  perAccount: 50,
+  perDevice: 5,
+  windowMs: 15 * 60 * 1000,
+}
 
-const iso = (ms: number) => new Date(ms).toISOString()
+/** The buckets an attempt counts in, with their limits. */
+export function bucketsOf(a: Attempt, known: boolean, limits: ThrottleLimits): { bucket: Bucket; limit: number }[] {
+  if (known && a.deviceId) return [{ bucket: { username: a.username, deviceId: a.deviceId }, limit: limits.perDevice }]
+  return [
+    { bucket: { username: a.username, address: a.address }, limit: limits.perAccountAddress },
+    { bucket: { address: a.address }, limit: limits.perAddress },
+    { bucket: { username: a.username }, limit: limits.perAccount },
+  ]
+}
 
-/** Seconds until this username and address may try again; 0 when they may try now. */
-export async function retryAfterSeconds(
-  db: Queryable,
-  username: string,
-  address: string,
-  limits: ThrottleLimits,
-  now: number,
-): Promise<number> {
-  const since = iso(now - limits.windowMs)
-  // The limit-th most recent failure in the window: while it exists the limit is reached, and
-  // it is the one whose leaving the window lets the next attempt through.
-  const nth = (column: 'username' | 'address', value: string, limit: number) =>
-    db.query<{ at: Date | string }>(
-      `SELECT at FROM login_failures WHERE ${column} = $1 AND at > $2::timestamptz
-       ORDER BY at DESC OFFSET $3 LIMIT 1`,
-      [value, since, limit - 1],
-    )
-  const [byAccount, byAddress] = [await nth('username', username, limits.perAccount), await nth('address', address, limits.perAddress)]
-  let until = 0
-  for (const { rows } of [byAccount, byAddress]) {
-    if (rows[0]) until = Math.max(until, new Date(rows[0].at).getTime() + limits.windowMs)
+export interface Throttle {
+  /** Seconds to wait before trying again; 0: the attempt may go on. */
+  retryAfter(a: Attempt, known: boolean, now: number): Promise<number>
+  /** Counts the attempt; null when the attempts before it already fill a bucket (not counted). */
+  reserve(a: Attempt, known: boolean, now: number): Promise<string | null>
+  /** The password was right: the attempt was no failure, and the account's failures are forgiven. */
+  succeeded(attemptId: string, username: string): Promise<void>
+}
+
+export function createThrottle(failures: LoginFailureRepository, limits: ThrottleLimits): Throttle {
+  return {
+    async retryAfter(a, known, now) {
+      let until = 0
+      for (const { bucket, limit } of bucketsOf(a, known, limits)) {
+        // The limit-th most recent failure: while it is in the window the bucket is full, and its
+        // leaving the window lets the next attempt through.
+        const at = await failures.nthLatest(bucket, now - limits.windowMs, limit)
+        if (at !== null) until = Math.max(until, at + limits.windowMs)
+      }
+      return until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : 0
+    },
+    async reserve(a, known, now) {
+      const id = await failures.record(known ? a : { ...a, deviceId: null }, now, limits.windowMs)
+      for (const { bucket, limit } of bucketsOf(a, known, limits)) {
+        if ((await failures.count(bucket, now - limits.windowMs, id)) >= limit) {
+          await failures.forget(id)
+          return null
+        }
+      }
+      return id
+    },
+    async succeeded(attemptId, username) {
+      await failures.forget(attemptId)
+      await failures.forgiveAccount(username)
+    },
   }
-  return until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : 0
-}
-
-/** Records a failure (or an attempt not yet judged, see reserveAttempt); returns its row id. */
-export async function recordFailure(db: Queryable, username: string, address: string, limits: ThrottleLimits, now: number): Promise<string> {
-  // Rows that left the window no longer matter; prune this account's and address's on the way.
-  const before = iso(now - limits.windowMs)
-  await db.query('DELETE FROM login_failures WHERE (username = $1 OR address = $2) AND at <= $3::timestamptz', [
-    username,
-    address,
-    before,
-  ])
-  const { rows } = await db.query<{ id: string | number }>(
-    'INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3::timestamptz) RETURNING id',
-    [username, address, iso(now)],
-  )
-  return String(rows[0].id)
-}
-
-/**
- * Counts a login attempt as a failure *before* its (slow) password check, so attempts made in
- * parallel see each other: checking first and recording after the check would let a burst of
- * simultaneous guesses all pass the check. Returns the attempt's row id, or null when the
- * attempts recorded before it already reach a limit (the attempt is then not counted).
- * A right password must `forgetAttempt` the row.
- */
-export async function reserveAttempt(
-  db: Queryable,
-  username: string,
-  address: string,
-  limits: ThrottleLimits,
-  now: number,
-): Promise<string | null> {
-  const id = await recordFailure(db, username, address, limits, now)
-  const { rows } = await db.query<{ by_account: number; by_address: number }>(
-    `SELECT count(*) FILTER (WHERE username = $1)::int AS by_account, count(*) FILTER (WHERE address = $2)::int AS by_address
-       FROM login_failures WHERE (username = $1 OR address = $2) AND at > $3::timestamptz AND id < $4::bigint`,
-    [username, address, iso(now - limits.windowMs), id],
-  )
-  if (rows[0].by_account >= limits.perAccount || rows[0].by_address >= limits.perAddress) {
-    await forgetAttempt(db, id)
-    return null
-  }
-  return id
-}
-
-export async function forgetAttempt(db: Queryable, id: string) {
-  await db.query('DELETE FROM login_failures WHERE id = $1::bigint', [id])
-}
-
-/** A successful login forgives the account's failures (the address keeps its count). */
-export async function clearAccountFailures(db: Queryable, username: string) {
-  await db.query('DELETE FROM login_failures WHERE username = $1', [username])
 }

@@ -16,7 +16,8 @@
  *     its reporter, an event its actor — the server never writes in someone else's name; only
  *     an issue's reporter or a supervisor deletes it.
  *  7. References made by this mutation exist and are visible to the pusher (visit → household,
- *     event → issue, segment → own patrol, household → building, issue → household).
+ *     event → issue, segment → own patrol, household → building, issue → household), and the
+ *     photos it adds were uploaded first (blobRefs, `missing_blob`).
  *  8. An issue event fits the events before it (src/domain/issueState).
  *  9. Applied: the row takes the merged value (dirty when it changed), the grid it belongs to
  *     (events and segments take their parent's grid) and its owner; the mutation id is noted.
@@ -31,6 +32,7 @@ import { mergeMutation } from '../../src/domain/merge'
 import type { EntityName } from '../../src/domain/entities'
 import type { Mutation, PushResult } from '../../src/domain/sync'
 import { gridIdOf, ownerIdOf } from '../records'
+import { checkBlobs } from './blobRefs'
 import { fieldsHash } from './mutationHash'
 import { canSee, inGrid, type Scope } from './scope'
 import { REFERENCES, rowKey, type SeenMutation, type WorkingRow, type WorkingSet } from './workingSet'
@@ -118,6 +120,8 @@ export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: nu
       }
     }
   }
+  const missingBlob = checkBlobs(ws.blobs, m, before?.data ?? null, after)
+  if (missingBlob) return missingBlob
 
   // 8. issue lifecycle
   if (m.entity === 'issueEvents' && outcome.kind === 'created') {

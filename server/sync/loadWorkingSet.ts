@@ -5,12 +5,14 @@
  *  2. the stored rows it writes and the rows its new references point at (a visit's household,
  *     an event's issue …), locked FOR UPDATE in key order so two server processes merging the same
  *     record wait for each other instead of overwriting each other (and lock in the same order);
- *  3. the stored events of the issues it adds events to, to judge each new event.
+ *  3. the stored events of the issues it adds events to, to judge each new event;
+ *  4. which of the photos it names the server has (blobRefs).
  */
 import type { EntityName } from '../../src/domain/entities'
 import type { IssueEventLike } from '../../src/domain/issueState'
 import type { Mutation } from '../../src/domain/sync'
 import type { Queryable } from '../db/adapter'
+import { loadKnownBlobs } from './blobRefs'
 import { REFERENCES, emptyWorkingSet, rowKey, type WorkingSet } from './workingSet'
 
 interface RecordRow {
@@ -85,6 +87,9 @@ export async function loadWorkingSet(tx: Queryable, mutations: readonly Mutation
       ws.issueEvents.set(e.issueId, list)
     }
   }
+
+  // 4. photos the batch names
+  ws.blobs = await loadKnownBlobs(tx, mutations)
   return ws
 }
 

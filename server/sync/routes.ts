@@ -3,13 +3,17 @@
  * is its own encapsulated plugin (blobs add content-type parsers that must not leak).
  */
 import type { FastifyPluginAsync } from 'fastify'
-import blobRoutes from './blobs'
+import blobRoutes, { type BlobRoutesOptions } from './blobs'
 import pullRoute from './pull'
 import pushRoute from './push'
 
-const syncRoutes: FastifyPluginAsync = async (app) => {
+export interface SyncRoutesOptions {
+  blobs?: BlobRoutesOptions
+}
+
+const syncRoutes: FastifyPluginAsync<SyncRoutesOptions> = async (app, opts) => {
   await app.register(pushRoute)
   await app.register(pullRoute)
-  await app.register(blobRoutes)
+  await app.register(blobRoutes, opts.blobs ?? {})
 }
 export default syncRoutes

@@ -37,13 +37,15 @@ export interface WorkingSet {
   issueEvents: Map<string, IssueEventLike[]>
   /** Mutations applied by this push, to record in `mutations` with the changes. */
   applied: Mutation[]
+  /** Photos named by the batch that the server has (server/sync/blobRefs.ts). */
+  blobs: Set<string>
 }
 
 /** Map key of a row; uuid columns come back lower-case, so ids are compared lower-case. */
 export const rowKey = (entity: string, id: string): string => `${entity}:${id.toLowerCase()}`
 
 export function emptyWorkingSet(): WorkingSet {
-  return { rows: new Map(), seen: new Map(), issueEvents: new Map(), applied: [] }
+  return { rows: new Map(), seen: new Map(), issueEvents: new Map(), applied: [], blobs: new Set() }
 }
 
 /** Which other record a field of an entity refers to (DESIGN §4: unknown or out of scope → rejected). */

@@ -2,12 +2,16 @@ import { z } from 'zod'
 import { deviceIdSchema } from './sync'
 import { idSchema, roleSchema } from './entities'
 
-export const usernameSchema = z.string().trim().min(1, 'username is required').max(64)
+// Control characters (NUL above all, which PostgreSQL cannot store in text) are refused as bad
+// input (400) instead of failing in the database.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/
+export const usernameSchema = z.string().trim().min(1, 'username is required').max(64).refine((s) => !CONTROL.test(s), 'username must not contain control characters')
 export const loginRequestSchema = z.object({
   username: usernameSchema,
-  password: z.string().min(1, 'password is required').max(256),
+  password: z.string().min(1, 'password is required').max(256).refine((s) => !s.includes('\u0000'), 'password must not contain NUL characters'),
   deviceId: deviceIdSchema,
-  deviceName: z.string().max(100).optional(),
+  deviceName: z.string().max(100).refine((s) => !CONTROL.test(s), 'deviceName must not contain control characters').optional(),
 })
 export type LoginRequest = z.infer<typeof loginRequestSchema>
 
