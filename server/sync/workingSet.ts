@@ -27,6 +27,8 @@ export interface WorkingSet {
   seen: Set<string>
   /** Stored and newly applied events per issue id. */
   issueEvents: Map<string, IssueEventLike[]>
+  /** Names of the people who wrote those events (已由 张伟 接单). */
+  userNames?: Map<string, string>
   /** Mutations applied by this push, to record in `mutations` with the changes. */
   applied: Mutation[]
 }
@@ -35,7 +37,7 @@ export interface WorkingSet {
 export const rowKey = (entity: string, id: string): string => `${entity}:${id.toLowerCase()}`
 
 export function emptyWorkingSet(): WorkingSet {
-  return { rows: new Map(), seen: new Set(), issueEvents: new Map(), applied: [] }
+  return { rows: new Map(), seen: new Set(), issueEvents: new Map(), userNames: new Map(), applied: [] }
 }
 
 /** Which other record a field of an entity refers to (DESIGN §4: unknown or out of scope → rejected). */
