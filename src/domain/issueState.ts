@@ -138,6 +138,7 @@ export function checkTransition(
   const s = state.status
   if (!ALLOWED_FROM[event.type].includes(s)) {
     if (event.type === 'accepted' && s === 'accepted') return { kind: 'taken', reason: 'the issue has already been accepted' }
+    if (event.type === 'reported') return { kind: 'state', reason: 'the issue is already reported; "reported" must be its first event' }
     const allowed = ALLOWED_FROM[event.type].join(', ')
     return { kind: 'state', reason: `cannot record "${event.type}" while the issue is ${s === 'none' ? 'not yet reported' : s}; allowed after: ${allowed}` }
   }
