@@ -28,7 +28,7 @@ function listItems(): HTMLElement[] {
 describe('issues list', () => {
   it('shows an issue reported through the store with its labels, and 待同步 until the outbox is empty', async () => {
     const { wrapper } = await mountApp('/issues')
-    await until(() => wrapper.text().includes('本机还没有事件记录'))
+    await until(() => wrapper.text().includes('这里还没有事件'))
     await useIssuesStore().report({ ...emptyDraft(gridId), title: '3号楼楼道堆放杂物', category: 'fire_safety', level: 'grid' })
 
     await until(() => listItems().length === 1)
@@ -71,6 +71,15 @@ describe('report form', () => {
     expect(await appDb().outbox.count()).toBe(0)
   })
 
+  it('refuses a report without a category: no silent default', async () => {
+    const { wrapper } = await mountApp('/issues/new')
+    await until(() => wrapper.find('input[name="title"]').exists())
+    await wrapper.find('input[name="title"]').setValue('路灯不亮')
+    await wrapper.find('form').trigger('submit')
+    await until(() => wrapper.text().includes('请选择类别'))
+    expect(await appDb().issues.count()).toBe(0)
+  })
+
   it('shows the grid by its local name', async () => {
     await appDb().grids.put({
       id: gridId, hlc: '001763880000000-00000-server', deleted: false, communityId: gridId, parentId: null,
@@ -98,7 +107,7 @@ describe('report form', () => {
     await until(() => (wrapper.find('input[name="category"]').element as HTMLInputElement).value === '公共设施')
     const street = [...document.querySelectorAll<HTMLElement>('.van-radio')].find((r) => r.textContent?.trim() === '街道')
     street!.click()
-    await until(() => wrapper.text().includes('街道事项 5 天内办结'))
+    await until(() => wrapper.text().includes('街道事项：5 天内办结'))
 
     await wrapper.find('form').trigger('submit')
     await until(() => router.currentRoute.value.path === '/issues')
