@@ -16,7 +16,8 @@ export async function addIssuePhoto(file: File): Promise<string> {
     maxWidthOrHeight: PHOTO_MAX_SIDE,
     initialQuality: PHOTO_QUALITY,
     fileType: 'image/jpeg',
-    useWebWorker: typeof Worker !== 'undefined',
+    // Its worker loads the library from a CDN: offline (and same-origin only) it runs here instead.
+    useWebWorker: false,
   })
   return storePhoto(appDb(), compressed)
 }
