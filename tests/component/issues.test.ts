@@ -80,6 +80,27 @@ describe('report form', () => {
     expect(await appDb().issues.count()).toBe(0)
   })
 
+  it('reports a 微心愿 marked urgent, with the level’s deadline in words', async () => {
+    const { wrapper, router } = await mountApp('/issues/new')
+    await until(() => wrapper.find('input[name="title"]').exists())
+    const radio = (label: string) => [...document.querySelectorAll<HTMLElement>('.van-radio')].find((r) => r.textContent?.trim() === label)!
+    radio('微心愿').click()
+    radio('网格').click()
+    await until(() => wrapper.text().includes('网格事项：3 天内办结'))
+    ;(document.querySelector('.van-checkbox') as HTMLElement).click()
+    await wrapper.find('input[name="title"]').setValue('想要一台轮椅')
+    await wrapper.find('input[name="category"]').trigger('click')
+    await until(() => !!document.querySelector('.van-picker'))
+    ;[...document.querySelectorAll<HTMLElement>('.van-picker-column__item')].find((o) => o.textContent?.trim() === '微心愿')!.click()
+    await settle()
+    button('确定').click()
+    await settle()
+    await wrapper.find('form').trigger('submit')
+    await until(() => router.currentRoute.value.path === '/issues')
+    const [issue] = await appDb().issues.toArray()
+    expect(issue).toMatchObject({ type: 'wish', category: 'micro_wish', level: 'grid', urgent: true, title: '想要一台轮椅' })
+  })
+
   it('shows the grid by its local name', async () => {
     await appDb().grids.put({
       id: gridId, hlc: '001763880000000-00000-server', deleted: false, communityId: gridId, parentId: null,
