@@ -101,6 +101,35 @@ describe('report form', () => {
     expect(issue).toMatchObject({ type: 'wish', category: 'micro_wish', level: 'grid', urgent: true, title: '想要一台轮椅' })
   })
 
+  it('takes the location from a household picked from the ledger on this phone', async () => {
+    const microId = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c90'
+    const buildingId = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c91'
+    const householdId = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c92'
+    const hlc = '001763880000000-00000-server'
+    await appDb().buildings.put({ id: buildingId, hlc, deleted: false, gridId: microId, compound: '幸福小区', name: '3号楼', location: [116.4, 39.9], units: 2, floors: 6 })
+    await appDb().households.put({
+      id: householdId, hlc, deleted: false, gridId: microId, buildingId, unit: '2', room: '301', address: '幸福小区3号楼2单元301', headName: '王秀英',
+      phone: '', members: [], tags: [], health: '', situation: '', needs: '', notes: '',
+    })
+    const { wrapper, router } = await mountApp('/issues/new')
+    await until(() => wrapper.find('input[name="placeSearch"]').exists())
+    await wrapper.find('input[name="placeSearch"]').setValue('3号楼2单元')
+    await until(() => !!document.querySelector('.issues-place__option'))
+    ;(document.querySelector('.issues-place__option') as HTMLElement).click()
+    await until(() => (wrapper.find('input[name="place"]').element as HTMLInputElement).value.includes('王秀英'))
+    await wrapper.find('input[name="title"]').setValue('楼道灯坏了')
+    await wrapper.find('input[name="category"]').trigger('click')
+    await until(() => !!document.querySelector('.van-picker'))
+    ;[...document.querySelectorAll<HTMLElement>('.van-picker-column__item')].find((o) => o.textContent?.trim() === '公共设施')!.click()
+    await settle()
+    button('确定').click()
+    await settle()
+    await wrapper.find('form').trigger('submit')
+    await until(() => router.currentRoute.value.path === '/issues')
+    const [issue] = await appDb().issues.toArray()
+    expect(issue).toMatchObject({ householdId, gridId: microId, location: { lng: 116.4, lat: 39.9 } })
+  })
+
   it('shows the grid by its local name', async () => {
     await appDb().grids.put({
       id: gridId, hlc: '001763880000000-00000-server', deleted: false, communityId: gridId, parentId: null,
