@@ -2,6 +2,7 @@
  * The only place that knows which database runs: PGlite (embedded, default) or PostgreSQL
  * (DATABASE_URL). Both speak one SQL dialect; the rest of the server uses `query` and `transaction`.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Pool, PoolClient } from 'pg'
 
@@ -18,6 +19,63 @@ export interface Database extends Queryable {
   close(): Promise<void>
 }
 
+/**
+ * Thrown when code inside a `transaction` callback calls the database itself instead of the `tx`
+ * handle it was given. On the embedded database that call would wait for the transaction, which
+ * waits for the call: a silent deadlock of the whole server. On PostgreSQL it would run outside
+ * the transaction (not seeing its writes, waiting on its row locks). Both engines fail alike, so
+ * a test on either catches it.
+ */
+export class QueryOutsideTransactionError extends Error {
+  constructor(method: string) {
+    super(
+      `db.${method}() was called inside a db.transaction() callback; use the transaction handle (tx.query / tx.exec) ` +
+        'passed to the callback — on the embedded database this call would wait for the transaction forever',
+    )
+    this.name = 'QueryOutsideTransactionError'
+  }
+}
+
+/**
+ * Which transaction callback of which database the current async context runs in. `open` turns
+ * false when the callback has settled, so work it left running (a timer, a promise not awaited)
+ * may use the database again afterwards.
+ */
+interface TransactionContext {
+  db: object
+  open: boolean
+}
+const insideTransaction = new AsyncLocalStorage<TransactionContext>()
+
+/** Wraps a database so calls on it from inside its own transaction callback fail loudly. */
+function guarded(db: Database): Database {
+  const check = (method: string) => {
+    const ctx = insideTransaction.getStore()
+    if (ctx && ctx.open && ctx.db === db) throw new QueryOutsideTransactionError(method)
+  }
+  const inner = { query: db.query, exec: db.exec, transaction: db.transaction }
+  db.query = (sql, params) => {
+    check('query')
+    return inner.query(sql, params)
+  }
+  db.exec = (sql) => {
+    check('exec')
+    return inner.exec(sql)
+  }
+  db.transaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    check('transaction')
+    return inner.transaction(async (tx) => {
+      const ctx: TransactionContext = { db, open: true }
+      try {
+        return await insideTransaction.run(ctx, () => fn(tx))
+      } finally {
+        ctx.open = false
+      }
+    })
+  }
+  return db
+}
+
 export interface DatabaseOptions {
   /** PostgreSQL connection string; when absent the embedded database in `dataDir` is used. */
   databaseUrl?: string
@@ -26,8 +84,7 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl)
-  return openPglite(opts.dataDir ?? './data')
+  return guarded(opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir ?? './data'))
 }
 
 async function openPglite(dataDir: string): Promise<Database> {

@@ -28,6 +28,7 @@ const MAX_ATTEMPTS = 4
 
 export interface PushContext {
   scope: Scope
+  /** The device the session was issued to: stamps must be its own (judgeMutation step 2). */
   deviceId: string
   now?: () => number
 }
@@ -48,7 +49,7 @@ async function applyTogether(db: Database, mutations: readonly Mutation[], ctx: 
   const now = (ctx.now ?? Date.now)()
   return db.transaction(async (tx) => {
     const ws = await loadWorkingSet(tx, mutations)
-    const results = mutations.map((m) => judgeMutation(ws, ctx.scope, m, now))
+    const results = mutations.map((m) => judgeMutation(ws, ctx.scope, m, now, ctx.deviceId))
     await writeWorkingSet(tx, ws, { userId: ctx.scope.userId, deviceId: ctx.deviceId })
     return results
   })
@@ -67,7 +68,8 @@ async function applyAlone(db: Database, m: Mutation, ctx: PushContext): Promise<
       }
       // Class 22 (data exception) and 23 (constraint): the mutation itself cannot be stored.
       if (state && (state.startsWith('22') || state.startsWith('23'))) {
-        return { mutationId: m.id, status: 'rejected', reason: `the database cannot store this change: ${(err as Error).message}` }
+        const detail = (err as Error).message
+        return { mutationId: m.id, status: 'rejected', reason: `the database cannot store this change: ${detail}`, code: 'unstorable', params: { detail } }
       }
       throw err
     }

@@ -2,8 +2,11 @@
  * Judge one pushed mutation against the working set (no database access here) and, when it is
  * applied, change the working set. Steps, in order; the first that fails is the reason:
  *
- *  1. A mutation id applied before, or earlier in this batch → `duplicate`.
- *  2. The HLC stamp may be at most MAX_FUTURE_DRIFT_MS ahead of the server's clock.
+ *  1. A mutation id applied before, or earlier in this batch: with the same user, entity, record
+ *     and fields (SHA-256 of canonical JSON) → `duplicate`; with anything else → rejected, an id
+ *     means one mutation (a client that reuses one would otherwise drop its edit in silence).
+ *  2. Clock: the HLC stamp is the pushing device's own (its device part is the device the session
+ *     was issued to) and at most MAX_FUTURE_DRIFT_MS (10 min) ahead of the server's clock.
  *  3. Role: users only by admin; grids, buildings, checklists only by supervisor or admin.
  *  4. Merge (src/domain/merge): fields known and valid, immutable fields untouched, field LWW.
  *  5. Scope: a worker may only change records of their grids (or records they own), may not
@@ -19,42 +22,77 @@
  *     issue's undelete and a lowered level follow the same rules.
  *  9. Applied: the row takes the merged value (dirty when it changed), the grid it belongs to
  *     (events and segments take their parent's grid) and its owner; the mutation id is noted.
+ *
+ * Every rejection carries a `code` and `params` (src/domain/rejections: the phone shows them in
+ * Chinese) and `reason`, an English sentence for scripts and logs.
  */
 import { MAX_FUTURE_DRIFT_MS, parseHlc } from '../../src/domain/hlc'
+import type { RejectionCode, RejectionParams } from '../../src/domain/rejections'
 import { checkIssueEvent, checkIssueRecordChange, type IssueFacts } from '../../src/domain/issueRules'
 import { nextAcceptedSeq, type IssueEventLike } from '../../src/domain/issueState'
 import { mergeMutation } from '../../src/domain/merge'
 import type { EntityName, Issue } from '../../src/domain/entities'
 import type { Mutation, PushResult } from '../../src/domain/sync'
 import { gridIdOf, ownerIdOf } from '../records'
+import { fieldsHash } from './mutationHash'
 import { canSee, inGrid, OWNER_ONLY, type Scope } from './scope'
-import { REFERENCES, rowKey, type WorkingRow, type WorkingSet } from './workingSet'
+import { REFERENCES, rowKey, type SeenMutation, type WorkingRow, type WorkingSet } from './workingSet'
 
 const ADMIN_ONLY: ReadonlySet<EntityName> = new Set(['users'])
 const SUPERVISOR_ONLY: ReadonlySet<EntityName> = new Set(['grids', 'buildings', 'checklists'])
 const WORKER_FIELD: Partial<Record<EntityName, string>> = { visits: 'workerId', patrols: 'workerId', trackSegments: 'workerId' }
 
-export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: number): PushResult {
-  const reject = (reason: string): PushResult => ({ mutationId: m.id, status: 'rejected', reason })
+/** A rejection as the judge's checks return it: the wire result adds the mutation id. */
+export interface Refusal {
+  code: RejectionCode
+  params: RejectionParams
+  reason: string
+}
 
-  // 1. idempotent retries
-  if (ws.seen.has(m.id.toLowerCase())) return { mutationId: m.id, status: 'duplicate' }
+const refuse = (code: RejectionCode, params: RejectionParams, reason: string): Refusal => ({ code, params, reason })
+
+/**
+ * @param now the server's clock (UTC ms)
+ * @param deviceId the pushing device: the device the session was issued to
+ */
+export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: number, deviceId: string): PushResult {
+  const reject = (r: Refusal): PushResult => ({ mutationId: m.id, status: 'rejected', reason: r.reason, code: r.code, params: r.params })
+
+  // 1. one id, one mutation: a retry is a duplicate, anything else under the id is refused
+  const mutationKey = m.id.toLowerCase()
+  const hash = fieldsHash(m.fields)
+  const seen = ws.seen.get(mutationKey)
+  if (seen) {
+    const reused = checkSameMutation(seen, { userId: scope.userId, entity: m.entity, recordId: m.recordId, fieldsHash: hash })
+    if (!reused) return { mutationId: m.id, status: 'duplicate' }
+    return reject(refuse('mutation_reused', {}, `mutation id ${m.id} was applied before ${reused}; an id means one mutation`))
+  }
 
   // 2. clock
-  const { wall } = parseHlc(m.hlc)
+  const { wall, node } = parseHlc(m.hlc)
+  if (node !== deviceId) {
+    return reject(refuse('device_mismatch', { device: node }, `the HLC stamp ${m.hlc} names device ${node}, but this push comes from device ${deviceId}`))
+  }
   if (wall > now + MAX_FUTURE_DRIFT_MS) {
-    return reject(`the HLC stamp ${m.hlc} is more than a day ahead of the server's clock; check the phone's date and time`)
+    const minutes = Math.ceil((wall - now) / 60_000)
+    return reject(
+      refuse('clock_ahead', { minutes }, `the HLC stamp ${m.hlc} is ${minutes} minutes ahead of the server's clock (at most 10 allowed); check the phone's date and time`),
+    )
   }
 
   // 3. role
-  if (ADMIN_ONLY.has(m.entity) && scope.role !== 'admin') return reject(`only an administrator can change ${m.entity}`)
-  if (SUPERVISOR_ONLY.has(m.entity) && scope.role === 'worker') return reject(`only a supervisor can change ${m.entity}`)
+  if (ADMIN_ONLY.has(m.entity) && scope.role !== 'admin') {
+    return reject(refuse('role', { entity: m.entity }, `only an administrator can change ${m.entity}`))
+  }
+  if (SUPERVISOR_ONLY.has(m.entity) && scope.role === 'worker') {
+    return reject(refuse('role', { entity: m.entity }, `only a supervisor can change ${m.entity}`))
+  }
 
   // 4. merge
   const key = rowKey(m.entity, m.recordId)
   const before = ws.rows.get(key) ?? null
   const outcome = mergeMutation(m.entity, before, m)
-  if (outcome.kind === 'rejected') return reject(outcome.reason)
+  if (outcome.kind === 'rejected') return reject(outcome)
   const after = outcome.kind === 'unchanged' ? before!.data : outcome.state.data
 
   // 5. scope
@@ -73,10 +111,13 @@ export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: nu
     if (ref.entity === 'issues' || ref.entity === 'patrols') parent = referenced
     if (!before || ref.field in m.fields) {
       if (target === null || target === undefined) continue
-      if (!referenced) return reject(`${ref.field} ${String(target)}: no such ${ref.entity} on the server`)
-      if (!canSee(scope, referenced)) return reject(`${ref.field} ${String(target)}: that ${ref.entity} record is outside your grids`)
+      const params = { entity: ref.entity, field: ref.field, id: String(target) }
+      if (!referenced) return reject(refuse('unknown_reference', params, `${ref.field} ${String(target)}: no such ${ref.entity} on the server`))
+      if (!canSee(scope, referenced)) {
+        return reject(refuse('unknown_reference', params, `${ref.field} ${String(target)}: that ${ref.entity} record is outside your grids`))
+      }
       if (ref.entity === 'patrols' && referenced.data.workerId !== scope.userId) {
-        return reject(`patrolId ${String(target)}: a track can only be added to your own patrol`)
+        return reject(refuse('not_author', { field: ref.field }, `patrolId ${String(target)}: a track can only be added to your own patrol`))
       }
     }
   }
@@ -90,18 +131,18 @@ export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: nu
     const actor = { id: scope.userId, role: scope.role, inIssueGrid: inGrid(scope, parent?.data.gridId as string | undefined) }
     const facts = parent ? (parent.data as unknown as IssueFacts) : null
     const problem = checkIssueEvent(existing, after as unknown as IssueEventLike, actor, facts, { now, nameOf: (id) => ws.userNames?.get(id) })
-    if (problem) return { mutationId: m.id, status: 'rejected', reason: problem.reason, code: problem.code, params: problem.params }
+    if (problem) return reject(problem)
     const acceptedSeq = nextAcceptedSeq(existing)
     outcome.state = { data: { ...outcome.state.data, acceptedSeq }, fieldHlc: { ...outcome.state.fieldHlc, acceptedSeq: m.hlc } }
     ws.issueEvents.set(issueId, [...existing, outcome.state.data as unknown as IssueEventLike])
   }
   if (m.entity === 'issues' && before && outcome.kind === 'updated') {
     const problem = checkIssueRecordChange(before.data as unknown as Issue, after as unknown as Issue, { id: scope.userId, role: scope.role })
-    if (problem) return { mutationId: m.id, status: 'rejected', reason: problem.reason, code: problem.code, params: problem.params }
+    if (problem) return reject(problem)
   }
 
   // 9. apply
-  ws.seen.add(m.id.toLowerCase())
+  ws.seen.set(mutationKey, { userId: scope.userId, entity: m.entity, recordId: m.recordId.toLowerCase(), fieldsHash: hash })
   ws.applied.push(m)
   if (outcome.kind !== 'unchanged') {
     ws.rows.set(key, {
@@ -118,28 +159,45 @@ export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: nu
   return { mutationId: m.id, status: 'applied' }
 }
 
-function checkScope(scope: Scope, entity: EntityName, before: WorkingRow | null, after: Record<string, unknown>): string | null {
+/** Null when `now` is a retry of the mutation `seen` stands for, else how it differs (English). */
+function checkSameMutation(seen: SeenMutation, now: SeenMutation): string | null {
+  if (seen.userId !== now.userId) return 'by another user'
+  if (seen.entity !== now.entity || seen.recordId.toLowerCase() !== now.recordId.toLowerCase()) {
+    return `for another record (${seen.entity} ${seen.recordId})`
+  }
+  // Ids applied before migration 005 carry no hash: user, entity and record are all there is.
+  if (seen.fieldsHash !== null && seen.fieldsHash !== now.fieldsHash) return 'with other fields'
+  return null
+}
+
+function checkScope(scope: Scope, entity: EntityName, before: WorkingRow | null, after: Record<string, unknown>): Refusal | null {
   if (scope.all) return null
   const ownsBefore = before !== null && before.ownerId === scope.userId
   if (before && !ownsBefore && (OWNER_ONLY.has(entity) || !inGrid(scope, before.gridId))) {
-    return `this ${entity} record is outside your grids`
+    return refuse('out_of_scope', { entity }, `this ${entity} record is outside your grids`)
   }
   const gridId = gridIdOf(entity, after)
   if (gridId === null) return null // events and segments: judged by their parent (step 7)
   const movedOrNew = !before || gridId !== before.gridId
-  if (movedOrNew && !inGrid(scope, gridId)) return `gridId ${gridId} is not one of your grids`
+  if (movedOrNew && !inGrid(scope, gridId)) return refuse('out_of_scope', { entity, gridId }, `gridId ${gridId} is not one of your grids`)
   return null
 }
 
-function checkAuthor(scope: Scope, entity: EntityName, before: WorkingRow | null, after: Record<string, unknown>): string | null {
+function checkAuthor(scope: Scope, entity: EntityName, before: WorkingRow | null, after: Record<string, unknown>): Refusal | null {
   const workerField = WORKER_FIELD[entity]
-  if (workerField && after[workerField] !== scope.userId) return `${workerField} must be your own user id`
-  if (!before && entity === 'issues' && after.reportedBy !== scope.userId) return 'reportedBy must be your own user id'
-  if (!before && entity === 'issueEvents' && after.actorId !== scope.userId) return 'actorId must be your own user id'
+  if (workerField && after[workerField] !== scope.userId) {
+    return refuse('not_author', { field: workerField }, `${workerField} must be your own user id`)
+  }
+  if (!before && entity === 'issues' && after.reportedBy !== scope.userId) {
+    return refuse('not_author', { field: 'reportedBy' }, 'reportedBy must be your own user id')
+  }
+  if (!before && entity === 'issueEvents' && after.actorId !== scope.userId) {
+    return refuse('not_author', { field: 'actorId' }, 'actorId must be your own user id')
+  }
   // An issue is the record of a resident's matter: a co-worker may re-categorise it, but only its
   // reporter or a supervisor may withdraw it.
   if (entity === 'issues' && before && after.deleted === true && before.data.deleted !== true && !scope.all && before.ownerId !== scope.userId) {
-    return 'only the reporter or a supervisor can delete an issue'
+    return refuse('delete_not_allowed', {}, 'only the reporter or a supervisor can delete an issue')
   }
   return null
 }

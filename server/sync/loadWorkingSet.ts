@@ -1,6 +1,7 @@
 /**
  * Read everything a push batch needs in three statements, whatever its size:
- *  1. which of its mutation ids were applied before (→ `duplicate`);
+ *  1. which of its mutation ids were applied before, and by whom for what (→ `duplicate`, or
+ *     `rejected` when the id now carries something else);
  *  2. the stored rows it writes and the rows its new references point at (a visit's household,
  *     an event's issue …), locked FOR UPDATE in key order so two server processes merging the same
  *     record wait for each other instead of overwriting each other (and lock in the same order);
@@ -26,11 +27,13 @@ export async function loadWorkingSet(tx: Queryable, mutations: readonly Mutation
   const ws = emptyWorkingSet()
   if (mutations.length === 0) return ws
 
-  // 1. mutation ids seen before
-  const seen = await tx.query<{ id: string }>('SELECT id::text AS id FROM mutations WHERE id = ANY($1::uuid[])', [
-    mutations.map((m) => m.id),
-  ])
-  for (const r of seen.rows) ws.seen.add(r.id)
+  // 1. mutation ids seen before, with what they stood for
+  const seen = await tx.query<{ id: string; user_id: string; entity: string; record_id: string; fields_hash: string | null }>(
+    `SELECT id::text AS id, user_id::text AS user_id, entity, record_id::text AS record_id, fields_hash
+       FROM mutations WHERE id = ANY($1::uuid[])`,
+    [mutations.map((m) => m.id)],
+  )
+  for (const r of seen.rows) ws.seen.set(r.id, { userId: r.user_id, entity: r.entity, recordId: r.record_id, fieldsHash: r.fields_hash })
 
   // 2. target rows and referenced rows
   const keys = new Map<string, [string, string]>()

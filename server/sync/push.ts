@@ -2,15 +2,22 @@
  * `POST /api/sync/push {deviceId, mutations[]}` → `{results: [{mutationId, status, reason?}]}`
  * (DESIGN §4 "Push"), one result per mutation in the order sent; applyPush does the work.
  *
- * The envelope must be right (else 400, nothing applied). A single mutation that does not fit
- * the wire schema but carries a usable id is answered `rejected` with the reason, so one broken
- * outbox entry (say, from a newer app version) never blocks the entries behind it.
+ * The envelope must be right (else 400, nothing applied; the route schema checks it). A single
+ * mutation that does not fit the wire schema but carries a usable id is answered `rejected` with
+ * code `invalid` and the reason, so one broken outbox entry (say, from a newer app version) never
+ * blocks the entries behind it.
+ *
+ * The pushing device is the one the session was issued to (`deviceId` of the login, which the app
+ * also sends in the body): every stamp must carry it (judgeMutation step 2).
  */
 import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { describeZodError, idSchema } from '../../src/domain/entities'
-import { deviceIdSchema, mutationSchema, PUSH_MAX_MUTATIONS, type Mutation, type PushResult } from '../../src/domain/sync'
-import { badRequest, parseWith } from '../errors'
+import {
+  apiErrorSchema, deviceIdSchema, mutationSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, type Mutation, type PushResult,
+} from '../../src/domain/sync'
+import { badRequest } from '../errors'
 import { applyPush } from './applyPush'
 import { loadScope } from './scope'
 import { REFERENCES } from './workingSet'
@@ -23,10 +30,15 @@ const envelopeSchema = z.object({
   mutations: z.array(z.unknown()).max(PUSH_MAX_MUTATIONS, `at most ${PUSH_MAX_MUTATIONS} mutations per push`),
 })
 
-const pushRoute: FastifyPluginAsync = async (app) => {
-  app.post('/sync/push', { onRequest: app.authenticate, bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
+const pushRoute: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>()
+  const schema = {
+    body: envelopeSchema,
+    response: { 200: pushResponseSchema, 400: apiErrorSchema, 401: apiErrorSchema, 413: apiErrorSchema },
+  }
+  app.post('/sync/push', { onRequest: app.authenticate, bodyLimit: PUSH_BODY_LIMIT, schema }, async (request) => {
     const auth = request.auth!
-    const body = parseWith(envelopeSchema, request.body, '同步内容')
+    const body = request.body
 
     // Mutations that fit the wire schema go on; the others are answered here.
     const early = new Map<number, PushResult>()
@@ -36,7 +48,8 @@ const pushRoute: FastifyPluginAsync = async (app) => {
       if (parsed.success) return void valid.push(canonicalIds(parsed.data))
       const id = idSchema.safeParse((raw as { id?: unknown } | null)?.id)
       if (!id.success) throw badRequest(`同步内容不正确：mutations.${i}: ${describeZodError(parsed.error)}`)
-      early.set(i, { mutationId: id.data, status: 'rejected', reason: describeZodError(parsed.error) })
+      const detail = describeZodError(parsed.error)
+      early.set(i, { mutationId: id.data, status: 'rejected', reason: detail, code: 'invalid', params: { detail } })
     })
 
     const scope = await loadScope(app.db, auth)

@@ -21,10 +21,18 @@ export interface WorkingRow {
   dirty: boolean
 }
 
+/** What an applied mutation id stood for; `fieldsHash` is null for ids applied before migration 005. */
+export interface SeenMutation {
+  userId: string
+  entity: string
+  recordId: string
+  fieldsHash: string | null
+}
+
 export interface WorkingSet {
   rows: Map<string, WorkingRow>
-  /** Mutation ids already applied (stored, or earlier in this batch). */
-  seen: Set<string>
+  /** Mutation ids already applied (stored, or earlier in this batch), lower-case, with what each was. */
+  seen: Map<string, SeenMutation>
   /** Stored and newly applied events per issue id. */
   issueEvents: Map<string, IssueEventLike[]>
   /** Names of the people who wrote those events (已由 张伟 接单). */
@@ -37,7 +45,7 @@ export interface WorkingSet {
 export const rowKey = (entity: string, id: string): string => `${entity}:${id.toLowerCase()}`
 
 export function emptyWorkingSet(): WorkingSet {
-  return { rows: new Map(), seen: new Set(), issueEvents: new Map(), userNames: new Map(), applied: [] }
+  return { rows: new Map(), seen: new Map(), issueEvents: new Map(), userNames: new Map(), applied: [] }
 }
 
 /** Which other record a field of an entity refers to (DESIGN §4: unknown or out of scope → rejected). */

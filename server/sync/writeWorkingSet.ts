@@ -1,8 +1,8 @@
 /**
  * Write back what a push changed, in three statements whatever the batch size, inside the
  * transaction that read it: new rows inserted, changed rows updated, applied mutation ids
- * recorded. Every written row gets this transaction's id and a fresh sequence number, its
- * position in the change feed that pull reads (see 001_core.sql).
+ * recorded with their content hash. Every written row gets this transaction's id and a fresh
+ * sequence number, its position in the change feed that pull reads (see 001_core.sql).
  *
  * New rows use a plain INSERT (no ON CONFLICT): if another process created the same record in
  * the meantime the statement fails, the batch rolls back, and the caller retries it, this time
@@ -40,9 +40,17 @@ export async function writeWorkingSet(tx: Queryable, ws: WorkingSet, who: { user
   }
   if (ws.applied.length) {
     await tx.query(
-      `INSERT INTO mutations (id, device_id, user_id, entity, record_id)
-       SELECT id, $2, $3, entity, record_id FROM unnest($1::uuid[], $4::text[], $5::uuid[]) AS v(id, entity, record_id)`,
-      [ws.applied.map((m) => m.id), who.deviceId, who.userId, ws.applied.map((m) => m.entity), ws.applied.map((m) => m.recordId)],
+      `INSERT INTO mutations (id, device_id, user_id, entity, record_id, fields_hash)
+       SELECT id, $2, $3, entity, record_id, fields_hash
+         FROM unnest($1::uuid[], $4::text[], $5::uuid[], $6::text[]) AS v(id, entity, record_id, fields_hash)`,
+      [
+        ws.applied.map((m) => m.id),
+        who.deviceId,
+        who.userId,
+        ws.applied.map((m) => m.entity),
+        ws.applied.map((m) => m.recordId),
+        ws.applied.map((m) => ws.seen.get(m.id.toLowerCase())?.fieldsHash ?? null),
+      ],
     )
   }
 }

@@ -6,8 +6,12 @@
 export const DEVICE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/
 export const HLC_RE = /^(\d{15})-(\d{5})-([A-Za-z0-9_-]{1,64})$/
 export const MAX_COUNTER = 99_999
-/** The server rejects stamps more than this far in its future. */
-export const MAX_FUTURE_DRIFT_MS = 24 * 60 * 60 * 1000
+/**
+ * The server rejects stamps more than this far in its future (DESIGN §4). Small on purpose: a
+ * stamp far ahead wins every last-writer-wins race and drags every phone's clock forward; phones
+ * correct their wall clock by the server's `Date`, so an honest phone stays well inside it.
+ */
+export const MAX_FUTURE_DRIFT_MS = 10 * 60 * 1000
 
 export interface HlcParts {
   wall: number

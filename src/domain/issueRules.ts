@@ -154,7 +154,7 @@ export function checkAgainstState(
 
   if (actor) {
     if (event.actorId !== actor.id) {
-      return { code: 'not_author', params: {}, reason: 'an event is recorded in its sender’s own name' }
+      return { code: 'not_author', params: {}, reason: "an event is recorded in its sender's own name" }
     }
     const roles = rolesOf(state, actor, facts)
     if (!WHO_MAY_SEND[event.type].some((r) => roles.has(r))) {
@@ -202,7 +202,7 @@ export function checkIssueRecordChange(
     return { code: 'event_not_allowed', params: { action }, reason: `only the reporter or a supervisor can ${after.deleted ? 'delete' : 'undelete'} an issue` }
   }
   if (LEVEL_ORDER.indexOf(after.level) < LEVEL_ORDER.indexOf(before.level) && !supervising) {
-    return { code: 'event_not_allowed', params: { action: '降低事件级别' }, reason: 'only a supervisor can lower an issue’s level' }
+    return { code: 'event_not_allowed', params: { action: '降低事件级别' }, reason: "only a supervisor can lower an issue's level" }
   }
   return null
 }

@@ -152,7 +152,7 @@ export function checkTransition(
     case 'resolved':
       return d.note?.trim() || d.photoIds?.length ? null : { kind: 'data', reason: `a "${event.type}" event needs a note or a photo` }
     case 'rated':
-      return d.rating === undefined ? { kind: 'data', reason: 'a "rated" event needs data.rating (1–5)' } : null
+      return d.rating === undefined ? { kind: 'data', reason: 'a "rated" event needs data.rating (1-5)' } : null
     case 'escalated': {
       const from = effectiveLevel(state, issueLevel)
       if (from === 'street' && !d.level) return { kind: 'state', reason: 'a street-level issue cannot be escalated further' }

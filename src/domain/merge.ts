@@ -42,7 +42,8 @@ export type MergeOutcome =
   | { kind: 'created' | 'updated'; state: StoredState }
   /** Nothing to store: every field lost, or a second create of an immutable record. */
   | { kind: 'unchanged' }
-  | { kind: 'rejected'; reason: string }
+  /** `code` and `params` name the reason for a person (src/domain/rejections); `reason` is English. */
+  | { kind: 'rejected'; reason: string; code: 'invalid' | 'append_only' | 'unknown_record' | 'immutable'; params: Record<string, string> }
 
 /** Field names of an entity's schema. */
 const fieldNames = new Map<EntityName, Set<string>>(
@@ -57,24 +58,30 @@ export function mergeMutation(entity: EntityName, current: StoredState | null, m
   // 1. fields are known, individually valid, and name this record
   const incoming = m.op === 'delete' ? { deleted: true } : fieldsToMerge(m.fields)
   const fieldError = checkFields(entity, m, incoming)
-  if (fieldError) return { kind: 'rejected', reason: fieldError }
+  if (fieldError) return invalidOutcome(fieldError)
 
   // 2. tombstones
   if (m.op === 'delete') {
-    if (def.merge === 'append') return { kind: 'rejected', reason: `${entity} are append-only and cannot be deleted` }
-    if (!current) return { kind: 'rejected', reason: `cannot delete ${entity} ${m.recordId}: the server does not know this record` }
+    if (def.merge === 'append') {
+      return { kind: 'rejected', reason: `${entity} are append-only and cannot be deleted`, code: 'append_only', params: { entity } }
+    }
+    if (!current) {
+      const reason = `cannot delete ${entity} ${m.recordId}: the server does not know this record`
+      return { kind: 'rejected', reason, code: 'unknown_record', params: { entity } }
+    }
   }
 
   // 3. creation
   if (!current) {
     if (!isCreate) {
-      return { kind: 'rejected', reason: `${entity} ${m.recordId} is unknown to the server; a create must carry the whole record with its id` }
+      const reason = `${entity} ${m.recordId} is unknown to the server; a create must carry the whole record with its id`
+      return { kind: 'rejected', reason, code: 'unknown_record', params: { entity } }
     }
     const data: Record<string, unknown> = { deleted: false, ...incoming, id: m.recordId, hlc: m.hlc }
     const fieldHlc: Record<string, string> = {}
     for (const key of Object.keys(data)) if (key !== 'id') fieldHlc[key] = m.hlc
     const invalid = validateWhole(entity, data)
-    return invalid ? { kind: 'rejected', reason: invalid } : { kind: 'created', state: { data, fieldHlc } }
+    return invalid ? invalidOutcome(invalid) : { kind: 'created', state: { data, fieldHlc } }
   }
 
   // 4. immutable and append-only records
@@ -82,7 +89,10 @@ export function mergeMutation(entity: EntityName, current: StoredState | null, m
     if (isCreate) return { kind: 'unchanged' }
     const allowed: readonly string[] = def.mutableFields
     const frozen = Object.keys(incoming).filter((k) => !allowed.includes(k) && !(k === 'deleted' && def.merge === 'immutable'))
-    if (frozen.length) return { kind: 'rejected', reason: `${entity} cannot change after creation: ${frozen.join(', ')}` }
+    if (frozen.length) {
+      const fields = frozen.join(', ')
+      return { kind: 'rejected', reason: `${entity} cannot change after creation: ${fields}`, code: 'immutable', params: { entity, fields } }
+    }
   }
 
   // 5. field last-writer-wins
@@ -101,7 +111,11 @@ export function mergeMutation(entity: EntityName, current: StoredState | null, m
   // 6. record stamp and whole-record check
   data.hlc = recordHlc(fieldHlc, String(current.data.hlc ?? ''))
   const invalid = validateWhole(entity, data)
-  return invalid ? { kind: 'rejected', reason: invalid } : { kind: 'updated', state: { data, fieldHlc } }
+  return invalid ? invalidOutcome(invalid) : { kind: 'updated', state: { data, fieldHlc } }
+}
+
+function invalidOutcome(reason: string): MergeOutcome {
+  return { kind: 'rejected', reason, code: 'invalid', params: { detail: reason } }
 }
 
 /** Does a write (stamp, value) beat the stored (stamp, value) of one field? Total and order-free. */

@@ -26,12 +26,31 @@ export const REJECTION_TEXTS = {
   event_time: { zh: '事件时间不合理：{detail}', en: 'The event time is not valid: {detail}' },
   already_accepted: { zh: '已由 {name} 接单', en: 'Already accepted by {name}' },
   storage: { zh: '服务器无法保存这项修改，请稍后再试', en: 'The server could not store this change; try again later' },
+  unstorable: { zh: '服务器无法保存这项内容（含有无法保存的字符或数值）：{detail}', en: 'The server cannot store this content: {detail}' },
+  unknown_record: { zh: '服务器上没有这条{entity}记录', en: 'The server does not know this {entity} record' },
+  append_only: { zh: '{entity}只能新增，不能删除', en: '{entity} can only be added, not deleted' },
+  delete_not_allowed: { zh: '只有上报人或网格长可以删除事件', en: 'Only the reporter or a supervisor can delete an issue' },
+  event_invalid: { zh: '事件流程不允许这一步：{detail}', en: 'This step does not fit the issue: {detail}' },
 } as const satisfies Record<string, { zh: string; en: string }>
 
 export type RejectionCode = keyof typeof REJECTION_TEXTS
 export const rejectionCodeSchema = z.enum(Object.keys(REJECTION_TEXTS) as [RejectionCode, ...RejectionCode[]])
 export const rejectionParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]))
 export type RejectionParams = z.infer<typeof rejectionParamsSchema>
+
+/** Entity names on the wire, as a person reads them in a rejection's `{entity}`. */
+export const ENTITY_LABELS: Record<string, { zh: string; en: string }> = {
+  grids: { zh: '网格', en: 'grids' },
+  buildings: { zh: '楼栋', en: 'buildings' },
+  households: { zh: '住户', en: 'households' },
+  visits: { zh: '走访', en: 'visits' },
+  patrols: { zh: '巡查', en: 'patrols' },
+  trackSegments: { zh: '巡查轨迹', en: 'patrol tracks' },
+  issues: { zh: '事件', en: 'issues' },
+  issueEvents: { zh: '事件进展', en: 'issue steps' },
+  checklists: { zh: '检查清单', en: 'checklists' },
+  users: { zh: '用户', en: 'users' },
+}
 
 /** The text a person reads for a rejection; unknown codes (a newer server) fall back to `reason`. */
 export function describeRejection(
@@ -40,5 +59,8 @@ export function describeRejection(
 ): string {
   const texts = r.code ? (REJECTION_TEXTS as Record<string, { zh: string; en: string }>)[r.code] : undefined
   if (!texts) return r.reason ?? (locale === 'zh' ? '服务器拒绝了这项修改' : 'The server refused this change')
-  return texts[locale].replace(/\{(\w+)\}/g, (_, k: string) => String(r.params?.[k] ?? ''))
+  return texts[locale].replace(/\{(\w+)\}/g, (_, k: string) => {
+    const value = String(r.params?.[k] ?? '')
+    return k === 'entity' ? (ENTITY_LABELS[value]?.[locale] ?? value) : value
+  })
 }

@@ -23,7 +23,7 @@ describe.each(testDatabases())('review: sync on $name', (tdb) => {
     workerA = await createTestUser(db, { username: 'wa', gridIds: [gridA.id] })
     supervisor = await createTestUser(db, { username: 'sup', role: 'supervisor' })
     asA = await login(app, workerA.username, workerA.password, 'dev-a')
-    asSup = await login(app, supervisor.username, supervisor.password, 'dev-s')
+    asSup = await login(app, supervisor.username, supervisor.password, 'dev-a')
   })
   afterAll(async () => {
     await app.close()

@@ -88,7 +88,7 @@ describe('issue rules: phone and server agree', () => {
           const actor: IssueActor = { id: p.id, role: p.role, inIssueGrid: worksInGrid(p.gridIds, issue.gridId, (g) => PARENT.get(g)) }
           const onPhone = checkIssueEvent(phone, event, actor, issue, { now }) === null && safeParseRecord('issueEvents', event).ok
           const m: Mutation = { id: uuidv7(now), entity: 'issueEvents', recordId: event.id, op: 'put', fields: { ...event }, hlc }
-          const result = judgeMutation(ws, scopeOf(p), m, now)
+          const result = judgeMutation(ws, scopeOf(p), m, now, p.device)
           expect(result.status === 'applied', `${p.role} ${type} ${JSON.stringify(data)} at ${at - now}: ${result.reason ?? ''}`).toBe(onPhone)
           if (result.status === 'applied') {
             const stored = ws.rows.get(rowKey('issueEvents', event.id))!.data as unknown as IssueEventLike
@@ -125,7 +125,7 @@ describe('issue rules: phone and server agree', () => {
           t += 60_000
           const hlc = formatHlc({ wall: t, counter: 0, node: p.device })
           const event = { id: uuidv7(t), hlc, deleted: false, issueId: issue.id, type, actorId: p.id, at: at ?? t, data }
-          return judgeMutation(ws, scopeOf(p), { id: uuidv7(t), entity: 'issueEvents', recordId: event.id, op: 'put', fields: event, hlc }, NOW)
+          return judgeMutation(ws, scopeOf(p), { id: uuidv7(t), entity: 'issueEvents', recordId: event.id, op: 'put', fields: event, hlc }, NOW, p.device)
         }
         push(worker, 'reported', {}, reportedAt)
         push(worker, 'accepted', {})
