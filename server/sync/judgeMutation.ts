@@ -18,7 +18,9 @@
  *  7. References made by this mutation exist and are visible to the pusher (visit → household,
  *     event → issue, segment → own patrol, household → building, issue → household), and the
  *     photos it adds were uploaded first (blobRefs, `missing_blob`).
- *  8. An issue event fits the events before it (src/domain/issueState).
+ *  8. An issue event fits the events the server accepted before it, in that order, and its sender
+ *     may send it (src/domain/issueRules); it gets its place in that order (acceptedSeq). An
+ *     issue's undelete and a lowered level follow the same rules.
  *  9. Applied: the row takes the merged value (dirty when it changed), the grid it belongs to
  *     (events and segments take their parent's grid) and its owner; the mutation id is noted.
  *
@@ -27,9 +29,10 @@
  */
 import { MAX_FUTURE_DRIFT_MS, parseHlc } from '../../src/domain/hlc'
 import type { RejectionCode, RejectionParams } from '../../src/domain/rejections'
-import { checkIssueEvent, type IssueEventLike } from '../../src/domain/issueState'
+import { checkIssueEvent, checkIssueRecordChange, type IssueFacts } from '../../src/domain/issueRules'
+import { nextAcceptedSeq, type IssueEventLike } from '../../src/domain/issueState'
 import { mergeMutation } from '../../src/domain/merge'
-import type { EntityName } from '../../src/domain/entities'
+import type { EntityName, Issue } from '../../src/domain/entities'
 import type { Mutation, PushResult } from '../../src/domain/sync'
 import { gridIdOf, ownerIdOf } from '../records'
 import { checkBlobs } from './blobRefs'
@@ -123,14 +126,23 @@ export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: nu
   const missingBlob = checkBlobs(ws.blobs, m, before?.data ?? null, after)
   if (missingBlob) return missingBlob
 
-  // 8. issue lifecycle
+  // 8. issue lifecycle (src/domain/issueRules): an event is judged against the events the server
+  //    accepted before it, in that order, and stamped with its place (acceptedSeq); a change of
+  //    the issue record (undelete, lowering its level) follows the same who-may rules.
   if (m.entity === 'issueEvents' && outcome.kind === 'created') {
     const issueId = String(after.issueId).toLowerCase()
     const existing = ws.issueEvents.get(issueId) ?? []
-    const level = (parent?.data.level as 'micro' | 'grid' | 'street' | undefined) ?? null
-    const problem = checkIssueEvent(existing, after as unknown as IssueEventLike, { id: scope.userId, role: scope.role }, level)
-    if (problem) return reject(refuse('event_invalid', { detail: problem }, problem))
-    ws.issueEvents.set(issueId, [...existing, after as unknown as IssueEventLike])
+    const actor = { id: scope.userId, role: scope.role, inIssueGrid: inGrid(scope, parent?.data.gridId as string | undefined) }
+    const facts = parent ? (parent.data as unknown as IssueFacts) : null
+    const problem = checkIssueEvent(existing, after as unknown as IssueEventLike, actor, facts, { now, nameOf: (id) => ws.userNames?.get(id) })
+    if (problem) return reject(problem)
+    const acceptedSeq = nextAcceptedSeq(existing)
+    outcome.state = { data: { ...outcome.state.data, acceptedSeq }, fieldHlc: { ...outcome.state.fieldHlc, acceptedSeq: m.hlc } }
+    ws.issueEvents.set(issueId, [...existing, outcome.state.data as unknown as IssueEventLike])
+  }
+  if (m.entity === 'issues' && before && outcome.kind === 'updated') {
+    const problem = checkIssueRecordChange(before.data as unknown as Issue, after as unknown as Issue, { id: scope.userId, role: scope.role })
+    if (problem) return reject(problem)
   }
 
   // 9. apply

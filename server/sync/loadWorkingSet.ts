@@ -5,7 +5,8 @@
  *  2. the stored rows it writes and the rows its new references point at (a visit's household,
  *     an event's issue …), locked FOR UPDATE in key order so two server processes merging the same
  *     record wait for each other instead of overwriting each other (and lock in the same order);
- *  3. the stored events of the issues it adds events to, to judge each new event;
+ *  3. the stored events of the issues it adds events to, in the order they were accepted, to judge
+ *     each new event;
  *  4. which of the photos it names the server has (blobRefs).
  */
 import type { EntityName } from '../../src/domain/entities'
@@ -76,15 +77,22 @@ export async function loadWorkingSet(tx: Queryable, mutations: readonly Mutation
     if (typeof issueId === 'string' && isUuid(issueId)) issueIds.add(issueId)
   }
   if (issueIds.size) {
-    const events = await tx.query<{ data: unknown }>(
-      `SELECT data FROM records WHERE entity = 'issueEvents' AND data->>'issueId' = ANY($1::text[])`,
+    // In the order the server accepted them (feed position: events are append-only, never
+    // rewritten), with the names of their authors for rejection texts (已由 张伟 接单).
+    const events = await tx.query<{ data: unknown; actor_name: string | null }>(
+      `SELECT e.data, u.data->>'name' AS actor_name
+         FROM records e
+         LEFT JOIN records u ON u.entity = 'users' AND u.id = (e.data->>'actorId')::uuid
+        WHERE e.entity = 'issueEvents' AND e.data->>'issueId' = ANY($1::text[])
+        ORDER BY e.txid, e.seq`,
       [[...issueIds]],
     )
-    for (const { data } of events.rows) {
+    for (const { data, actor_name } of events.rows) {
       const e = asObject(data) as unknown as IssueEventLike & { issueId: string }
       const list = ws.issueEvents.get(e.issueId) ?? []
       list.push(e)
       ws.issueEvents.set(e.issueId, list)
+      if (actor_name) ws.userNames?.set(e.actorId, actor_name)
     }
   }
 

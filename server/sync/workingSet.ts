@@ -35,6 +35,8 @@ export interface WorkingSet {
   seen: Map<string, SeenMutation>
   /** Stored and newly applied events per issue id. */
   issueEvents: Map<string, IssueEventLike[]>
+  /** Names of the people who wrote those events (已由 张伟 接单). */
+  userNames?: Map<string, string>
   /** Mutations applied by this push, to record in `mutations` with the changes. */
   applied: Mutation[]
   /** Photos named by the batch that the server has (server/sync/blobRefs.ts). */
@@ -45,7 +47,7 @@ export interface WorkingSet {
 export const rowKey = (entity: string, id: string): string => `${entity}:${id.toLowerCase()}`
 
 export function emptyWorkingSet(): WorkingSet {
-  return { rows: new Map(), seen: new Map(), issueEvents: new Map(), applied: [], blobs: new Set() }
+  return { rows: new Map(), seen: new Map(), issueEvents: new Map(), userNames: new Map(), applied: [], blobs: new Set() }
 }
 
 /** Which other record a field of an entity refers to (DESIGN §4: unknown or out of scope → rejected). */

@@ -159,6 +159,8 @@ export const issueSchema = z.object({
   location: locationSchema.nullable().optional(),
   photoIds,
   level: issueLevelSchema,
+  /** 7135: an urgent matter also runs the 7-minute arrival clock (src/domain/deadlines). */
+  urgent: z.boolean().optional(),
   reportedAt: timeSchema,
   reportedBy: idSchema,
 })
@@ -178,7 +180,11 @@ export const issueEventSchema = z.object({
     rating: z.number().int().min(1).max(5).optional(),
     photoIds: photoIds.optional(),
     level: issueLevelSchema.optional(),
+    /** 认领 of a 微心愿 for a named volunteer or party member who is not a user. */
+    claimant: z.object({ name: text(50).min(1), phone: text(20) }).optional(),
   }),
+  /** Position in the issue's history as the server accepted it (1, 2, …); set by the server only. */
+  acceptedSeq: z.number().int().min(1).max(1_000_000).optional(),
 })
 
 export const checklistItemSchema = z.object({

@@ -1,190 +1,176 @@
 /**
  * An issue's status is derived from its events (DESIGN §3): every step of 提、议、决、做、评 is an
- * immutable issueEvent written by a person, and this module is the one place that says which
- * step may follow which. The same code runs on the phone (what to show, which buttons to offer)
- * and on the server (push rejects an event that does not fit the events before it).
+ * immutable issueEvent written by a person. This module says which step may follow which and
+ * folds events into a state; who may send each step lives beside it in issueRules.ts. The same
+ * code runs on the phone (what to show, which buttons to offer) and on the server (push rejects
+ * an event that does not fit the events accepted before it).
  *
  * Lifecycle:
  *
  *   reported ─assigned─▶ assigned ─accepted─▶ accepted ─resolved─▶ resolved ─rated─▶ rated ─closed─▶ closed
- *      │  ▲                 (arrived / progress keep the issue where it is; arrived also accepts)
- *      │  └──── escalated (from any open status: back to dispatch, at a higher level)
- *      └─accepted─▶ accepted      (claiming: 接单 of a resident's request, 认领 of a 微心愿)
- *   resolved / rated / closed ─reopened─▶ assigned (when someone held it) or reported
+ *      │                 (re-dispatch with assigned while open; arrived and progress keep the status;
+ *      │                  escalated raises the level and restarts the 7135 clock, status unchanged)
+ *      └─accepted─▶ accepted      (接单 without 派单 / 认领 of a 微心愿: the claimer becomes the assignee)
+ *   resolved / rated / closed ─reopened─▶ accepted (back to the assignee) or reported
  *
- * A wish (微心愿) uses the same steps: claim = `accepted` straight from `reported` (the claimer
- * becomes the assignee), fulfil = `resolved`, then `rated` and `closed` like any issue.
- *
- * Events are ordered by (at, hlc, id): the moment the person did it, then the device clock, so
- * every device sorts the same events the same way.
+ * ORDER. Events are folded in the order the server accepted them, never in `at` order: `at` is
+ * the time the person says it happened (shown in the timeline), and a clock set wrong — or a
+ * back-dated event — must not rewrite history. The server stamps every event it accepts with
+ * `acceptedSeq` (1, 2, … per issue), which every device receives with the record. So:
+ *   1. events without `acceptedSeq` that are not pending: stored before sequencing existed (or
+ *      seeded), by (at, hlc, id) — they were all accepted before any sequenced one;
+ *   2. accepted events, by `acceptedSeq`;
+ *   3. on the phone, its own events the server has not sequenced yet, in the device's HLC order.
  */
-import type { Issue, IssueEvent, Role } from './entities'
+import type { Issue, IssueEvent } from './entities'
 
 export type IssueStatus = 'reported' | 'assigned' | 'accepted' | 'resolved' | 'rated' | 'closed'
+export type IssueEventType = IssueEvent['type']
 export type IssueLevelCode = Issue['level']
 
+export const ISSUE_EVENT_TYPES: readonly IssueEventType[] = [
+  'reported', 'assigned', 'accepted', 'arrived', 'progress', 'escalated', 'resolved', 'rated', 'reopened', 'closed',
+]
 export const OPEN_STATUSES: readonly IssueStatus[] = ['reported', 'assigned', 'accepted']
+export const LEVEL_ORDER: readonly IssueLevelCode[] = ['micro', 'grid', 'street']
+
+/** From which statuses each event may be recorded (`none`: before the issue is reported). */
+export const ALLOWED_FROM: Record<IssueEventType, readonly (IssueStatus | 'none')[]> = {
+  reported: ['none'],
+  assigned: ['reported', 'assigned', 'accepted'],
+  accepted: ['reported', 'assigned'],
+  arrived: ['assigned', 'accepted'],
+  progress: ['reported', 'assigned', 'accepted'],
+  escalated: ['reported', 'assigned', 'accepted'],
+  resolved: ['accepted'],
+  rated: ['resolved'],
+  closed: ['rated'],
+  reopened: ['resolved', 'rated', 'closed'],
+}
 
 export interface IssueState {
   /** `none`: no `reported` event yet. */
   status: IssueStatus | 'none'
   assigneeId: string | null
-  /** Level after escalations; null while the issue's own level stands. */
+  /** Who recorded the acceptance (接单 / 认领) that holds the issue now. */
+  acceptedBy: string | null
+  /** A 微心愿 claimed for a named volunteer (not a user). */
+  claimant: { name: string; phone: string } | null
+  /** Highest level reached by escalations; null while none. */
   level: IssueLevelCode | null
   escalated: boolean
+  /** `at` of the last escalation: the 7135 clock restarts there. */
+  escalatedAt: number | null
   reportedAt: number | null
   assignedAt: number | null
   acceptedAt: number | null
   arrivedAt: number | null
   resolvedAt: number | null
+  ratedAt: number | null
   closedAt: number | null
   rating: number | null
   reopenCount: number
-  /** Events that made this state, in order (invalid ones are skipped, see deriveIssueState). */
+  /** Events folded into this state (events that do not fit are skipped, see deriveIssueState). */
   eventCount: number
 }
 
 /** The part of an event the rules look at. */
-export type IssueEventLike = Pick<IssueEvent, 'id' | 'type' | 'actorId' | 'at' | 'hlc' | 'data'> & { deleted?: boolean }
-
-/** Who writes the event, when the caller knows (the server always does). */
-export interface IssueActor {
-  id: string
-  role: Role
+export type IssueEventLike = Pick<IssueEvent, 'id' | 'type' | 'actorId' | 'at' | 'hlc' | 'data'> & {
+  acceptedSeq?: number
+  deleted?: boolean
+  /** On the phone: written here and not yet sequenced by the server (sorts last). */
+  pending?: boolean
 }
-
-const LEVEL_ORDER: readonly IssueLevelCode[] = ['micro', 'grid', 'street']
 
 export function emptyIssueState(): IssueState {
   return {
-    status: 'none',
-    assigneeId: null,
-    level: null,
-    escalated: false,
-    reportedAt: null,
-    assignedAt: null,
-    acceptedAt: null,
-    arrivedAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    rating: null,
-    reopenCount: 0,
-    eventCount: 0,
+    status: 'none', assigneeId: null, acceptedBy: null, claimant: null, level: null, escalated: false, escalatedAt: null,
+    reportedAt: null, assignedAt: null, acceptedAt: null, arrivedAt: null, resolvedAt: null, ratedAt: null,
+    closedAt: null, rating: null, reopenCount: 0, eventCount: 0,
   }
 }
 
-/** Sort events the way every device does: by (at, hlc, id). */
+const byTime = (a: IssueEventLike, b: IssueEventLike): number =>
+  a.at !== b.at ? a.at - b.at : a.hlc !== b.hlc ? (a.hlc < b.hlc ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+const byHlc = (a: IssueEventLike, b: IssueEventLike): number =>
+  a.hlc !== b.hlc ? (a.hlc < b.hlc ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+
+function group(e: IssueEventLike): 0 | 1 | 2 {
+  if (typeof e.acceptedSeq === 'number') return 1
+  return e.pending ? 2 : 0
+}
+
+/** Compare two events in history order (see ORDER at the top). */
 export function compareIssueEvents(a: IssueEventLike, b: IssueEventLike): number {
-  if (a.at !== b.at) return a.at - b.at
-  if (a.hlc !== b.hlc) return a.hlc < b.hlc ? -1 : 1
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+  const ga = group(a)
+  const gb = group(b)
+  if (ga !== gb) return ga - gb
+  if (ga === 1) return a.acceptedSeq! - b.acceptedSeq! || byHlc(a, b)
+  return ga === 0 ? byTime(a, b) : byHlc(a, b)
 }
 
-/**
- * The state after a list of events (any order). An event that does not fit the state before it
- * is skipped rather than thrown: the phone may hold local events the server will still judge.
- * `issueLevel` is the issue's own level: an escalation without `data.level` goes one above it.
- */
-export function deriveIssueState(events: readonly IssueEventLike[], issueLevel: IssueLevelCode | null = null): IssueState {
-  let state = emptyIssueState()
-  for (const event of [...events].filter((e) => !e.deleted).sort(compareIssueEvents)) {
-    if (checkTransition(state, event, null, issueLevel) === null) state = applyIssueEvent(state, event, issueLevel)
+/** Events in history order, tombstones left out. */
+export function orderIssueEvents<E extends IssueEventLike>(events: readonly E[]): E[] {
+  return events.filter((e) => !e.deleted).sort(compareIssueEvents)
+}
+
+/** The `acceptedSeq` the server gives the next event it accepts for an issue with these events. */
+export function nextAcceptedSeq(events: readonly IssueEventLike[]): number {
+  let max = 0
+  let unsequenced = 0
+  for (const e of events) {
+    if (typeof e.acceptedSeq === 'number') max = Math.max(max, e.acceptedSeq)
+    else unsequenced++
   }
-  return state
+  // Older unsequenced events took the first places.
+  return Math.max(max, unsequenced) + 1
 }
 
 /**
- * May `event` be added to an issue whose stored events are `existing`? It is judged against the
- * state derived from the events that sort before it. Returns null when allowed, else a reason a
- * person can read.
+ * Does `event` fit the state (status and data only; who sends it is issueRules' question)?
+ * Returns null or the problem as an English sentence; issueRules turns it into a coded rejection.
  */
-export function checkIssueEvent(
-  existing: readonly IssueEventLike[],
-  event: IssueEventLike,
-  actor: IssueActor | null = null,
-  issueLevel: IssueLevelCode | null = null,
-): string | null {
-  const before = existing.filter((e) => e.id !== event.id && compareIssueEvents(e, event) < 0)
-  const state = deriveIssueState(before, issueLevel)
-  return checkTransition(state, event, actor, issueLevel)
-}
-
-/** Which event types may come next (for buttons on the phone). */
-export function allowedNextEvents(
-  state: IssueState,
-  actor: IssueActor | null = null,
-  issueLevel: IssueLevelCode | null = null,
-): IssueEvent['type'][] {
-  const types: IssueEvent['type'][] = [
-    'reported', 'assigned', 'accepted', 'arrived', 'progress', 'escalated', 'resolved', 'rated', 'reopened', 'closed',
-  ]
-  const probe = (type: IssueEvent['type']): IssueEventLike => ({
-    id: '',
-    type,
-    actorId: actor?.id ?? '',
-    at: Number.MAX_SAFE_INTEGER,
-    hlc: '',
-    data: { assigneeId: actor?.id, rating: 5 },
-  })
-  return types.filter((t) => checkTransition(state, probe(t), actor, issueLevel) === null)
-}
-
-/** Is the transition allowed from `state`? null or the reason it is not. */
 export function checkTransition(
   state: IssueState,
-  event: IssueEventLike,
-  actor: IssueActor | null,
+  event: Pick<IssueEventLike, 'type' | 'data'>,
   issueLevel: IssueLevelCode | null = null,
-): string | null {
+): { kind: 'state' | 'data' | 'taken'; reason: string } | null {
   const s = state.status
-  const open = s === 'reported' || s === 'assigned' || s === 'accepted'
-  const supervising = actor !== null && (actor.role === 'supervisor' || actor.role === 'admin')
-  const isAssigneeOrSupervisor = actor === null || supervising || state.assigneeId === null || state.assigneeId === actor.id
-  const wrongStep = (allowed: string) => `cannot record "${event.type}" while the issue is ${s === 'none' ? 'not yet reported' : s}; allowed after: ${allowed}`
-
+  if (!ALLOWED_FROM[event.type].includes(s)) {
+    if (event.type === 'accepted' && s === 'accepted') return { kind: 'taken', reason: 'the issue has already been accepted' }
+    if (event.type === 'reported') return { kind: 'state', reason: 'the issue is already reported; "reported" must be its first event' }
+    const allowed = ALLOWED_FROM[event.type].join(', ')
+    return { kind: 'state', reason: `cannot record "${event.type}" while the issue is ${s === 'none' ? 'not yet reported' : s}; allowed after: ${allowed}` }
+  }
+  const d = event.data
   switch (event.type) {
-    case 'reported':
-      return s === 'none' ? null : 'the issue is already reported; "reported" must be its first event'
     case 'assigned':
-      if (!open) return wrongStep('reported, assigned, accepted')
-      if (!event.data.assigneeId) return 'an "assigned" event needs data.assigneeId'
-      if (actor && !supervising) return 'only a supervisor can dispatch (assign) an issue'
-      return null
-    case 'accepted':
-      if (s !== 'reported' && s !== 'assigned') return wrongStep('reported (claim), assigned')
-      if (s === 'assigned' && !isAssigneeOrSupervisor) return 'only the assignee can accept this issue'
-      return null
+      return d.assigneeId ? null : { kind: 'data', reason: 'an "assigned" event needs data.assigneeId' }
     case 'arrived':
+      return state.arrivedAt === null ? null : { kind: 'state', reason: 'arrival is already recorded' }
     case 'progress':
-      if (!open) return wrongStep('reported, assigned, accepted')
-      if (event.type === 'arrived' && s === 'reported') return wrongStep('assigned, accepted')
-      return null
+    case 'resolved':
+      return d.note?.trim() || d.photoIds?.length ? null : { kind: 'data', reason: `a "${event.type}" event needs a note or a photo` }
+    case 'rated':
+      return d.rating === undefined ? { kind: 'data', reason: 'a "rated" event needs data.rating (1-5)' } : null
     case 'escalated': {
-      if (!open) return wrongStep('reported, assigned, accepted')
-      const from = state.level ?? issueLevel
-      const to = event.data.level
-      if (to && from && LEVEL_ORDER.indexOf(to) <= LEVEL_ORDER.indexOf(from)) {
-        return `escalation must go to a higher level than ${from}`
+      const from = effectiveLevel(state, issueLevel)
+      if (from === 'street' && !d.level) return { kind: 'state', reason: 'a street-level issue cannot be escalated further' }
+      if (d.level && from && LEVEL_ORDER.indexOf(d.level) <= LEVEL_ORDER.indexOf(from)) {
+        return { kind: 'data', reason: `escalation must go to a higher level than ${from}` }
       }
-      if (!to && from === 'street') return 'a street-level issue cannot be escalated further'
       return null
     }
-    case 'resolved':
-      if (s !== 'assigned' && s !== 'accepted') return wrongStep('assigned, accepted')
-      if (!isAssigneeOrSupervisor) return 'only the assignee or a supervisor can resolve this issue'
-      return null
-    case 'rated':
-      if (s !== 'resolved') return wrongStep('resolved')
-      if (event.data.rating === undefined) return 'a "rated" event needs data.rating (1–5)'
-      return null
-    case 'closed':
-      if (s !== 'rated') return wrongStep('rated (the resident’s satisfaction rating comes before closing)')
-      if (actor && !supervising) return 'only a supervisor can close (销号) an issue'
-      return null
-    case 'reopened':
-      if (s !== 'resolved' && s !== 'rated' && s !== 'closed') return wrongStep('resolved, rated, closed')
+    default:
       return null
   }
+}
+
+/** The level the issue stands at: its own, or the highest an escalation raised it to. */
+export function effectiveLevel(state: IssueState, issueLevel: IssueLevelCode | null): IssueLevelCode | null {
+  if (!state.level) return issueLevel
+  if (!issueLevel) return state.level
+  return LEVEL_ORDER.indexOf(state.level) >= LEVEL_ORDER.indexOf(issueLevel) ? state.level : issueLevel
 }
 
 /** The state after one event that checkTransition allowed (`issueLevel`: the issue's own level). */
@@ -200,27 +186,33 @@ export function applyIssueEvent(state: IssueState, event: IssueEventLike, issueL
       next.assigneeId = event.data.assigneeId ?? null
       next.assignedAt = event.at
       next.acceptedAt = null
+      next.acceptedBy = null
+      next.arrivedAt = null
+      next.claimant = null
       break
     case 'accepted':
       // Claiming an unassigned issue (or wish) makes the claimer its assignee.
-      if (state.status === 'reported' || !next.assigneeId) next.assigneeId = event.actorId
+      if (state.status === 'reported') next.assigneeId = event.actorId
       next.status = 'accepted'
       next.acceptedAt = event.at
+      next.acceptedBy = event.actorId
+      next.claimant = event.data.claimant ?? null
       break
     case 'arrived':
+      if (state.status === 'assigned') {
+        next.acceptedAt = event.at
+        next.acceptedBy = event.actorId
+      }
       next.status = 'accepted'
-      next.acceptedAt = state.acceptedAt ?? event.at
-      next.arrivedAt = state.arrivedAt ?? event.at
+      next.arrivedAt = event.at
       break
     case 'progress':
       break
     case 'escalated': {
-      const from = state.level ?? issueLevel
+      const from = effectiveLevel(state, issueLevel)
       next.level = event.data.level ?? (from ? LEVEL_ORDER[Math.min(LEVEL_ORDER.indexOf(from) + 1, 2)] : null)
       next.escalated = true
-      next.status = 'reported'
-      next.assigneeId = null
-      next.acceptedAt = null
+      next.escalatedAt = event.at
       break
     }
     case 'resolved':
@@ -230,18 +222,48 @@ export function applyIssueEvent(state: IssueState, event: IssueEventLike, issueL
     case 'rated':
       next.status = 'rated'
       next.rating = event.data.rating ?? null
+      next.ratedAt = event.at
       break
     case 'closed':
       next.status = 'closed'
       next.closedAt = event.at
       break
     case 'reopened':
-      next.status = next.assigneeId ? 'assigned' : 'reported'
+      next.status = next.assigneeId ? 'accepted' : 'reported'
       next.reopenCount += 1
       next.resolvedAt = null
+      next.ratedAt = null
       next.closedAt = null
       next.rating = null
       break
   }
   return next
 }
+
+/**
+ * The state after a list of events (any order: they are put in history order first). An event
+ * that does not fit the state before it is skipped rather than thrown: the phone may hold local
+ * events the server will still judge (and refuse).
+ */
+export function deriveIssueState(events: readonly IssueEventLike[], issueLevel: IssueLevelCode | null = null): IssueState {
+  let state = emptyIssueState()
+  for (const event of orderIssueEvents(events)) {
+    if (checkTransition(state, event, issueLevel) === null) state = applyIssueEvent(state, event, issueLevel)
+  }
+  return state
+}
+
+/** Which events of the list were folded into the state (false: skipped as not fitting). */
+export function foldedEvents<E extends IssueEventLike>(events: readonly E[], issueLevel: IssueLevelCode | null = null): { event: E; fits: boolean }[] {
+  let state = emptyIssueState()
+  return orderIssueEvents(events).map((event) => {
+    const fits = checkTransition(state, event, issueLevel) === null
+    if (fits) state = applyIssueEvent(state, event, issueLevel)
+    return { event, fits }
+  })
+}
+
+export const isOpen = (s: IssueState['status']): boolean => s === 'reported' || s === 'assigned' || s === 'accepted'
+
+// Kept importable from here for callers written before the rules moved to issueRules.ts.
+export { checkIssueEvent, type IssueActor } from './issueRules'

@@ -28,7 +28,7 @@ function listItems(): HTMLElement[] {
 describe('issues list', () => {
   it('shows an issue reported through the store with its labels, and 待同步 until the outbox is empty', async () => {
     const { wrapper } = await mountApp('/issues')
-    await until(() => wrapper.text().includes('本机还没有事件记录'))
+    await until(() => wrapper.text().includes('这里还没有事件'))
     await useIssuesStore().report({ ...emptyDraft(gridId), title: '3号楼楼道堆放杂物', category: 'fire_safety', level: 'grid' })
 
     await until(() => listItems().length === 1)
@@ -71,6 +71,65 @@ describe('report form', () => {
     expect(await appDb().outbox.count()).toBe(0)
   })
 
+  it('refuses a report without a category: no silent default', async () => {
+    const { wrapper } = await mountApp('/issues/new')
+    await until(() => wrapper.find('input[name="title"]').exists())
+    await wrapper.find('input[name="title"]').setValue('路灯不亮')
+    await wrapper.find('form').trigger('submit')
+    await until(() => wrapper.text().includes('请选择类别'))
+    expect(await appDb().issues.count()).toBe(0)
+  })
+
+  it('reports a 微心愿 marked urgent, with the level’s deadline in words', async () => {
+    const { wrapper, router } = await mountApp('/issues/new')
+    await until(() => wrapper.find('input[name="title"]').exists())
+    const radio = (label: string) => [...document.querySelectorAll<HTMLElement>('.van-radio')].find((r) => r.textContent?.trim() === label)!
+    radio('微心愿').click()
+    radio('网格').click()
+    await until(() => wrapper.text().includes('网格事项：3 天内办结'))
+    ;(document.querySelector('.van-checkbox') as HTMLElement).click()
+    await wrapper.find('input[name="title"]').setValue('想要一台轮椅')
+    await wrapper.find('input[name="category"]').trigger('click')
+    await until(() => !!document.querySelector('.van-picker'))
+    ;[...document.querySelectorAll<HTMLElement>('.van-picker-column__item')].find((o) => o.textContent?.trim() === '微心愿')!.click()
+    await settle()
+    button('确定').click()
+    await settle()
+    await wrapper.find('form').trigger('submit')
+    await until(() => router.currentRoute.value.path === '/issues')
+    const [issue] = await appDb().issues.toArray()
+    expect(issue).toMatchObject({ type: 'wish', category: 'micro_wish', level: 'grid', urgent: true, title: '想要一台轮椅' })
+  })
+
+  it('takes the location from a household picked from the ledger on this phone', async () => {
+    const microId = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c90'
+    const buildingId = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c91'
+    const householdId = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c92'
+    const hlc = '001763880000000-00000-server'
+    await appDb().buildings.put({ id: buildingId, hlc, deleted: false, gridId: microId, compound: '幸福小区', name: '3号楼', location: [116.4, 39.9], units: 2, floors: 6 })
+    await appDb().households.put({
+      id: householdId, hlc, deleted: false, gridId: microId, buildingId, unit: '2', room: '301', address: '幸福小区3号楼2单元301', headName: '王秀英',
+      phone: '', members: [], tags: [], health: '', situation: '', needs: '', notes: '',
+    })
+    const { wrapper, router } = await mountApp('/issues/new')
+    await until(() => wrapper.find('input[name="placeSearch"]').exists())
+    await wrapper.find('input[name="placeSearch"]').setValue('3号楼2单元')
+    await until(() => !!document.querySelector('.issues-place__option'))
+    ;(document.querySelector('.issues-place__option') as HTMLElement).click()
+    await until(() => (wrapper.find('input[name="place"]').element as HTMLInputElement).value.includes('王秀英'))
+    await wrapper.find('input[name="title"]').setValue('楼道灯坏了')
+    await wrapper.find('input[name="category"]').trigger('click')
+    await until(() => !!document.querySelector('.van-picker'))
+    ;[...document.querySelectorAll<HTMLElement>('.van-picker-column__item')].find((o) => o.textContent?.trim() === '公共设施')!.click()
+    await settle()
+    button('确定').click()
+    await settle()
+    await wrapper.find('form').trigger('submit')
+    await until(() => router.currentRoute.value.path === '/issues')
+    const [issue] = await appDb().issues.toArray()
+    expect(issue).toMatchObject({ householdId, gridId: microId, location: { lng: 116.4, lat: 39.9 } })
+  })
+
   it('shows the grid by its local name', async () => {
     await appDb().grids.put({
       id: gridId, hlc: '001763880000000-00000-server', deleted: false, communityId: gridId, parentId: null,
@@ -98,7 +157,7 @@ describe('report form', () => {
     await until(() => (wrapper.find('input[name="category"]').element as HTMLInputElement).value === '公共设施')
     const street = [...document.querySelectorAll<HTMLElement>('.van-radio')].find((r) => r.textContent?.trim() === '街道')
     street!.click()
-    await until(() => wrapper.text().includes('街道事项 5 天内办结'))
+    await until(() => wrapper.text().includes('街道事项：5 天内办结'))
 
     await wrapper.find('form').trigger('submit')
     await until(() => router.currentRoute.value.path === '/issues')

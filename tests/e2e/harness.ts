@@ -253,6 +253,14 @@ export function tab(page: Page, name: string) {
     .first()
 }
 
+/** 上报事件 form: the required 类别, picked from its picker by its visible label. */
+export async function chooseCategory(page: Page, label: string): Promise<void> {
+  await page.getByLabel('类别').click()
+  await page.locator('.van-picker-column__item').filter({ hasText: label }).first().click()
+  await page.locator('.van-picker__confirm').click()
+  await page.waitForFunction((want) => (document.querySelector('input[name="category"]') as HTMLInputElement | null)?.value === want, label)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sync status as the 我的 page shows it: "待同步 N 条" and the "立即同步" button.
 

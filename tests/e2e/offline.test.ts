@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import {
   TABS,
   apiLogin,
+  chooseCategory,
   apiPullAll,
   clickSyncNow,
   launchBrowser,
@@ -27,6 +28,7 @@ async function reportIssue(page: Page, title: string): Promise<void> {
   await tab(page, '事件').click()
   await page.getByRole('link', { name: '上报事件' }).or(page.getByRole('button', { name: '上报事件' })).first().click()
   await page.getByLabel('标题').fill(title)
+  await chooseCategory(page, '环境卫生')
   await page.getByRole('button', { name: '提交' }).click()
   // Saved on the phone: back on the list, with the new issue in it.
   await page.getByText(title, { exact: true }).waitFor({ timeout: 15_000 })

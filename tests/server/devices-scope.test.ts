@@ -16,7 +16,7 @@ describe.each(testDatabases())('devices by community on $name', (tdb) => {
   beforeAll(async () => {
     db = await tdb.open()
     app = await buildTestApp(db)
-    t = await twoCommunities(db, app)
+    t = await twoCommunities(db, app, '', (username) => `dev-${username}`)
   })
   afterAll(async () => {
     await app.close()

@@ -129,7 +129,7 @@ describe.each(testDatabases())('removals on $name', (tdb) => {
 
   it('a worker moved to other grids loses everything the new grids do not cover, keeps what they wrote, and gets the new grids', async () => {
     const wm = await createTestUser(db, { username: 'wm', gridIds: [t.gridA.id] })
-    const asM = await login(app, wm.username, wm.password, 'dev-wm')
+    const asM = await login(app, wm.username, wm.password, 'dev-s')
     const bld = building(t.microA1.id)
     const other = household(t.microA1.id, { buildingId: null })
     await push(app, t.as.sup1, [create('buildings', bld, clock()), create('households', other, clock())])

@@ -22,7 +22,17 @@ export interface TwoCommunities {
   as: Record<'sup1' | 'sup2' | 'wa' | 'wb' | 'wx' | 'admin', LoggedIn>
 }
 
-export async function twoCommunities(db: Database, app: FastifyInstance, prefix = ''): Promise<TwoCommunities> {
+/**
+ * `device`: the device each user logs in on. Sync suites stamp every push with one
+ * testClock('dev-s'), and the server refuses stamps of a device other than the session's (issue 7
+ * item 3), so they share one device; the device suites give each user a phone of their own.
+ */
+export async function twoCommunities(
+  db: Database,
+  app: FastifyInstance,
+  prefix = '',
+  device: (username: string) => string = () => 'dev-s',
+): Promise<TwoCommunities> {
   const c1Id = uuidv7()
   const c2Id = uuidv7()
   const c1 = await createTestGrid(db, { id: c1Id, communityId: c1Id, level: 'community', name: '香港路社区', code: `${prefix}XGL` })
@@ -41,7 +51,7 @@ export async function twoCommunities(db: Database, app: FastifyInstance, prefix 
   }
   const as = {} as TwoCommunities['as']
   for (const [key, u] of Object.entries(users) as [keyof typeof users, TestUser][]) {
-    as[key] = await login(app, u.username, u.password, `dev-${u.username}`)
+    as[key] = await login(app, u.username, u.password, device(u.username))
   }
   return { c1, c2, gridA, microA1, gridB, gridX, users, as }
 }

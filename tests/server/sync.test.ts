@@ -253,12 +253,14 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
       expect(steps[0].status).toBe('applied')
       const w = await push(app, asA, [
         create('issueEvents', issueEvent(i.id, 'accepted', workerA.id), clock()),
-        create('issueEvents', issueEvent(i.id, 'resolved', workerA.id), clock()),
+        create('issueEvents', issueEvent(i.id, 'resolved', workerA.id, { note: '已处理' }), clock()),
         create('issueEvents', issueEvent(i.id, 'rated', workerA.id, { rating: 4 }), clock()),
-        create('issueEvents', issueEvent(i.id, 'closed', workerA.id), clock()),
       ])
-      expect(w.map((x) => x.status)).toEqual(['applied', 'applied', 'applied', 'rejected'])
-      expect(w[3].reason).toMatch(/supervisor/)
+      // the resident's rating is recorded by a supervisor, never by the worker who did the work
+      expect(w.map((x) => x.status)).toEqual(['applied', 'applied', 'rejected'])
+      expect(w[2]).toMatchObject({ code: 'event_not_allowed', reason: expect.stringMatching(/supervisor/) })
+      const early = await push(app, asSup, [create('issueEvents', issueEvent(i.id, 'closed', supervisor.id), clock())])
+      expect(early[0]).toMatchObject({ status: 'rejected', code: 'event_wrong_state' })
       // events are append-only
       const [del] = await push(app, asA, [remove('issueEvents', reported.id, clock())])
       expect(del).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/append-only/) })

@@ -84,9 +84,11 @@ export function issue(gridId: string, reportedBy: string, over: Partial<Issue> =
 
 let eventAt = Date.now()
 export function issueEvent(issueId: string, type: IssueEvent['type'], actorId: string, data: IssueEvent['data'] = {}): IssueEvent {
+  // Never before an issue made just now (an event earlier than its issue's report is refused).
+  eventAt = Math.max(eventAt + 1, Date.now())
   return {
     id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
-    issueId, type, actorId, at: eventAt++, data,
+    issueId, type, actorId, at: eventAt, data,
   }
 }
 

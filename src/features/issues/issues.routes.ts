@@ -8,4 +8,11 @@ export default [
     component: () => import('./IssuesReportPage.vue'),
     meta: { hideTabbar: true },
   },
+  {
+    path: 'issues/:id',
+    name: 'issue',
+    component: () => import('./IssueDetailPage.vue'),
+    props: true,
+    meta: { hideTabbar: true },
+  },
 ] satisfies RouteRecordRaw[]
