@@ -67,7 +67,7 @@ export async function apiFetch(client: ApiClient, req: ApiRequest): Promise<unkn
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller?.abort()
-      reject(new NetworkError(`${NETWORK_UNAVAILABLE}（${Math.round(client.timeoutMs / 1000)} 秒内没有回应）`, `no answer within ${client.timeoutMs} ms`))
+      reject(new NetworkError(`${NETWORK_UNAVAILABLE}（服务器 ${Math.max(1, Math.ceil(client.timeoutMs / 1000))} 秒内没有回应）`, `no answer within ${client.timeoutMs} ms`))
     }, client.timeoutMs)
   })
   try {
