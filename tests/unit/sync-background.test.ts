@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { NetworkError, runBackgroundSync } from '@/sync'
 import type { MemoryServer } from './sync-server'
-import { household, serverAndDevice, USER_ID, type Device } from './sync-helpers'
+import { household, serverAndDevice, type Device } from './sync-helpers'
 
 let server: MemoryServer
 let dev: Device
