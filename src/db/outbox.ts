@@ -19,18 +19,18 @@ export function countOutbox(db: FullGridDb): Promise<number> {
 }
 
 /**
- * The record a waiting entry is shown under in 待同步 N 条: itself, except an issue event, which
- * belongs to its issue (an issue and its 上报 event are one thing to the worker).
+ * How many records (not mutations) wait for the server: 待同步 N 条. Read from the recordId index
+ * (no outbox values are loaded: the UI re-reads this after every local write); waiting issue
+ * events are then found by id in the local events table and counted under their issue (an issue
+ * and its 上报 event are one thing to the worker).
  */
-export function pendingRecordKey(e: Pick<OutboxEntry, 'entity' | 'recordId' | 'fields'>): string {
-  if (e.entity === 'issueEvents' && typeof e.fields.issueId === 'string') return `issues:${e.fields.issueId}`
-  return `${e.entity}:${e.recordId}`
-}
-
-/** How many records (not mutations) wait for the server: 待同步 N 条. */
 export async function pendingRecordCount(db: FullGridDb): Promise<number> {
-  const entries = await db.outbox.toArray()
-  return new Set(entries.map(pendingRecordKey)).size
+  const ids = (await db.outbox.orderBy('recordId').uniqueKeys()).map(String)
+  if (!ids.length) return 0
+  const events = await db.issueEvents.bulkGet(ids)
+  const records = new Set<string>()
+  ids.forEach((id, i) => records.add(events[i] ? events[i]!.issueId : id))
+  return records.size
 }
 
 /** Counts a failed transport attempt on entries still waiting (for the UI; they stay queued). */

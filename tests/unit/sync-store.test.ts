@@ -112,6 +112,10 @@ describe('useSyncStore', () => {
     expect(await dev.db.outbox.count()).toBe(4)
     expect(await sync.syncNow()).toBe(true)
     await until(() => sync.pendingCount === 0)
+    // A later step of a synced issue shows as that issue waiting.
+    dev.clock.t += 1000
+    await dev.repo.create('issueEvents', issueEvent(i.id, 'progress', dev.clock.t))
+    await until(() => sync.pendingCount === 1)
   })
 })
 
