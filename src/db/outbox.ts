@@ -25,12 +25,20 @@ export function countOutbox(db: FullGridDb): Promise<number> {
  * and its 上报 event are one thing to the worker).
  */
 export async function pendingRecordCount(db: FullGridDb): Promise<number> {
-  const ids = (await db.outbox.orderBy('recordId').uniqueKeys()).map(String)
-  if (!ids.length) return 0
+  return (await recordsOf(db, db.outbox)).size
+}
+
+/** The records with changes on this phone the server has not accepted: waiting or in 需处理. */
+export async function unsyncedRecordCount(db: FullGridDb): Promise<number> {
+  const [queued, refused] = await Promise.all([recordsOf(db, db.outbox), recordsOf(db, db.rejected)])
+  return new Set([...queued, ...refused]).size
+}
+
+async function recordsOf(db: FullGridDb, table: FullGridDb['outbox'] | FullGridDb['rejected']): Promise<Set<string>> {
+  const ids = (await table.orderBy('recordId').uniqueKeys()).map(String)
+  if (!ids.length) return new Set()
   const events = await db.issueEvents.bulkGet(ids)
-  const records = new Set<string>()
-  ids.forEach((id, i) => records.add(events[i] ? events[i]!.issueId : id))
-  return records.size
+  return new Set(ids.map((id, i) => (events[i] ? events[i]!.issueId : id)))
 }
 
 /** Counts a failed transport attempt on entries still waiting (for the UI; they stay queued). */

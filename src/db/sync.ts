@@ -2,7 +2,7 @@
  * What the sync engine (src/sync, Dexie-free) asks of the local database, one verb or aggregate
  * per file; this module only gathers them for the engine and the sync store.
  */
-export { listOutbox, countOutbox, noteAttempt, pendingRecordCount } from './outbox'
+export { listOutbox, countOutbox, noteAttempt, pendingRecordCount, unsyncedRecordCount } from './outbox'
 export { settlePush, type SettleOutcome } from './settlePush'
 export { applyPullPage } from './applyPullPage'
 export { isCreate, replay } from './overlay'
