@@ -23,7 +23,7 @@ import type { FullGridDb, RejectedEntry } from './schema'
 export async function applyPullPage(db: FullGridDb, changes: readonly PullChange[], cursor: string, now: () => number): Promise<void> {
   const entities = [...new Set(changes.map((c) => c.entity))]
   const removesSome = changes.some(isRemoval)
-  const tables = [db.outbox, db.meta, ...(removesSome ? [db.rejected, db.issueEvents] : []), ...entities.map((e) => db.table(e))]
+  const tables = [db.outbox, db.meta, ...(removesSome ? [db.rejected, db.issueEvents, db.trackSegments] : []), ...entities.map((e) => db.table(e))]
   await db.transaction('rw', tables, async () => {
     // 1. clock
     let maxStamp = ''
@@ -95,8 +95,12 @@ async function removeRecords(
   for (const [entity, ids] of byEntity) await entityTable(db, entity).bulkDelete(ids)
 
   const stranded: OutboxEntry[] = removed.flatMap((r) => pending.get(recordKey(r.entity, r.id)) ?? [])
-  // An event of a removed issue would be refused for naming an issue the user cannot see.
+  // An issue's events and a patrol's track are only seen through their parent: they go with it.
   const removedIssues = new Set(byEntity.get('issues') ?? [])
+  const removedPatrols = byEntity.get('patrols') ?? []
+  if (removedIssues.size) await db.issueEvents.where('issueId').anyOf([...removedIssues]).delete()
+  for (const patrolId of removedPatrols) await db.trackSegments.where('[patrolId+seq]').between([patrolId], [patrolId, []]).delete()
+  // An event of a removed issue would be refused for naming an issue the user cannot see.
   if (removedIssues.size) {
     const events = await db.outbox.filter((e) => e.entity === 'issueEvents' && removedIssues.has(String(e.fields.issueId))).toArray()
     stranded.push(...events)

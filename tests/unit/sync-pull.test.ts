@@ -4,6 +4,7 @@ import { getMeta } from '@/db'
 import { formatHlc, parseHlc } from '@/domain/hlc'
 import { uuidv7 } from '@/domain/ids'
 import { NetworkError, pullChanges, pushOutbox, syncOnce, type SyncProgress } from '@/sync'
+import * as f from '../factories'
 import type { MemoryServer } from './sync-server'
 import { GRID_ID, household, issue, issueEvent, OTHER_GRID_ID, serverAndDevice, T0, USER_ID, type Device } from './sync-helpers'
 
@@ -187,6 +188,19 @@ describe('removals (a record left the user’s scope)', () => {
     expect(await dev.db.issueEvents.count()).toBe(0)
     expect(await dev.db.outbox.count()).toBe(0)
     expect((await dev.db.rejected.toArray()).map((r) => [r.recordId, r.code])).toEqual([[progress.id, 'removed_from_scope']])
+  })
+
+  it('takes a removed patrol’s track with it', async () => {
+    const { applyPullPage } = await import('@/db/sync')
+    const p = { ...f.patrol(GRID_ID, USER_ID), hlc: stamp(T0) }
+    const kept = { ...f.patrol(GRID_ID, USER_ID), hlc: stamp(T0) }
+    const segs = [f.segment(p, 0), f.segment(p, 1), f.segment(kept, 0)].map((s) => ({ ...s, hlc: stamp(T0) }))
+    const change = (entity: 'patrols' | 'trackSegments', r: { id: string; hlc: string }) => ({ entity, id: r.id, hlc: r.hlc, deleted: false, data: { ...r } })
+    await applyPullPage(dev.db, [change('patrols', p), change('patrols', kept), ...segs.map((s) => change('trackSegments', s))], 'c1', () => T0)
+    expect(await dev.db.trackSegments.count()).toBe(3)
+    await applyPullPage(dev.db, [{ entity: 'patrols', id: p.id, removed: true }], 'c2', () => T0)
+    expect(await dev.db.patrols.get(p.id)).toBeUndefined()
+    expect((await dev.db.trackSegments.toArray()).map((s) => s.patrolId)).toEqual([kept.id])
   })
 
   it('a grid reassignment removes every record the new scope does not cover', async () => {
