@@ -12,6 +12,8 @@ export interface MetaValues {
   /** Last HLC stamp issued or received on this device. */
   hlc: string
   lastSyncAt: number
+  /** Server time minus local time, from the `Date` of the last answers (ms; see clock.ts). */
+  clockOffset: number
 }
 export type MetaKey = keyof MetaValues
 

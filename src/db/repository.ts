@@ -5,10 +5,9 @@
  */
 import Dexie from 'dexie'
 import { ENTITIES, describeZodError, type EntityName, type EntityTypes } from '../domain/entities'
-import { Hlc } from '../domain/hlc'
 import { uuidv7 } from '../domain/ids'
 import type { OutboxEntry } from '../domain/sync'
-import { getMeta, setMeta } from './meta'
+import { nextStamp } from './clock'
 import type { FullGridDb } from './schema'
 
 /** The fields a feature supplies; id is optional (made here), hlc and deleted are ours. */
@@ -83,6 +82,38 @@ export class Repository {
     })
   }
 
+  /**
+   * Queues a refused change again (需处理 → 重新提交) as a new mutation with a new stamp: it is a new
+   * decision of the worker. Checked like any write; all its fields travel, also those equal to
+   * what the phone shows now (the server may still hold another value).
+   */
+  async resubmit<E extends EntityName>(entity: E, recordId: string, op: 'put' | 'delete', fields: Record<string, unknown>): Promise<EntityTypes[E]> {
+    return this.write(entity, async (table, stamp) => {
+      const current = (await table.get(recordId)) as Record<string, unknown> | undefined
+      const given: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(fields)) if (k !== 'hlc' && v !== undefined) given[k] = v
+      if (op === 'delete') {
+        if (!current) throw new NotFoundError(`${entity} ${recordId} is no longer on this phone`)
+        const record = { ...current, deleted: true, hlc: stamp } as EntityTypes[E]
+        await table.put(record)
+        return { record, fields: { deleted: true }, op: 'delete' as const }
+      }
+      if (given.id === recordId) {
+        // A create: the whole record travels again, over whatever the phone holds of it now.
+        const record = this.validate(entity, { deleted: false, ...current, ...given, id: recordId, hlc: stamp })
+        await table.put(record)
+        return { record, fields: { ...given, hlc: stamp }, op: 'put' as const }
+      }
+      if (!current) throw new NotFoundError(`${entity} ${recordId} is no longer on this phone`)
+      const mutable = ENTITIES[entity].mutableFields
+      const frozen = mutable ? Object.keys(given).filter((f) => f !== 'deleted' && !mutable.includes(f as never)) : []
+      if (frozen.length) throw new ValidationError(`${entity} cannot change after creation: ${frozen.join(', ')}`)
+      const record = this.validate(entity, { ...current, ...given, id: recordId, hlc: stamp })
+      await table.put(record)
+      return { record, fields: given, op: 'put' as const }
+    })
+  }
+
   private validate<E extends EntityName>(entity: E, value: unknown): EntityTypes[E] {
     const result = ENTITIES[entity].schema.safeParse(value)
     if (!result.success) throw new ValidationError(describeZodError(result.error))
@@ -124,13 +155,8 @@ export class Repository {
   }
 
   /** Issue the next HLC stamp inside the caller's transaction, so two tabs never reuse one. */
-  private async nextStamp(): Promise<string> {
-    const deviceId = await getMeta(this.db, 'deviceId')
-    if (!deviceId) throw new Error('device id missing: call ensureDeviceId() at start-up')
-    const clock = new Hlc(deviceId, this.now, await getMeta(this.db, 'hlc'))
-    const stamp = clock.now()
-    await setMeta(this.db, 'hlc', stamp)
-    return stamp
+  private nextStamp(): Promise<string> {
+    return nextStamp(this.db, this.now)
   }
 }
 

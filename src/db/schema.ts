@@ -7,11 +7,16 @@
  */
 import Dexie, { type Table, type Transaction } from 'dexie'
 import type { EntityName, EntityTypes } from '../domain/entities'
+import type { RejectionParams } from '../domain/rejections'
 import type { OutboxEntry } from '../domain/sync'
 
 /** A mutation the server rejected, kept for the worker to fix or discard (需处理). */
 export interface RejectedEntry extends OutboxEntry {
+  /** The server's English sentence (logs, older servers); the phone shows `code` + `params`. */
   reason: string
+  /** A code of src/domain/rejections (absent from older servers: then `reason` is shown). */
+  code?: string
+  params?: RejectionParams
   rejectedAt: number
 }
 

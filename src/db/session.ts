@@ -6,6 +6,7 @@
 import { liveQuery } from 'dexie'
 import { loginResponseSchema, type LoginResponse } from '../domain/auth'
 import { deleteMeta, getMeta, setMeta } from './meta'
+import { unsyncedRecordCount } from './outbox'
 import type { FullGridDb } from './schema'
 
 export interface StoredSession {
@@ -52,9 +53,9 @@ export async function clearSession(db: FullGridDb): Promise<void> {
  * Changes made on this phone that the server has not accepted: still queued in the outbox, or
  * rejected and waiting for the worker to fix them. Both would be lost with the phone.
  */
-export async function pendingChangeCount(db: FullGridDb): Promise<number> {
-  const [queued, rejected] = await Promise.all([db.outbox.count(), db.rejected.count()])
-  return queued + rejected
+export function pendingChangeCount(db: FullGridDb): Promise<number> {
+  // Counted by record, like 待同步 N 条 (an issue and its 上报 event are one).
+  return unsyncedRecordCount(db)
 }
 
 /** How many households the phone holds, kept current while the first download fills the table. */

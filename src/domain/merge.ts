@@ -186,7 +186,8 @@ export function overlayPending(
   let out = record ? { ...record } : null
   for (const m of pending) {
     if (!out) {
-      if (m.op !== 'put' || !('id' in m.fields)) continue
+      // Only a create (the whole record, its id in the fields) can bring a record into being.
+      if (m.op !== 'put' || m.fields.id !== m.recordId) continue
       out = { deleted: false, ...m.fields, id: m.recordId }
     } else if (m.op === 'delete') {
       out.deleted = true

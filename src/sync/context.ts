@@ -8,6 +8,9 @@ import type { FullGridDb } from '../db/schema'
 export interface ResponseLike {
   status: number
   json(): Promise<unknown>
+  /** The `Date` header corrects the phone's clock (src/db/clock.ts); absent in some fakes. */
+  headers?: { get(name: string): string | null }
+  blob?(): Promise<Blob>
 }
 
 export interface RequestInitLike {

@@ -1,6 +1,8 @@
 /** The client sync engine (DESIGN §4). DOM-free: the page and the service worker both run it. */
 export { makeContext, DEFAULT_REQUEST_TIMEOUT_MS, type FetchLike, type RequestInitLike, type ResponseLike, type SyncContext, type SyncProgress } from './context'
 export * from './errors'
+export { apiFetch, type ApiClient, type ApiRequest } from './http'
+export { apiRequest, dbApiClient } from './request'
 export { pushOutbox, toMutation, type PushOutcome } from './pushOutbox'
 export { pullChanges, type PullOutcome } from './pullChanges'
 export { uploadBlobs } from './uploadBlobs'

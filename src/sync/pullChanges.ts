@@ -4,10 +4,10 @@
  * download resumes at the page where it stopped instead of starting again.
  */
 import { applyPullPage, getCursor } from '../db/sync'
-import { isRemoval, pullResponseSchema, type Change } from '../domain/sync'
+import { pullResponseSchema, type PullChange } from '../domain/sync'
 import type { SyncContext } from './context'
 import { ProtocolError, RequestRefusedError } from './errors'
-import { apiRequest } from './http'
+import { apiRequest } from './request'
 
 export interface PullOutcome {
   received: number
@@ -42,18 +42,18 @@ export async function pullChanges(ctx: SyncContext): Promise<PullOutcome> {
     }
     next = null
     const parsed = pullResponseSchema.safeParse(raw)
-    if (!parsed.success) throw new ProtocolError('pull answer does not match the protocol')
+    if (!parsed.success) throw new ProtocolError('服务器的回答无法识别，请稍后重试', 'pull answer does not match the protocol')
     const page = parsed.data
     if (page.hasMore && page.changes.length === 0 && page.cursor === cursor) {
-      throw new ProtocolError('pull cursor did not move')
+      throw new ProtocolError('服务器的回答无法识别，请稍后重试', 'pull cursor did not move')
     }
     if (page.hasMore) {
       next = fetchPage(ctx, page.cursor)
       // Its failure is reported when it is awaited; until then it must not count as unhandled.
       next.catch(() => {})
     }
-    // TODO(issue 7.5): removals are applied by the db layer; until then they are skipped here.
-    await applyPullPage(ctx.db, page.changes.filter((c) => !isRemoval(c)) as Change[], page.cursor, ctx.now)
+    // Records and removals alike, in one transaction with the cursor (src/db/applyPullPage.ts).
+    await applyPullPage(ctx.db, page.changes as PullChange[], page.cursor, ctx.now)
     out.received += page.changes.length
     out.pages += 1
     // The server says how much is coming only with the first page; the total then stays.

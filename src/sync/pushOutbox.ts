@@ -9,7 +9,7 @@ import { listOutbox, noteAttempt, settlePush } from '../db/sync'
 import { PUSH_MAX_MUTATIONS, pushResponseSchema, type Mutation, type OutboxEntry, type PushResult } from '../domain/sync'
 import type { SyncContext } from './context'
 import { ProtocolError, RequestRefusedError, UnauthorizedError } from './errors'
-import { apiRequest } from './http'
+import { apiRequest } from './request'
 import { refusedBlobOf, uploadBlobs } from './uploadBlobs'
 
 export interface PushOutcome {
@@ -28,7 +28,7 @@ export async function pushOutbox(ctx: SyncContext, batchSize = PUSH_MAX_MUTATION
   const entries = await listOutbox(ctx.db)
   if (!entries.length) return out
   const deviceId = await getMeta(ctx.db, 'deviceId')
-  if (!deviceId) throw new UnauthorizedError('device id missing')
+  if (!deviceId) throw new UnauthorizedError('请先登录 / Please log in', 'device_id_missing')
   const size = Math.max(1, Math.min(batchSize, PUSH_MAX_MUTATIONS))
   for (let i = 0; i < entries.length; i += size) {
     await pushBatch(ctx, deviceId, entries.slice(i, i + size), out)
@@ -44,7 +44,7 @@ async function pushBatch(ctx: SyncContext, deviceId: string, batch: OutboxEntry[
   const send: OutboxEntry[] = []
   for (const e of batch) {
     const reason = refusedBlobOf(e, refusedBlobs)
-    if (reason) local.push({ mutationId: e.id, status: 'rejected', reason })
+    if (reason) local.push({ mutationId: e.id, status: 'rejected', reason, code: 'invalid', params: { detail: reason } })
     else send.push(e)
   }
   if (local.length) await settle(ctx, batch, local, out)
@@ -58,7 +58,7 @@ async function pushBatch(ctx: SyncContext, deviceId: string, batch: OutboxEntry[
       // The server refuses the request as a whole and applies none of it (DESIGN §5): find the
       // culprit by halves instead of blocking every entry behind it.
       if (send.length === 1) {
-        await settle(ctx, send, [{ mutationId: send[0].id, status: 'rejected', reason: err.message }], out)
+        await settle(ctx, send, [{ mutationId: send[0].id, status: 'rejected', reason: err.message, code: 'invalid', params: { detail: err.message } }], out)
         return
       }
       const half = Math.ceil(send.length / 2)
@@ -70,7 +70,7 @@ async function pushBatch(ctx: SyncContext, deviceId: string, batch: OutboxEntry[
     throw err
   }
   const parsed = pushResponseSchema.safeParse(raw)
-  if (!parsed.success) throw new ProtocolError('push answer does not match the protocol')
+  if (!parsed.success) throw new ProtocolError('服务器的回答无法识别，请稍后重试', 'push answer does not match the protocol')
   await settle(ctx, send, parsed.data.results, out)
 }
 

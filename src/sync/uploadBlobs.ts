@@ -7,7 +7,7 @@ import { blobsToUpload, markBlobUploaded, photoIdsOf } from '../db/sync'
 import type { OutboxEntry } from '../domain/sync'
 import type { SyncContext } from './context'
 import { RequestRefusedError } from './errors'
-import { apiRequest } from './http'
+import { apiRequest } from './request'
 
 /** Returns the blobs the server refused (too big, hash mismatch), with its reason. */
 export async function uploadBlobs(ctx: SyncContext, entries: readonly OutboxEntry[]): Promise<Map<string, string>> {

@@ -1,16 +1,23 @@
 /**
- * Convergence under faults (DESIGN §7): three phones edit the same households and issues
- * offline, sync through a transport that loses requests and answers, duplicates requests,
- * delivers them late (out of order), and restarts the server mid-batch; then fault-free rounds
- * until quiet. Afterwards:
+ * Convergence under faults (DESIGN §7): three workers' phones edit the same households and issues
+ * offline, walk patrols with their tracks, and sync through a transport that loses requests and
+ * answers, duplicates requests, delivers them late (out of order), and restarts the server
+ * mid-batch; then fault-free rounds until quiet. Every edit is valid by construction — what a
+ * worker's phone offers them (an issue's next step from its derived state and the rule table of
+ * src/domain, a level only raised by the one who reported the issue, their own patrol) — so:
+ *   0. the server never rejects anything, whatever the faults and the order of arrival;
  *   1. every phone holds exactly what the server holds (read by a fresh observer phone and, for
- *      the real server, straight from its database);
+ *      the real server, straight from its database); patrols and tracks on their worker's phone;
  *   2. every acknowledged write is there once: per field, the value of the acknowledged write
- *      with the highest HLC; created visits and issue events are exactly the acknowledged ones;
- *   3. no phone keeps a value the server does not have, and every outbox is empty.
+ *      with the highest HLC; created visits, issue events and track segments are exactly the
+ *      acknowledged ones;
+ *   3. every outbox and every 需处理 list is empty.
  *
- * The same suite runs over the real server (buildApp on PGlite through app.inject) and over the
- * in-memory fake of tests/unit, so a failure shows whether the client or the server is at fault.
+ * The same property runs over the real server (buildApp on PGlite through app.inject) and over
+ * the real mutation judge on an in-memory working set (tests/unit/sync-server.ts), which is fast
+ * enough for many cases. Runs: FC_RUNS (default 200) on the in-memory server, FC_REAL_RUNS
+ * (default 5) on the real one; the seed is printed and FC_SEED replays it. `npm run test:soak`
+ * runs 5,000 cases.
  */
 import 'fake-indexeddb/auto'
 import fc from 'fast-check'
@@ -18,19 +25,25 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FullGridDb, Repository, ensureDeviceId, setMeta } from '@/db'
 import type { LoginResponse } from '@/domain/auth'
-import type { EntityName, IssueEvent } from '@/domain/entities'
+import { ISSUE_CATEGORY_CODES } from '@/domain/constants'
+import type { EntityName, Issue, IssueEvent } from '@/domain/entities'
 import { uuidv7 } from '@/domain/ids'
+import { allowedIssueActions } from '@/domain/issueRules'
 import type { Mutation, PushResult } from '@/domain/sync'
 import { makeContext, syncOnce, type FetchLike, type RequestInitLike, type ResponseLike, type SyncContext } from '@/sync'
 import type { Database } from '../../server/db/adapter'
 import { buildTestApp, createTestGrid, createTestUser, login, testDatabases } from '../server/helper'
-import { FakeServer } from '../unit/sync-fakeServer'
+import { MemoryServer } from '../unit/sync-server'
 
-const NUM_RUNS = Number(process.env.CONVERGENCE_RUNS ?? 20)
+const MEMORY_RUNS = Number(process.env.FC_RUNS ?? 200)
+const REAL_RUNS = Number(process.env.FC_REAL_RUNS ?? 5)
+const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const PHONES = 3
 const HOUSEHOLDS = 2
-const ISSUES = 2
-const COMPARED: EntityName[] = ['households', 'issues', 'issueEvents', 'visits']
+/** Shared by every worker of the grid: the observer phone must hold the same. */
+const SHARED: EntityName[] = ['households', 'issues', 'issueEvents', 'visits']
+/** Seen by their worker only (DESIGN §8.5): compared on the worker's own phone. */
+const OWN: EntityName[] = ['patrols', 'trackSegments']
 
 type Rec = Record<string, unknown> & { id: string; hlc: string; deleted: boolean }
 
@@ -56,6 +69,7 @@ interface RunServer {
 
 interface Harness {
   name: string
+  runs: number
   setup(): Promise<void>
   teardown(): Promise<void>
   newRun(run: number): Promise<RunServer>
@@ -67,6 +81,7 @@ function realHarness(): Harness {
   let restarting: Promise<void> = Promise.resolve()
   return {
     name: 'real server (PGlite)',
+    runs: REAL_RUNS,
     async setup() {
       db = await testDatabases()[0].open()
       app = await buildTestApp(db)
@@ -134,26 +149,28 @@ async function inject(app: FastifyInstance, url: string, init: RequestInitLike):
   return { status: res.statusCode, json: async () => JSON.parse(res.body) }
 }
 
-function fakeHarness(): Harness {
+function memoryHarness(): Harness {
   return {
-    name: 'fake server',
+    name: 'real judge on an in-memory working set',
+    runs: MEMORY_RUNS,
     async setup() {},
     async teardown() {},
     async newRun(run) {
-      const server = new FakeServer()
+      const server = new MemoryServer()
       const gridId = uuidv7()
       const accounts: Account[] = []
       for (let i = 0; i <= PHONES; i++) {
         const userId = uuidv7()
-        const deviceId = `f${run}-phone${i}`
+        const deviceId = `m${run}-phone${i}`
         const token = `t-${run}-${i}`
-        server.addSession(token, { userId, deviceId })
+        server.addSession(token, { userId, deviceId }, { role: 'worker', gridIds: [gridId] })
         accounts.push({ deviceId, session: { token, user: { id: userId, name: `w${i}`, role: 'worker', gridIds: [gridId] }, expiresAt: Date.now() + 86_400_000 } })
       }
       return {
         gridId,
         accounts,
         handle: (url, init) => server.fetch(url, init),
+        // The working set is the database: a restart loses nothing that was committed.
         async restart() {},
         async rows(entity) {
           return server.records(entity) as Rec[]
@@ -174,6 +191,7 @@ interface Ledger {
   sent: Map<string, Mutation>
   /** Mutation ids whose `applied`/`duplicate` answer reached a phone. */
   acked: Set<string>
+  /** Every rejection the server answered, seen by a phone or not: must stay empty. */
   rejected: Map<string, string>
 }
 
@@ -188,6 +206,8 @@ interface Phone {
   inflight: Promise<unknown> | null
   /** While true, a 'slow' request waits until the next operation of the scenario has run. */
   background: boolean
+  /** The patrol this worker is walking (日日巡), and the next track segment's number. */
+  patrol: { id: string; seq: number } | null
 }
 
 class Network {
@@ -258,19 +278,21 @@ class Network {
     for (const { url, init } of list) await this.server.handle(url, init).then((r) => this.observe(url, init, r, false))
   }
 
-  /** Notes what was sent and which answers a phone saw. */
+  /** Notes what was sent, which answers a phone saw, and every rejection. */
   private async observe(url: string, init: RequestInitLike, res: ResponseLike, seenByPhone = true): Promise<ResponseLike> {
     if (!url.includes('/api/sync/push')) return res
     const body = JSON.parse(String(init.body)) as { mutations: Mutation[] }
     for (const m of body.mutations) this.ledger.sent.set(m.id, m)
     const json = await res.json()
-    if (seenByPhone && res.status === 200) {
+    if (res.status === 200) {
       for (const r of (json as { results: PushResult[] }).results) {
-        if (r.status === 'rejected') this.ledger.rejected.set(r.mutationId, r.reason ?? '')
-        else this.ledger.acked.add(r.mutationId)
+        if (r.status === 'rejected') this.ledger.rejected.set(r.mutationId, `${r.code ?? ''} ${r.reason ?? ''}`)
+        else if (seenByPhone) this.ledger.acked.add(r.mutationId)
       }
+    } else if (res.status >= 400 && res.status < 500) {
+      this.ledger.rejected.set(`request ${url}`, JSON.stringify(json))
     }
-    return { status: res.status, json: async () => json }
+    return { status: res.status, json: async () => json, headers: res.headers }
   }
 }
 
@@ -282,7 +304,7 @@ async function makePhone(account: Account, t0: number, fetch: FetchLike, name: s
   const now = () => clock.t
   // Small batches and pages so one sync makes several requests for the faults to hit.
   const ctx = makeContext({ db, fetch, now, pullLimit: 4, timeoutMs: 10_000 })
-  return { db, repo: new Repository(db, { now }), ctx, clock, userId: account.session.user.id, faults: [], inflight: null, background: false }
+  return { db, repo: new Repository(db, { now }), ctx, clock, userId: account.session.user.id, faults: [], inflight: null, background: false, patrol: null }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,14 +314,18 @@ async function makePhone(account: Account, t0: number, fetch: FetchLike, name: s
 const phoneArb = fc.nat({ max: PHONES - 1 })
 const valueArb = fc.constantFrom('甲', '乙', '丙', '丁', '戊')
 const faultArb = fc.constantFrom<Fault>('ok', 'slow', 'slow', 'lose-request', 'lose-response', 'duplicate', 'delay', 'crash-mid-batch', 'restart-after')
-const eventTypes = ['accepted', 'arrived', 'progress', 'resolved', 'rated', 'closed', 'reopened'] as const
 
 const editArbs = [
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('editHousehold' as const), p: phoneArb, h: fc.nat({ max: HOUSEHOLDS - 1 }), field: fc.constantFrom('phone', 'notes', 'needs', 'headName'), value: valueArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteHousehold' as const), p: phoneArb, h: fc.nat({ max: HOUSEHOLDS - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('visit' as const), p: phoneArb, h: fc.nat({ max: HOUSEHOLDS - 1 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('editIssue' as const), p: phoneArb, i: fc.nat({ max: ISSUES - 1 }), level: fc.constantFrom('micro', 'grid', 'street') }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('event' as const), p: phoneArb, i: fc.nat({ max: ISSUES - 1 }), type: fc.constantFrom(...eventTypes) }) },
+  // Any worker may re-categorise an issue of their grid; only its reporter raises its level.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('categorise' as const), p: phoneArb, i: fc.nat({ max: PHONES - 1 }), category: fc.constantFrom(...ISSUE_CATEGORY_CODES) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('raiseLevel' as const), p: phoneArb }) },
+  // The reporter takes their issue to its next step, one the rules allow from its derived state.
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('event' as const), p: phoneArb, choice: fc.nat() }) },
+  // 日日巡: start a patrol, walk it (a track segment and the patrol's totals), end it.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('patrol' as const), p: phoneArb, points: fc.integer({ min: 1, max: 4 }), end: fc.boolean() }) },
 ] as const
 const editArb = fc.oneof(...editArbs)
 type Edit = typeof editArb extends fc.Arbitrary<infer T> ? T : never
@@ -318,14 +344,15 @@ const opArb = fc.oneof(
       background: fc.boolean(),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), p: phoneArb, ms: fc.integer({ min: 1, max: 20_000 }) }) },
+  // Clocks move, but a phone's never runs 10 minutes past the server's (36 ops × 10 s + skew).
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), p: phoneArb, ms: fc.integer({ min: 1, max: 10_000 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('flush' as const) }) },
 )
 type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never
 
 const scenarioArb = fc.record({
   ops: fc.array(opArb, { minLength: 4, maxLength: 36 }),
-  /** Phones' clocks disagree by up to a minute. */
+  /** Phones' clocks disagree with the server's by up to a minute. */
   skews: fc.array(fc.integer({ min: -60_000, max: 60_000 }), { minLength: PHONES, maxLength: PHONES }),
 })
 
@@ -334,9 +361,9 @@ const scenarioArb = fc.record({
 // ---------------------------------------------------------------------------------------------
 
 const canonical = (r: Rec) => JSON.stringify(r, Object.keys(r).sort())
-async function tableOf(db: FullGridDb, entity: EntityName): Promise<string[]> {
+async function tableOf(db: FullGridDb, entity: EntityName, filter: (r: Rec) => boolean = () => true): Promise<string[]> {
   const rows = (await db.table(entity).toArray()) as Rec[]
-  return rows.map(canonical).sort()
+  return rows.filter(filter).map(canonical).sort()
 }
 
 /** Waits for a phone's sync (the one given or the background one) and clears its faults. */
@@ -347,6 +374,8 @@ async function settle(p: Phone, net: Network, running: Promise<unknown> | null =
   p.inflight = null
   p.faults = []
 }
+
+const LEVELS: Issue['level'][] = ['micro', 'grid', 'street']
 
 async function runScenario(server: RunServer, scenario: { ops: Op[]; skews: number[] }, run: number) {
   const ledger: Ledger = { sent: new Map(), acked: new Set(), rejected: new Map() }
@@ -362,7 +391,8 @@ async function runScenario(server: RunServer, scenario: { ops: Op[]; skews: numb
     for (const p of phones) await p.db.delete()
   }
   try {
-    // The shared starting point: phone 0 creates the households and issues; everyone syncs.
+    // The shared starting point: phone 0 enters the households, every phone reports one issue
+    // (issue i is phone i's); everyone syncs.
     const [first] = phones
     const households: string[] = []
     const issues: string[] = []
@@ -373,15 +403,16 @@ async function runScenario(server: RunServer, scenario: { ops: Op[]; skews: numb
       })
       households.push(rec.id)
     }
-    for (let i = 0; i < ISSUES; i++) {
-      const rec = await first.repo.create('issues', {
+    for (const [i, p] of phones.entries()) {
+      const rec = await p.repo.create('issues', {
         gridId: server.gridId, householdId: null, type: 'issue', source: 'patrol', category: 'sanitation', title: `楼道杂物${i}`,
-        description: '', photoIds: [], level: 'micro', reportedAt: first.clock.t, reportedBy: first.userId,
+        description: '', photoIds: [], level: 'micro', reportedAt: p.clock.t, reportedBy: p.userId,
       })
-      await first.repo.create('issueEvents', { issueId: rec.id, type: 'reported', actorId: first.userId, at: first.clock.t, data: {} })
+      await p.repo.create('issueEvents', { issueId: rec.id, type: 'reported', actorId: p.userId, at: p.clock.t, data: {} })
       issues.push(rec.id)
     }
-    for (const p of phones) await syncOnce(p.ctx)
+    // Twice: the first phones to sync have not seen the issues of the later ones yet.
+    for (let round = 0; round < 2; round++) for (const p of phones) await syncOnce(p.ctx)
 
     // Random offline edits, syncs with faults, clocks moving, late deliveries.
     const edit = async (op: Edit) => {
@@ -397,11 +428,47 @@ async function runScenario(server: RunServer, scenario: { ops: Op[]; skews: numb
             householdId: households[op.h], gridId: server.gridId, workerId: p.userId, startedAt: p.clock.t, endedAt: p.clock.t,
             outcome: 'met', answers: {}, notes: '', needs: '', photoIds: [], followUp: false,
           })
-        case 'editIssue':
-          return p.repo.update('issues', issues[op.i], { level: op.level as 'micro' })
+        case 'categorise':
+          return p.repo.update('issues', issues[op.i], { category: op.category })
+        case 'raiseLevel': {
+          const own = await p.db.issues.get(issues[op.p])
+          const next = LEVELS[LEVELS.indexOf(own!.level) + 1]
+          return next ? p.repo.update('issues', own!.id, { level: next }) : undefined
+        }
         case 'event': {
-          const data: IssueEvent['data'] = op.type === 'rated' ? { rating: 5 } : op.type === 'progress' ? { note: '处理中' } : {}
-          return p.repo.create('issueEvents', { issueId: issues[op.i], type: op.type, actorId: p.userId, at: p.clock.t, data })
+          const own = await p.db.issues.get(issues[op.p])
+          const events = await p.db.issueEvents.where('issueId').equals(own!.id).toArray()
+          const actor = { id: p.userId, role: 'worker' as const, inIssueGrid: true }
+          // Valid by construction: only what the rules of src/domain/issueRules allow this worker now.
+          const facts = { level: own!.level, reportedAt: own!.reportedAt, reportedBy: own!.reportedBy }
+          const allowed = allowedIssueActions(events, actor, facts, p.clock.t)
+          if (!allowed.length) return
+          const type = allowed[op.choice % allowed.length]
+          const up = LEVELS[LEVELS.indexOf(own!.level) + 1]
+          const data: IssueEvent['data'] =
+            type === 'escalated' ? (up ? { level: up } : {}) : type === 'assigned' ? { assigneeId: p.userId } : { note: '处理中' }
+          return p.repo.create('issueEvents', { issueId: own!.id, type, actorId: p.userId, at: p.clock.t, data })
+        }
+        case 'patrol': {
+          if (!p.patrol) {
+            const rec = await p.repo.create('patrols', {
+              gridId: server.gridId, workerId: p.userId, startedAt: p.clock.t, endedAt: null, checklistId: server.gridId,
+              answers: [], distanceM: 0, pointCount: 0,
+            })
+            p.patrol = { id: rec.id, seq: 0 }
+          }
+          const walking = p.patrol
+          const points = Array.from({ length: op.points }, (_, k) => [p.clock.t + k, 116.4 + k / 1e4, 39.9, 5] as [number, number, number, number])
+          await p.repo.create('trackSegments', { patrolId: walking.id, workerId: p.userId, seq: walking.seq++, points })
+          const current = await p.db.patrols.get(walking.id)
+          await p.repo.update('patrols', walking.id, {
+            distanceM: current!.distanceM + 10 * op.points,
+            pointCount: current!.pointCount + op.points,
+            answers: [{ itemId: `item${walking.seq % 3}`, status: walking.seq % 2 ? 'ok' : 'problem', note: '', photoIds: [] }],
+            ...(op.end ? { endedAt: p.clock.t } : {}),
+          })
+          if (op.end) p.patrol = null
+          return
         }
       }
     }
@@ -447,11 +514,14 @@ async function runScenario(server: RunServer, scenario: { ops: Op[]; skews: numb
     }
     expect(quiet, 'sync rounds never went quiet').toBe(true)
 
+    // 0. Valid edits are never refused, whatever the faults did to their order.
+    expect([...ledger.rejected.values()], 'rejections of edits valid by construction').toEqual([])
+
     // 1. Every phone holds what the server holds: a fresh phone's first download is the server's view.
     const observer = await makePhone(server.accounts[PHONES], Date.now(), server.handle, `${run}-observer`)
     phones.push(observer)
     await syncOnce(observer.ctx)
-    for (const entity of COMPARED) {
+    for (const entity of SHARED) {
       const truth = await tableOf(observer.db, entity)
       const rows = await server.rows(entity)
       if (rows) expect(truth, `${entity}: observer vs server rows`).toEqual(rows.map(canonical).sort())
@@ -459,10 +529,19 @@ async function runScenario(server: RunServer, scenario: { ops: Op[]; skews: numb
         expect(await tableOf(p.db, entity), `${entity} on phone ${i}`).toEqual(truth)
       }
     }
+    for (const entity of OWN) {
+      const rows = (await server.rows(entity)) ?? []
+      expect(await observer.db.table(entity).count(), `${entity}: another worker sees none`).toBe(0)
+      for (const [i, p] of phones.slice(0, PHONES).entries()) {
+        const mine = (r: Rec) => r.workerId === p.userId
+        expect(await tableOf(p.db, entity), `${entity} on phone ${i}`).toEqual(rows.filter(mine).map(canonical).sort())
+      }
+    }
 
     // 2. Acknowledged writes: per field the highest-stamped acknowledged value; creates exactly once.
     const acked = [...ledger.acked].map((id) => ledger.sent.get(id)!).filter(Boolean)
-    for (const entity of ['households', 'issues'] as const) {
+    const serverRecord = async (entity: EntityName, id: string) => ((await server.rows(entity)) ?? []).find((r) => r.id === id)
+    for (const entity of ['households', 'issues', 'patrols'] as const) {
       const expected = new Map<string, { hlc: string; value: unknown }>()
       for (const m of acked.filter((x) => x.entity === entity)) {
         for (const [field, value] of Object.entries(m.fields)) {
@@ -474,40 +553,47 @@ async function runScenario(server: RunServer, scenario: { ops: Op[]; skews: numb
       }
       for (const [key, { value }] of expected) {
         const [id, field] = key.split('/')
-        const rec = (await observer.db.table(entity).get(id)) as Rec
-        expect(rec?.[field], `${entity} ${key}`).toEqual(value)
+        expect((await serverRecord(entity, id))?.[field], `${entity} ${key}`).toEqual(value)
       }
     }
-    for (const entity of ['visits', 'issueEvents'] as const) {
+    for (const entity of ['visits', 'issueEvents', 'trackSegments'] as const) {
       const created = new Set(acked.filter((m) => m.entity === entity && m.fields.id === m.recordId).map((m) => m.recordId))
-      const held = ((await observer.db.table(entity).toArray()) as Rec[]).map((r) => r.id)
+      const held = ((await server.rows(entity)) ?? []).map((r) => r.id)
       expect(held.length, `${entity}: no duplicates`).toBe(new Set(held).size)
+      // Setup creates were acknowledged too; every created record is one a phone saw acknowledged.
       expect(new Set(held), `${entity}: exactly the acknowledged creates`).toEqual(created)
     }
 
-    if (process.env.CONV_DEBUG) console.log(JSON.stringify({ acked: ledger.acked.size, sent: ledger.sent.size, rejected: [...new Set(ledger.rejected.values())], ops: scenario.ops.length, faults: scenario.ops.filter((o) => o.kind === "sync").flatMap((o) => o.faults).length }))
-    // 3. Nothing waits, and nothing was refused without a reason the worker can read.
+    // 3. Nothing waits, nothing was set aside.
     for (const p of phones) {
       expect(await p.db.outbox.count()).toBe(0)
-      for (const r of await p.db.rejected.toArray()) expect(r.reason.length).toBeGreaterThan(0)
+      expect(await p.db.rejected.count()).toBe(0)
     }
   } finally {
     await cleanup()
   }
 }
 
-describe.each([realHarness(), fakeHarness()])('convergence over the $name', (harness) => {
+console.log(`[convergence] seed=${SEED} runs: in-memory ${MEMORY_RUNS}, real ${REAL_RUNS} (replay: FC_SEED=${SEED})`)
+
+describe.each([memoryHarness(), realHarness()])('convergence over the $name', (harness) => {
   beforeAll(() => harness.setup())
   afterAll(() => harness.teardown())
 
-  it('converges after random offline edits and network faults', async () => {
-    let run = 0
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async (scenario) => {
-        const server = await harness.newRun(run++)
-        await runScenario(server, scenario, run)
-      }),
-      { numRuns: NUM_RUNS, endOnFailure: true },
-    )
-  }, 170_000)
+  it.runIf(harness.runs > 0)(
+    'converges after random valid offline edits and network faults, and nothing is rejected',
+    async () => {
+      let run = 0
+      const started = Date.now()
+      await fc.assert(
+        fc.asyncProperty(scenarioArb, async (scenario) => {
+          const server = await harness.newRun(run++)
+          await runScenario(server, scenario, run)
+        }),
+        { numRuns: harness.runs, seed: SEED, endOnFailure: true },
+      )
+      console.log(`[convergence] ${harness.name}: ${harness.runs} cases in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    },
+    60_000 + harness.runs * 3_000,
+  )
 })

@@ -1,11 +1,11 @@
 /**
- * Small factories for sync tests: whole records of each entity, mutations built the way the
- * phone's outbox builds them (a create carries the whole record), and push/pull through the API.
+ * Helpers for sync tests: mutations built the way the phone's outbox builds them (a create
+ * carries the whole record), and push/pull through the API.
  */
 import type { FastifyInstance } from 'fastify'
 import { formatHlc, Hlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
-import type { Building, EntityName, Household, Issue, IssueEvent, Patrol, TrackSegment, Visit } from '../../src/domain/entities'
+import type { EntityName } from '../../src/domain/entities'
 import type { Change, Mutation, PushResult } from '../../src/domain/sync'
 import { injectJson } from './helper'
 
@@ -22,75 +22,8 @@ export function testClock(node: string, start?: number) {
   return () => formatHlc({ wall: wall++, counter: 0, node })
 }
 
-export function household(gridId: string, over: Partial<Household> = {}): Household {
-  return {
-    id: uuidv7(),
-    hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }),
-    deleted: false,
-    gridId,
-    buildingId: null,
-    unit: '1单元',
-    room: '101',
-    address: '幸福小区3号楼1单元101',
-    headName: '王秀英',
-    phone: '13800000000',
-    members: [],
-    tags: ['living_alone_elder'],
-    health: '',
-    situation: '',
-    needs: '',
-    notes: '',
-    ...over,
-  }
-}
-
-export function building(gridId: string, over: Partial<Building> = {}): Building {
-  return {
-    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
-    gridId, compound: '幸福小区', name: '3号楼', location: [116.4, 39.9], units: 2, floors: 6, ...over,
-  }
-}
-
-export function visit(h: Household, workerId: string, over: Partial<Visit> = {}): Visit {
-  return {
-    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
-    householdId: h.id, gridId: h.gridId, workerId, startedAt: Date.now() - 60_000, endedAt: Date.now(),
-    outcome: 'met', answers: {}, notes: '身体不错', needs: '', photoIds: [], followUp: false, ...over,
-  }
-}
-
-export function patrol(gridId: string, workerId: string, over: Partial<Patrol> = {}): Patrol {
-  return {
-    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
-    gridId, workerId, startedAt: Date.now() - 3_600_000, endedAt: null, checklistId: uuidv7(),
-    answers: [], distanceM: 0, pointCount: 0, ...over,
-  }
-}
-
-export function segment(p: Patrol, seq = 0, over: Partial<TrackSegment> = {}): TrackSegment {
-  return {
-    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
-    patrolId: p.id, workerId: p.workerId, seq, points: [[Date.now(), 116.4, 39.9, 5]], ...over,
-  }
-}
-
-export function issue(gridId: string, reportedBy: string, over: Partial<Issue> = {}): Issue {
-  return {
-    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
-    gridId, householdId: null, type: 'issue', source: 'patrol', category: 'ebike_charging', title: '楼道电动车充电',
-    description: '', photoIds: [], level: 'micro', reportedAt: Date.now(), reportedBy, ...over,
-  }
-}
-
-let eventAt = Date.now()
-export function issueEvent(issueId: string, type: IssueEvent['type'], actorId: string, data: IssueEvent['data'] = {}): IssueEvent {
-  // Never before an issue made just now (an event earlier than its issue's report is refused).
-  eventAt = Math.max(eventAt + 1, Date.now())
-  return {
-    id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'fixture' }), deleted: false,
-    issueId, type, actorId, at: eventAt, data,
-  }
-}
+// Record factories live in tests/factories.ts (shared with the unit and integration tests).
+export { building, household, issue, issueEvent, patrol, segment, visit } from '../factories'
 
 /** A create, as the outbox writes it. */
 export function create(entity: EntityName, record: { id: string } & Record<string, unknown>, hlc: string): Mutation {

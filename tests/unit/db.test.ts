@@ -3,27 +3,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FullGridDb, LATEST_VERSION, Repository, SCHEMA_VERSIONS, ValidationError, StorageFullError, ensureDeviceId, getMeta, householdsInBuilding, visitsOfHousehold, type NewRecord } from '@/db'
 import { uuidv7 } from '@/domain/ids'
 import { parseHlc } from '@/domain/hlc'
+import * as f from '../factories'
 
 const gridId = uuidv7()
 const workerId = uuidv7()
 
+/** A new household as a feature hands it to the Repository (tests/factories), id left to the Repository. */
 function household(overrides: Partial<NewRecord<'households'>> = {}): NewRecord<'households'> {
-  return {
-    gridId,
-    buildingId: null,
-    unit: '2',
-    room: '301',
-    address: '阳光花园3号楼2单元301室',
-    headName: '王秀英',
-    phone: '13800001234',
-    members: [{ name: '王秀英', relation: '户主', gender: 'female', birthYear: 1940, idNumber: '370285********123X', phone: '', tags: ['advanced_age'] }],
-    tags: ['living_alone_elder', 'advanced_age'],
-    health: '高血压',
-    situation: '独居',
-    needs: '',
-    notes: '',
-    ...overrides,
-  }
+  const { id: _id, ...rec } = f.newRecord(
+    f.household(gridId, {
+      unit: '2', room: '301', address: '阳光花园3号楼2单元301室', phone: '13800001234', health: '高血压', situation: '独居',
+      members: [{ name: '王秀英', relation: '户主', gender: 'female', birthYear: 1940, idNumber: '370285********123X', phone: '', tags: ['advanced_age'] }],
+      tags: ['living_alone_elder', 'advanced_age'],
+    }),
+  )
+  return { ...rec, ...overrides }
 }
 
 let names = 0

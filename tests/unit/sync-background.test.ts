@@ -2,16 +2,14 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { NetworkError, runBackgroundSync } from '@/sync'
-import { FakeServer } from './sync-fakeServer'
-import { household, makeDevice, USER_ID, type Device } from './sync-helpers'
+import type { MemoryServer } from './sync-server'
+import { household, serverAndDevice, type Device } from './sync-helpers'
 
-let server: FakeServer
+let server: MemoryServer
 let dev: Device
 
 beforeEach(async () => {
-  server = new FakeServer()
-  server.addSession('token-bg1', { userId: USER_ID, deviceId: 'bg1' })
-  dev = await makeDevice('bg1', server.fetch)
+  ;({ server, dev } = await serverAndDevice('bg1'))
 })
 afterEach(async () => {
   await dev.db.delete()

@@ -1,12 +1,17 @@
-/** Small factories for the sync tests: a device (db + repository + engine context) and records. */
+/** A phone for the sync tests (db + repository + engine context) and its records (tests/factories). */
 import { FullGridDb, Repository, ensureDeviceId, setMeta, type NewRecord } from '@/db'
-import { uuidv7 } from '@/domain/ids'
 import { makeContext, type FetchLike, type SyncContext } from '@/sync'
+import * as f from '../factories'
+import { MemoryServer } from './sync-server'
+
+export { T0 } from '../factories'
 
 let dbNames = 0
 
 export const USER_ID = '01900000-0000-7000-8000-000000000001'
 export const GRID_ID = '01900000-0000-7000-8000-000000000002'
+/** A grid the test user does not work in. */
+export const OTHER_GRID_ID = '01900000-0000-7000-8000-000000000003'
 
 export interface Device {
   db: FullGridDb
@@ -27,54 +32,38 @@ export async function makeDevice(
     user: { id: USER_ID, name: '李网格', role: 'worker', gridIds: [GRID_ID] },
     expiresAt: Date.now() + 86_400_000,
   })
-  const clock = { t: opts.t ?? 1_763_880_000_000 }
+  const clock = { t: opts.t ?? f.T0 }
   const now = () => clock.t
   const repo = new Repository(db, { now })
   const ctx = makeContext({ db, fetch, now, pullLimit: opts.pullLimit ?? 1000, timeoutMs: opts.timeoutMs ?? 5_000 })
   return { db, repo, ctx, clock }
 }
 
+/**
+ * The usual pair: a server running the real judge whose clock is the phone's, and a phone of a
+ * worker of GRID_ID logged in on it.
+ */
+export async function serverAndDevice(deviceId: string, opts: Parameters<typeof makeDevice>[2] = {}): Promise<{ server: MemoryServer; dev: Device }> {
+  const server = new MemoryServer()
+  server.addSession(opts.token ?? `token-${deviceId}`, { userId: USER_ID, deviceId }, { role: 'worker', gridIds: [GRID_ID] })
+  const dev = await makeDevice(deviceId, server.fetch, opts)
+  server.now = () => dev.clock.t
+  return { server, dev }
+}
+
 export function household(overrides: Partial<NewRecord<'households'>> = {}): NewRecord<'households'> {
-  return {
-    gridId: GRID_ID,
-    buildingId: null,
-    unit: '2',
-    room: '301',
-    address: '阳光花园3号楼2单元301室',
-    headName: '王秀英',
-    phone: '13800001234',
-    members: [],
-    tags: ['living_alone_elder'],
-    health: '高血压',
-    situation: '独居',
-    needs: '',
-    notes: '',
-    ...overrides,
-  }
+  return f.newRecord(
+    f.household(GRID_ID, { unit: '2', room: '301', address: '阳光花园3号楼2单元301室', phone: '13800001234', health: '高血压', situation: '独居', ...overrides }),
+  )
 }
 
 export function issue(overrides: Partial<NewRecord<'issues'>> = {}): NewRecord<'issues'> {
-  return {
-    gridId: GRID_ID,
-    householdId: null,
-    type: 'issue',
-    source: 'patrol',
-    category: 'sanitation',
-    title: '楼道堆放杂物',
-    description: '3号楼2单元楼道堆放纸箱',
-    photoIds: [],
-    level: 'micro',
-    reportedAt: 1_763_880_000_000,
-    reportedBy: USER_ID,
-    ...overrides,
-  }
+  return f.newRecord(f.issue(GRID_ID, USER_ID, { category: 'sanitation', title: '楼道堆放杂物', description: '3号楼2单元楼道堆放纸箱', reportedAt: f.T0, ...overrides }))
 }
 
 export function issueEvent(issueId: string, type: NewRecord<'issueEvents'>['type'], at: number): NewRecord<'issueEvents'> {
-  return { issueId, type, actorId: USER_ID, at, data: {} }
+  return f.newRecord(f.issueEvent(issueId, type, USER_ID, {}, { at }))
 }
-
-export const newId = () => uuidv7()
 
 /** A record as stored, without its stamp (for comparing values across devices). */
 export function strip<T extends Record<string, unknown>>(r: T | undefined): Omit<T, 'hlc'> | undefined {

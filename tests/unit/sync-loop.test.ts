@@ -15,8 +15,7 @@ import {
   requestBackgroundSync,
   BACKGROUND_SYNC_TAG,
 } from '@/sync'
-import { FakeServer } from './sync-fakeServer'
-import { household, makeDevice, USER_ID } from './sync-helpers'
+import { household, serverAndDevice } from './sync-helpers'
 
 /** A loop over a scripted run: each call takes the next outcome; the log reads like a timeline. */
 function scripted(outcomes: ('ok' | 'net' | 'auth')[]) {
@@ -165,9 +164,7 @@ describe('triggers', () => {
 
 describe('SyncRunner', () => {
   it('runs one sync at a time: a second call joins the running one and gets one more pass', async () => {
-    const server = new FakeServer()
-    server.addSession('token-p', { userId: USER_ID, deviceId: 'p' })
-    const dev = await makeDevice('p', server.fetch)
+    const { server, dev } = await serverAndDevice('p')
     const runner = new SyncRunner(dev.ctx, undefined)
     await dev.repo.create('households', household())
     const a = runner.sync()
@@ -184,9 +181,7 @@ describe('SyncRunner', () => {
   })
 
   it('holds the cross-tab lock while it runs', async () => {
-    const server = new FakeServer()
-    server.addSession('token-q', { userId: USER_ID, deviceId: 'q' })
-    const dev = await makeDevice('q', server.fetch)
+    const { dev } = await serverAndDevice('q')
     const held: string[] = []
     const locks = {
       request: async <T>(name: string, cb: () => Promise<T>) => {

@@ -1,16 +1,14 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { pushOutbox, DeviceRevokedError, NetworkError, UnauthorizedError, type FetchLike } from '@/sync'
-import { FakeServer } from './sync-fakeServer'
-import { household, issue, issueEvent, makeDevice, USER_ID, type Device } from './sync-helpers'
+import type { MemoryServer } from './sync-server'
+import { household, issue, issueEvent, OTHER_GRID_ID, serverAndDevice, T0, USER_ID, type Device } from './sync-helpers'
 
-let server: FakeServer
+let server: MemoryServer
 let dev: Device
 
 beforeEach(async () => {
-  server = new FakeServer()
-  server.addSession('token-phone1', { userId: USER_ID, deviceId: 'phone1' })
-  dev = await makeDevice('phone1', server.fetch)
+  ;({ server, dev } = await serverAndDevice('phone1'))
 })
 afterEach(async () => {
   await dev.db.delete()
@@ -36,7 +34,7 @@ describe('pushOutbox', () => {
 
   it('sends a record before its updates and an issue before its events (HLC order)', async () => {
     const i = await dev.repo.create('issues', issue())
-    await dev.repo.create('issueEvents', issueEvent(i.id, 'reported', 1))
+    await dev.repo.create('issueEvents', issueEvent(i.id, 'reported', T0))
     await dev.repo.update('issues', i.id, { level: 'grid' })
     await pushOutbox(dev.ctx, 1)
     expect(await dev.db.rejected.count()).toBe(0)
@@ -65,17 +63,38 @@ describe('pushOutbox', () => {
   })
 
   it('moves a rejected mutation to 需处理 with its reason and keeps going with the rest', async () => {
-    const i = await dev.repo.create('issues', issue())
-    await dev.repo.create('issueEvents', issueEvent(i.id, 'closed', 1))
-    const bad = await dev.repo.create('issueEvents', issueEvent(i.id, 'progress', 2))
-    await dev.repo.create('households', household())
+    const before = await dev.repo.create('households', household())
+    // The judge refuses a record in a grid the worker does not work in.
+    const bad = await dev.repo.create('households', household({ gridId: OTHER_GRID_ID }))
+    const after = await dev.repo.create('households', household({ room: '302' }))
     const out = await pushOutbox(dev.ctx)
-    expect(out).toMatchObject({ acknowledged: 3, rejected: 1 })
+    expect(out).toMatchObject({ acknowledged: 2, rejected: 1 })
     const [rejected] = await dev.db.rejected.toArray()
-    expect(rejected).toMatchObject({ recordId: bad.id, reason: 'issue is closed' })
+    expect(rejected.recordId).toBe(bad.id)
+    expect(rejected.reason).toMatch(/grid/)
     // The refused create leaves the phone's records (its data waits in 需处理 for a retry).
-    expect(await dev.db.issueEvents.get(bad.id)).toBeUndefined()
+    expect(await dev.db.households.get(bad.id)).toBeUndefined()
+    expect(server.record('households', before.id)).toBeDefined()
+    expect(server.record('households', after.id)).toBeDefined()
     expect(await dev.db.outbox.count()).toBe(0)
+  })
+
+  it('keeps the rejection code and its parameters for the phone to translate', async () => {
+    const bad = await dev.repo.create('households', household({ gridId: OTHER_GRID_ID }))
+    const real = dev.ctx.fetch
+    dev.ctx.fetch = async (url, init) => {
+      const res = await real(url, init)
+      if (!url.includes('/push')) return res
+      const body = (await res.json()) as { results: { mutationId: string; status: string }[] }
+      const results = body.results.map((r) => (r.status === 'rejected' ? { ...r, code: 'already_accepted', params: { name: '张伟' } } : r))
+      return { status: res.status, json: async () => ({ results }) }
+    }
+    await pushOutbox(dev.ctx)
+    expect(await dev.db.rejected.get((await dev.db.rejected.toArray())[0].id)).toMatchObject({
+      recordId: bad.id,
+      code: 'already_accepted',
+      params: { name: '张伟' },
+    })
   })
 
   it('finds the one bad mutation when the server refuses a whole batch', async () => {
@@ -91,7 +110,7 @@ describe('pushOutbox', () => {
     dev.ctx.fetch = fetch
     const out = await pushOutbox(dev.ctx)
     expect(out).toMatchObject({ acknowledged: 4, rejected: 1 })
-    expect((await dev.db.rejected.toArray())[0]).toMatchObject({ recordId: poison, reason: 'room is not valid' })
+    expect((await dev.db.rejected.toArray())[0]).toMatchObject({ recordId: poison, reason: 'room is not valid', code: 'invalid', params: { detail: 'room is not valid' } })
   })
 
   it('uploads a record’s photos before the mutation that names them', async () => {
@@ -119,7 +138,7 @@ describe('pushOutbox', () => {
     await dev.repo.create('households', household())
     dev.ctx.timeoutMs = 30
     dev.ctx.fetch = () => new Promise(() => {})
-    await expect(pushOutbox(dev.ctx)).rejects.toThrow(/no answer/)
+    await expect(pushOutbox(dev.ctx)).rejects.toMatchObject({ name: 'NetworkError', message: expect.stringMatching(/^网络不可用.*没有回应/), detail: expect.stringMatching(/no answer/) })
     expect(await dev.db.outbox.count()).toBe(1)
   })
 

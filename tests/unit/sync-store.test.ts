@@ -4,17 +4,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useSyncStore } from '@/app/session/sync.store'
 import { summarizeChange } from '@/features/sync/sync.models'
 import messages from '@/features/sync/sync.messages'
-import { FakeServer } from './sync-fakeServer'
-import { household, issue, issueEvent, makeDevice, until, USER_ID, type Device } from './sync-helpers'
+import type { MemoryServer } from './sync-server'
+import { uuidv7 } from '@/domain/ids'
+import { household, issue, issueEvent, OTHER_GRID_ID, serverAndDevice, T0, until, type Device } from './sync-helpers'
 
-let server: FakeServer
+let server: MemoryServer
 let dev: Device
 
 beforeEach(async () => {
   setActivePinia(createPinia())
-  server = new FakeServer()
-  server.addSession('token-s1', { userId: USER_ID, deviceId: 's1' })
-  dev = await makeDevice('s1', server.fetch)
+  ;({ server, dev } = await serverAndDevice('s1'))
 })
 afterEach(async () => {
   useSyncStore().stop()
@@ -68,20 +67,55 @@ describe('useSyncStore', () => {
   it('lists rejected changes (需处理) and lets the worker retry or discard them', async () => {
     const sync = useSyncStore()
     await sync.start({ db: dev.db, fetch: dev.ctx.fetch, triggers: false })
-    const i = await dev.repo.create('issues', issue())
-    await dev.repo.create('issueEvents', issueEvent(i.id, 'closed', 1))
-    const late = await dev.repo.create('issueEvents', issueEvent(i.id, 'progress', 2))
+    // The judge refuses a household in a grid the worker does not work in.
+    const bad = await dev.repo.create('households', household({ gridId: OTHER_GRID_ID }))
     await sync.syncNow()
     await until(() => sync.rejected.length === 1)
-    expect(sync.rejected[0]).toMatchObject({ recordId: late.id, reason: 'issue is closed' })
-    await sync.retryRejected(sync.rejected[0].id)
+    expect(sync.rejected[0].recordId).toBe(bad.id)
+    expect(sync.rejected[0].reason).toMatch(/grid/)
+    expect(await sync.retryRejected(sync.rejected[0].id)).toBe(true)
     await until(() => sync.rejected.length === 0 && sync.pendingCount === 1)
-    expect(await dev.db.issueEvents.get(late.id)).toBeDefined()
+    expect(await dev.db.households.get(bad.id)).toBeDefined()
     await sync.syncNow()
     await until(() => sync.rejected.length === 1)
     await sync.discardRejected(sync.rejected[0].id)
     await until(() => sync.rejected.length === 0)
-    expect(await dev.db.issueEvents.get(late.id)).toBeUndefined()
+    expect(await dev.db.households.get(bad.id)).toBeUndefined()
+  })
+
+  it('retries through the Repository: a change that no longer passes its schema stays in 需处理 with the reason', async () => {
+    const sync = useSyncStore()
+    await sync.start({ db: dev.db, fetch: dev.ctx.fetch, triggers: false })
+    const h = await dev.repo.create('households', household())
+    await sync.syncNow()
+    await dev.db.rejected.put({
+      id: uuidv7(), entity: 'households', recordId: h.id, op: 'put', fields: { headName: '' }, hlc: h.hlc,
+      queuedAt: T0, attempts: 0, reason: 'x', rejectedAt: T0,
+    })
+    await until(() => sync.rejected.length === 1)
+    expect(await sync.retryRejected(sync.rejected[0].id)).toBe(false)
+    expect(sync.attentionError).toMatch(/headName/)
+    expect(await dev.db.rejected.count()).toBe(1)
+    expect(await dev.db.outbox.count()).toBe(0)
+    expect((await dev.db.households.get(h.id))?.headName).toBe(h.headName)
+  })
+
+  it('counts 待同步 by record: an issue and its 上报 event are one, two edits of a household are one', async () => {
+    const sync = useSyncStore()
+    await sync.start({ db: dev.db, fetch: dev.ctx.fetch, triggers: false })
+    const i = await dev.repo.create('issues', issue())
+    await dev.repo.create('issueEvents', issueEvent(i.id, 'reported', T0))
+    await until(() => sync.pendingCount === 1)
+    const h = await dev.repo.create('households', household())
+    await dev.repo.update('households', h.id, { notes: '复查' })
+    await until(() => sync.pendingCount === 2)
+    expect(await dev.db.outbox.count()).toBe(4)
+    expect(await sync.syncNow()).toBe(true)
+    await until(() => sync.pendingCount === 0)
+    // A later step of a synced issue shows as that issue waiting.
+    dev.clock.t += 1000
+    await dev.repo.create('issueEvents', issueEvent(i.id, 'progress', dev.clock.t))
+    await until(() => sync.pendingCount === 1)
   })
 })
 

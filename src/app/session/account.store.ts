@@ -4,9 +4,10 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { loginResponseSchema, type LoginResponse } from '@/domain/auth'
+import { loginResponseSchema, meResponseSchema, type LoginResponse } from '@/domain/auth'
 import { appDb, ensureDeviceId } from '@/db'
 import { clearSession, loadSession, pendingChangeCount, saveSession } from '@/db/session'
+import { apiFetch, NetworkError, ServerError, UnauthorizedError } from './api'
 import { deviceNameFromUserAgent, makeDeviceId } from './device'
 
 /** Why a login failed; the page shows a message for each (account.login.errors.*). */
@@ -19,6 +20,14 @@ export class LoginError extends Error {
   ) {
     super(`login failed: ${code}${status ? ` (${status})` : ''}`)
   }
+}
+
+/** The login page's words for a failed request (no answer, wrong password, too many tries, other). */
+function loginErrorOf(err: unknown): LoginError {
+  if (err instanceof NetworkError) return new LoginError('offline')
+  if (err instanceof UnauthorizedError) return new LoginError('invalid', 401)
+  if (err instanceof ServerError && err.status === 429) return new LoginError('throttled', 429)
+  return new LoginError('server', (err as { status?: number }).status ?? 0)
 }
 
 const LOGIN_TIMEOUT_MS = 15_000
@@ -56,28 +65,40 @@ export const useAccountStore = defineStore('account', () => {
     loggingIn.value = true
     try {
       if (!deviceId.value) deviceId.value = await ensureDeviceId(appDb(), () => makeDeviceId())
-      let res: Response
+      let answer: unknown
       try {
-        res = await fetch('/api/auth/login', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: name.trim(), password, deviceId: deviceId.value, deviceName: deviceName.value }),
-          signal: AbortSignal.timeout(LOGIN_TIMEOUT_MS),
+        answer = await apiFetch('/api/auth/login', {
+          auth: false,
+          json: { username: name.trim(), password, deviceId: deviceId.value, deviceName: deviceName.value },
+          timeoutMs: LOGIN_TIMEOUT_MS,
         })
-      } catch {
-        // No answer at all: no signal, server unreachable or timed out.
-        throw new LoginError('offline')
+      } catch (err) {
+        throw loginErrorOf(err)
       }
-      if (res.status === 401) throw new LoginError('invalid', 401)
-      if (res.status === 429) throw new LoginError('throttled', 429)
-      if (!res.ok) throw new LoginError('server', res.status)
-      const parsed = loginResponseSchema.safeParse(await res.json().catch(() => null))
-      if (!parsed.success) throw new LoginError('server', res.status)
+      const parsed = loginResponseSchema.safeParse(answer)
+      if (!parsed.success) throw new LoginError('server', 200)
       await saveSession(appDb(), parsed.data, name.trim())
       session.value = parsed.data
       username.value = name.trim()
     } finally {
       loggingIn.value = false
+    }
+  }
+
+  /**
+   * Asks the server who this session belongs to now (grids and role may have changed since the
+   * login) and keeps the answer for offline starts. Offline or failing: the kept session stays.
+   */
+  async function refresh(): Promise<boolean> {
+    if (!session.value) return false
+    try {
+      const me = meResponseSchema.parse(await apiFetch('/api/me'))
+      const next = { ...session.value, user: me.user, expiresAt: me.expiresAt }
+      await saveSession(appDb(), next, username.value)
+      session.value = next
+      return true
+    } catch {
+      return false
     }
   }
 
@@ -91,20 +112,15 @@ export const useAccountStore = defineStore('account', () => {
    * token); with no signal the local logout still happens. The outbox is never touched.
    */
   async function logout(): Promise<void> {
-    const token = session.value?.token
-    if (token) {
-      await fetch('/api/auth/logout', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(LOGOUT_TIMEOUT_MS),
-      }).catch(() => undefined)
+    if (session.value?.token) {
+      await apiFetch('/api/auth/logout', { method: 'POST', timeoutMs: LOGOUT_TIMEOUT_MS }).catch(() => undefined)
     }
     await clearSession(appDb())
     session.value = null
     username.value = ''
   }
 
-  return { session, user, username, deviceId, deviceName, loaded, loggingIn, isLoggedIn, load, login, logout, pendingCount }
+  return { session, user, username, deviceId, deviceName, loaded, loggingIn, isLoggedIn, load, login, logout, refresh, pendingCount }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useAccountStore, import.meta.hot))

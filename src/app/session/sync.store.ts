@@ -13,6 +13,7 @@ import {
   getLastSyncAt,
   retryRejected as dbRetryRejected,
   watchOutboxCount,
+  watchPendingRecords,
   watchRejected,
   wipeLocalDatabase,
 } from '@/db/sync'
@@ -49,9 +50,11 @@ export const useSyncStore = defineStore('sync', () => {
   /** Set while pulling into an empty phone (the first download), for the progress bar. */
   const progress = ref<{ received: number; total?: number } | null>(null)
   const rejected = shallowRef<RejectedEntry[]>([])
-  /** Why the last run failed, in the server's or the network's words. */
+  /** Why the last run failed, in the server's words or 网络不可用… (never "Failed to fetch"). */
   const lastError = ref<string | null>(null)
   const revokedReason = ref<string | null>(null)
+  /** Why the last 重新提交 in 需处理 could not be queued. */
+  const attentionError = ref<string | null>(null)
   const busy = computed(() => phase.value === 'pushing' || phase.value === 'pulling')
 
   let db: FullGridDb | null = null
@@ -95,16 +98,19 @@ export const useSyncStore = defineStore('sync', () => {
     loop = new ConnectionLoop({ run: () => runSync(runner), isRetryable, debounceMs: opts.debounceMs })
     lastSyncAt.value = (await getLastSyncAt(db)) ?? null
     let first = true
+    let queued = 0
     stops.push(
       watchOutboxCount(db, (n) => {
         // A growing outbox is a local write (from any feature or tab): sync soon, debounced.
         // Entries already waiting when the store starts count too.
-        const grew = first ? n > 0 : n > pendingCount.value
+        const grew = first ? n > 0 : n > queued
         first = false
-        pendingCount.value = n
+        queued = n
         if (grew) notifyLocalWrite()
       }),
     )
+    // 待同步 N 条 counts records, not mutations (an issue and its 上报 event are one).
+    stops.push(watchPendingRecords(db, (n) => (pendingCount.value = n)))
     stops.push(watchRejected(db, (list) => (rejected.value = list)))
     if (opts.triggers !== false) {
       stops.push(
@@ -177,10 +183,18 @@ export const useSyncStore = defineStore('sync', () => {
     if (db) await dbDiscardRejected(db, id)
   }
 
-  async function retryRejected(id: string): Promise<void> {
-    if (!db) return
-    await dbRetryRejected(db, id, Date.now)
+  /** 重新提交; false with `attentionError` set when the change cannot be made any more. */
+  async function retryRejected(id: string): Promise<boolean> {
+    if (!db) return false
+    attentionError.value = null
+    try {
+      await dbRetryRejected(db, id, Date.now)
+    } catch (err) {
+      attentionError.value = err instanceof Error ? err.message : String(err)
+      return false
+    }
     notifyLocalWrite()
+    return true
   }
 
   /** Is the next pull the first download (no cursor yet)? For the start screen's wording. */
@@ -206,6 +220,7 @@ export const useSyncStore = defineStore('sync', () => {
     rejected,
     lastError,
     revokedReason,
+    attentionError,
     busy,
     start,
     stop,

@@ -4,17 +4,9 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import { useAccountStore } from '@/app/session/account.store'
+import { apiFetch, NetworkError, ServerError, UnauthorizedError } from '@/app/session/api'
 import { deviceListSchema, type Device } from '@/domain/devices'
-import { deviceKey, serverMessage, type DevicesError } from './devices.models'
-
-const TIMEOUT_MS = 15_000
-
-class RequestFailed extends Error {
-  constructor(readonly reason: DevicesError) {
-    super(reason.kind === 'offline' ? 'offline' : (reason.message ?? `HTTP ${reason.status}`))
-  }
-}
+import { deviceKey, type DevicesError } from './devices.models'
 
 export const useDevicesStore = defineStore('devices', () => {
   const devices = shallowRef<Device[]>([])
@@ -25,33 +17,19 @@ export const useDevicesStore = defineStore('devices', () => {
   const revoking = ref<string | null>(null)
   const revokeError = ref<DevicesError | null>(null)
 
-  async function request(url: string, init: RequestInit = {}): Promise<Response> {
-    if (globalThis.navigator?.onLine === false) throw new RequestFailed({ kind: 'offline' })
-    const token = useAccountStore().session?.token
-    const headers = new Headers(init.headers)
-    if (token) headers.set('authorization', `Bearer ${token}`)
-    let res: Response
-    try {
-      res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(TIMEOUT_MS) })
-    } catch {
-      throw new RequestFailed({ kind: 'offline' })
-    }
-    if (!res.ok) throw new RequestFailed({ kind: 'server', status: res.status, message: await serverMessage(res) })
-    return res
-  }
-
   function reasonOf(err: unknown): DevicesError {
-    if (err instanceof RequestFailed) return err.reason
-    return { kind: 'server', status: 0, message: err instanceof Error ? err.message : String(err) }
+    if (err instanceof NetworkError) return { kind: 'offline' }
+    const status = (err as { status?: number }).status ?? (err instanceof UnauthorizedError ? 401 : 0)
+    return { kind: 'server', status, message: err instanceof Error ? err.message : String(err) }
   }
 
   /** Fetch the list; on failure the previous list stays and `loadError` says why. */
   async function load(): Promise<void> {
     loading.value = true
     try {
-      const res = await request('/api/devices')
-      const parsed = deviceListSchema.safeParse(await res.json().catch(() => null))
-      if (!parsed.success) throw new RequestFailed({ kind: 'server', status: res.status, message: null })
+      if (globalThis.navigator?.onLine === false) throw new NetworkError()
+      const parsed = deviceListSchema.safeParse(await apiFetch('/api/devices'))
+      if (!parsed.success) throw new ServerError(200, '服务器的回答无法识别，请稍后重试')
       devices.value = parsed.data.devices
       loadError.value = null
       loaded.value = true
@@ -68,11 +46,8 @@ export const useDevicesStore = defineStore('devices', () => {
     revoking.value = deviceKey(device)
     revokeError.value = null
     try {
-      await request(`/api/devices/${encodeURIComponent(device.id)}/revoke`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userId: device.userId }),
-      })
+      if (globalThis.navigator?.onLine === false) throw new NetworkError()
+      await apiFetch(`/api/devices/${encodeURIComponent(device.id)}/revoke`, { method: 'POST', json: { userId: device.userId } })
     } catch (err) {
       revokeError.value = reasonOf(err)
       return false

@@ -7,6 +7,7 @@ export default {
         empty: '没有需要处理的记录',
         reason: '原因：{reason}',
         retry: '重新提交',
+        retryFailed: '无法重新提交：{reason}',
         title: '需处理',
       },
       entity: {
@@ -57,6 +58,7 @@ export default {
         empty: 'Nothing needs attention',
         reason: 'Reason: {reason}',
         retry: 'Submit again',
+        retryFailed: 'Could not submit again: {reason}',
         title: 'Needs attention',
       },
       entity: {

@@ -1,4 +1,5 @@
-/** Pure helpers for the sync views: a one-line summary of a queued change, and times. */
+/** Pure helpers for the sync views: a one-line summary of a queued change, and why it was refused. */
+import { describeRejection, type RejectionParams } from '@/domain/rejections'
 import type { OutboxEntry } from '@/domain/sync'
 
 /** The most telling field a person recognises the record by. */
@@ -14,5 +15,17 @@ export function summarizeChange(entry: Pick<OutboxEntry, 'fields' | 'recordId'>)
   return changed.length ? changed.slice(0, 4).join(', ') : entry.recordId.slice(-8)
 }
 
-/** "14:05" today, "3月2日 14:05" on another day, in the given locale. */
+/**
+ * Why a change waits in 需处理, in the worker's language: the text of its rejection code with
+ * its parameters (src/domain/rejections); the server's sentence only for a code this app does
+ * not know (a newer server) or an entry stored before codes existed.
+ */
+export function rejectionText(entry: { code?: string; params?: RejectionParams; reason?: string }, locale: string): string {
+  return describeRejection(entry, locale.startsWith('zh') ? 'zh' : 'en')
+}
+
+/** Retrying cannot help a change of a record that has left the worker's grids. */
+export function canRetry(entry: { code?: string }): boolean {
+  return entry.code !== 'removed_from_scope'
+}
 

@@ -1,0 +1,28 @@
+/** Live views of sync state for the UI (liveQuery), and the wipe after a revocation. */
+import { liveQuery } from 'dexie'
+import { pendingRecordCount } from './outbox'
+import { listRejected } from './rejected'
+import type { FullGridDb, RejectedEntry } from './schema'
+
+/** Calls `cb` with the number of records waiting (待同步 N 条) now and after every change. */
+export function watchPendingRecords(db: FullGridDb, cb: (n: number) => void): () => void {
+  const sub = liveQuery(() => pendingRecordCount(db)).subscribe({ next: cb, error: () => {} })
+  return () => sub.unsubscribe()
+}
+
+/** Calls `cb` with the number of queued mutations: it grows on every local write (sync soon). */
+export function watchOutboxCount(db: FullGridDb, cb: (n: number) => void): () => void {
+  const sub = liveQuery(() => db.outbox.count()).subscribe({ next: cb, error: () => {} })
+  return () => sub.unsubscribe()
+}
+
+export function watchRejected(db: FullGridDb, cb: (list: RejectedEntry[]) => void): () => void {
+  const sub = liveQuery(() => listRejected(db)).subscribe({ next: cb, error: () => {} })
+  return () => sub.unsubscribe()
+}
+
+/** Deletes the whole local database (after a revoked device has shown why). */
+export async function wipeLocalDatabase(db: FullGridDb): Promise<void> {
+  db.close()
+  await db.delete()
+}
