@@ -62,7 +62,7 @@ export const SCORES = {
   shortPhoneTail: 35,
 } as const
 
-type Pinyin = { full: string; initials: string }
+export type Pinyin = { full: string; initials: string }
 
 /** Full pinyin without tones and the initials of a Chinese name, surnames read as surnames (曾 zeng). */
 export function namePinyin(name: string): Pinyin {
@@ -80,8 +80,8 @@ function buildingNumber(name: string): string {
   return m ? m[1] : squash(name)
 }
 
-export function buildSearchIndex(inputs: readonly SearchInput[]): SearchIndex {
-  const cache = new Map<string, Pinyin>()
+/** `cache` may be kept between builds (names repeat; pinyin is the costly part). */
+export function buildSearchIndex(inputs: readonly SearchInput[], cache: Map<string, Pinyin> = new Map()): SearchIndex {
   const py = (name: string) => {
     let v = cache.get(name)
     if (!v) cache.set(name, (v = namePinyin(name)))
