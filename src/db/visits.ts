@@ -3,7 +3,7 @@
  * correction is a new visit naming the one it corrects.
  */
 import { liveQuery } from 'dexie'
-import type { Issue, Visit } from '../domain/entities'
+import type { Checklist, Issue, Visit } from '../domain/entities'
 import type { CadenceVisit } from '../domain/cadence'
 import { StorageFullError, isQuotaError, type NewRecord, type Repository } from './repository'
 import type { FullGridDb } from './schema'
@@ -95,4 +95,11 @@ export function watchCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[])
 export function watchVisitRows(db: FullGridDb, householdId: string, onRows: (r: VisitRow[]) => void, onError: (err: unknown) => void): () => void {
   const sub = liveQuery(() => visitRowsOfHousehold(db, householdId)).subscribe({ next: onRows, error: onError })
   return () => sub.unsubscribe()
+}
+
+/** The current version of the visit checklist on the phone (the highest version not deleted). */
+export async function currentChecklist(db: FullGridDb, kind: 'visit' | 'patrol' = 'visit'): Promise<Checklist | null> {
+  const all = (await db.checklists.where('kind').equals(kind).toArray()).filter((c) => !c.deleted)
+  if (!all.length) return null
+  return all.reduce((a, b) => (b.version > a.version ? b : a))
 }
