@@ -6,7 +6,7 @@ import type { Checklist, Household } from '@/domain/entities'
 import { uuidv7 } from '@/domain/ids'
 import { button, mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll } from './helpers'
 
-const compress = vi.hoisted(() => vi.fn(async (file: Blob) => new Blob([`small:${await file.text()}`], { type: 'image/jpeg' })))
+const compress = vi.hoisted(() => vi.fn(async (file: Blob, _options?: object) => new Blob([`small:${await file.text()}`], { type: 'image/jpeg' })))
 vi.mock('browser-image-compression', () => ({ default: compress }))
 
 const HLC = '001763880000000-00000-seed'
