@@ -50,21 +50,19 @@ async function measureOpen(page: Page, url: string): Promise<number> {
   await page.goto(`${url}/today`)
   await page.getByRole('button', { name: /^全部/ }).waitFor({ timeout: 120_000 })
   await page.waitForTimeout(500)
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const tabItem = [...document.querySelectorAll<HTMLElement>('.van-tabbar-item')].find((e) => e.textContent?.includes('住户'))
-        if (!tabItem) return reject(new Error('no 住户 tab'))
-        const t0 = performance.now()
-        tabItem.click()
-        const check = () => {
-          if (document.querySelector('.ledger-row--household')) resolve(performance.now() - t0)
-          else if (performance.now() - t0 > 60_000) reject(new Error('no ledger rows after 60 s'))
-          else requestAnimationFrame(check)
-        }
-        requestAnimationFrame(check)
-      }),
-  )
+  // A string, not a function: tsx's name-keeping helpers (__name) do not exist in the page.
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const tabItem = [...document.querySelectorAll('.van-tabbar-item')].find((e) => e.textContent.includes('住户'))
+    if (!tabItem) return reject(new Error('no 住户 tab'))
+    const t0 = performance.now()
+    tabItem.click()
+    const check = () => {
+      if (document.querySelector('.ledger-row--household')) resolve(performance.now() - t0)
+      else if (performance.now() - t0 > 60000) reject(new Error('no ledger rows after 60 s'))
+      else requestAnimationFrame(check)
+    }
+    requestAnimationFrame(check)
+  })`) as Promise<number>
 }
 
 /** Types each query into 搜索住户, one character at a time: input event → Vue's update done, layout forced. */
@@ -72,9 +70,9 @@ async function measureUiKeystrokes(page: Page): Promise<number[]> {
   await page.getByLabel('搜索住户').waitFor()
   // The index is built when the phone is idle after the list shows; let that happen first.
   await page.waitForTimeout(3000)
-  return page.evaluate(async (queries) => {
-    const input = document.getElementById('ledger-search') as HTMLInputElement
-    const times: number[] = []
+  return page.evaluate(`(async (queries) => {
+    const input = document.getElementById('ledger-search')
+    const times = []
     const settle = () => new Promise((r) => setTimeout(r, 30))
     for (const q of queries) {
       input.value = ''
@@ -86,14 +84,14 @@ async function measureUiKeystrokes(page: Page): Promise<number[]> {
         input.value = chars.slice(0, i).join('')
         input.dispatchEvent(new Event('input'))
         // Vue flushes its update in a microtask queued during the input event; this one runs after it.
-        await new Promise<void>((r) => queueMicrotask(r))
+        await new Promise((r) => queueMicrotask(r))
         void document.body.offsetHeight
         times.push(performance.now() - t0)
         await settle()
       }
     }
     return times
-  }, QUERIES)
+  })(${JSON.stringify(QUERIES)})`) as Promise<number[]>
 }
 
 interface LedgerRun {

@@ -6,6 +6,7 @@ import { liveQuery } from 'dexie'
 import type { Building, Grid, Household, Issue, IssueEvent } from '../domain/entities'
 import { StorageFullError, isQuotaError, type NewRecord, type RecordPatch, type Repository } from './repository'
 import type { FullGridDb } from './schema'
+import { watchTables } from './watch'
 
 export interface LedgerData {
   households: Household[]
@@ -66,10 +67,12 @@ export function updateHousehold(repo: Repository, id: string, patch: RecordPatch
   return wrapQuota(repo.update('households', id, patch))
 }
 
-/** Calls `onData` now and after every change of households, buildings or grids. */
+/** Re-reads of the whole ledger are at most this often (a first download writes many pages). */
+export const LEDGER_RELOAD_MS = 2000
+
+/** Calls `onData` now and after changes of households, buildings or grids (throttled, see watch.ts). */
 export function watchLedgerData(db: FullGridDb, onData: (d: LedgerData) => void, onError: (err: unknown) => void): () => void {
-  const sub = liveQuery(() => loadLedgerData(db)).subscribe({ next: onData, error: onError })
-  return () => sub.unsubscribe()
+  return watchTables(db, ['households', 'buildings', 'grids'], () => loadLedgerData(db), onData, onError, LEDGER_RELOAD_MS)
 }
 
 /** Calls `onHousehold` now and after every change of that household (undefined: not on the phone). */

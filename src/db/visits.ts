@@ -7,6 +7,7 @@ import type { Checklist, Issue, Visit } from '../domain/entities'
 import type { CadenceVisit } from '../domain/cadence'
 import { StorageFullError, isQuotaError, type NewRecord, type Repository } from './repository'
 import type { FullGridDb } from './schema'
+import { watchTables } from './watch'
 
 /** 已同步 only when the server acknowledged the visit: no outbox entry for it remains. */
 export type VisitSyncMark = 'pending' | 'rejected' | 'synced'
@@ -85,10 +86,9 @@ export async function saveVisit(
   }
 }
 
-/** Calls `onVisits` now and after every change of the visits table. */
+/** Calls `onVisits` now and after changes of the visits table (a saved visit shows at once; see watch.ts). */
 export function watchCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[]) => void, onError: (err: unknown) => void): () => void {
-  const sub = liveQuery(() => cadenceVisits(db)).subscribe({ next: onVisits, error: onError })
-  return () => sub.unsubscribe()
+  return watchTables(db, ['visits'], () => cadenceVisits(db), onVisits, onError, 500)
 }
 
 /** Calls `onRows` now and after every change of visits, outbox or rejections (已同步 appears live). */
