@@ -38,8 +38,65 @@ interface SearchDoc {
   phones: string[]
 }
 
+/** Sorted keys for prefix lookups by binary search: `doc` indexes SearchIndex.docs. */
+interface KeyTable {
+  keys: string[]
+  docs: Int32Array
+  penalties: Int8Array
+}
+
 export interface SearchIndex {
   docs: SearchDoc[]
+  full: KeyTable
+  initials: KeyTable
+  han: KeyTable
+  /** Phone numbers reversed, so a tail of the number is a prefix. */
+  phoneTails: KeyTable
+  rooms: Map<string, number[]>
+  /** Names, and addresses with their compound, each joined into one text: "contains" is one indexOf walk. */
+  hanText: FlatText
+  addressText: FlatText
+}
+
+interface FlatText {
+  text: string
+  starts: Int32Array
+  docs: Int32Array
+  penalties: Int8Array
+}
+
+const SEP = '\u0001'
+
+function flatText(entries: [string, number, number][]): FlatText {
+  const starts = new Int32Array(entries.length)
+  let pos = 0
+  entries.forEach(([key], i) => {
+    starts[i] = pos
+    pos += key.length + 1
+  })
+  return {
+    text: entries.map((e) => e[0]).join(SEP),
+    starts,
+    docs: Int32Array.from(entries, (e) => e[1]),
+    penalties: Int8Array.from(entries, (e) => e[2]),
+  }
+}
+
+/** Calls `found(doc, penalty)` for each entry containing q (once per entry). */
+function findIn(t: FlatText, q: string, found: (doc: number, penalty: number) => void): void {
+  let at = t.text.indexOf(q)
+  while (at !== -1) {
+    let lo = 0
+    let hi = t.starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (t.starts[mid] <= at) lo = mid
+      else hi = mid - 1
+    }
+    found(t.docs[lo], t.penalties[lo])
+    const next = lo + 1 < t.starts.length ? t.starts[lo + 1] : t.text.length
+    at = t.text.indexOf(q, next)
+  }
 }
 
 export interface SearchHit {
@@ -111,7 +168,53 @@ export function buildSearchIndex(inputs: readonly SearchInput[], cache: Map<stri
       phones: [...new Set(phones)],
     }
   })
-  return { docs }
+  const rows = (pick: (d: SearchDoc) => [string, number][]) => {
+    const all: [string, number, number][] = []
+    docs.forEach((d, i) => {
+      for (const [key, penalty] of pick(d)) if (key) all.push([key, i, penalty])
+    })
+    all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]))
+    return { keys: all.map((r) => r[0]), docs: Int32Array.from(all, (r) => r[1]), penalties: Int8Array.from(all, (r) => r[2]) }
+  }
+  const rooms = new Map<string, number[]>()
+  docs.forEach((d, i) => {
+    if (!d.room) return
+    const list = rooms.get(d.room)
+    if (list) list.push(i)
+    else rooms.set(d.room, [i])
+  })
+  return {
+    docs,
+    full: rows((d) => d.names.map((n) => [n.full, n.penalty])),
+    initials: rows((d) => d.names.map((n) => [n.initials, n.penalty])),
+    han: rows((d) => d.names.map((n) => [n.han, n.penalty])),
+    phoneTails: rows((d) => d.phones.map((p) => [[...p].reverse().join(''), 0])),
+    rooms,
+    hanText: flatText(docs.flatMap((d, i) => d.names.map((n): [string, number, number] => [n.han, i, n.penalty]))),
+    addressText: flatText(docs.map((d, i): [string, number, number] => [`${d.compound}${SEP}${d.address}`.replaceAll(SEP, ' '), i, 0])),
+  }
+}
+
+/** First position whose key is ≥ q. */
+function lowerBound(keys: string[], q: string): number {
+  let lo = 0
+  let hi = keys.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (keys[mid] < q) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** Every key starting with q: `exact` score for an equal key, `prefix` otherwise, less the penalty. */
+function scorePrefix(t: KeyTable, q: string, exact: number, prefix: number, best: Int16Array, touched: number[]): void {
+  for (let i = lowerBound(t.keys, q); i < t.keys.length && t.keys[i].startsWith(q); i++) {
+    const s = (t.keys[i] === q ? exact : prefix) - t.penalties[i]
+    const d = t.docs[i]
+    if (best[d] === 0) touched.push(d)
+    if (s > best[d]) best[d] = s
+  }
 }
 
 interface AddressQuery {
@@ -132,23 +235,6 @@ export function parseAddressQuery(q: string): AddressQuery | null {
   return null
 }
 
-function nameScore(names: NameKey[], q: string, latin: boolean): number {
-  let best = 0
-  for (const n of names) {
-    let s = 0
-    if (latin) {
-      if (n.full === q) s = SCORES.pinyinExact
-      else if (n.initials === q) s = SCORES.initialsExact
-      else if (n.full.startsWith(q)) s = SCORES.pinyinStarts
-      else if (n.initials.startsWith(q)) s = SCORES.initialsStarts
-    } else if (n.han === q) s = SCORES.nameExact
-    else if (n.han.startsWith(q)) s = SCORES.nameStarts
-    else if (n.han.includes(q)) s = SCORES.nameContains
-    if (s) best = Math.max(best, s - n.penalty)
-  }
-  return best
-}
-
 function addressScore(d: SearchDoc, a: AddressQuery): number {
   if (a.building && d.buildingNo !== a.building) return 0
   if (a.unit && d.unit !== a.unit) return 0
@@ -158,30 +244,43 @@ function addressScore(d: SearchDoc, a: AddressQuery): number {
   return SCORES.address + (a.room ? 3 : 0) + (a.unit ? 1 : 0)
 }
 
-/** Households matching `query`, best first; empty for an empty query. */
+/** Households matching `query`, best first (ties in the order given to the index); empty for an empty query. */
 export function searchHouseholds(index: SearchIndex, query: string, limit = Infinity): SearchHit[] {
   const q = squash(query)
   if (!q) return []
-  const latin = /^[a-z]+$/.test(q)
-  const digits = /^\d+$/.test(q)
-  const addr = digits ? null : parseAddressQuery(q)
-  const hits: SearchHit[] = []
-  for (const d of index.docs) {
-    let score = 0
-    if (digits) {
-      if (d.room === q) score = SCORES.room
-      for (const p of d.phones) {
-        if (p.endsWith(q)) score = Math.max(score, q.length >= 4 ? SCORES.phoneTail : SCORES.shortPhoneTail)
-      }
-    } else if (addr) {
-      score = addressScore(d, addr)
-    } else {
-      score = nameScore(d.names, q, latin)
-      if (!latin && score < SCORES.addressContains && (d.address.includes(q) || d.compound.includes(q))) score = SCORES.addressContains
-    }
-    if (score > 0) hits.push({ id: d.id, score })
+  const best = new Int16Array(index.docs.length)
+  const touched: number[] = []
+  const bump = (d: number, s: number) => {
+    if (best[d] === 0) touched.push(d)
+    if (s > best[d]) best[d] = s
   }
-  // Array.prototype.sort is stable: ties keep the ledger's order.
-  hits.sort((a, b) => b.score - a.score)
-  return limit < hits.length ? hits.slice(0, limit) : hits
+  if (/^\d+$/.test(q)) {
+    for (const d of index.rooms.get(q) ?? []) bump(d, SCORES.room)
+    // A tail of 4 digits or more is likely the number meant; a shorter one, less so.
+    const tail = q.length >= 4 ? SCORES.phoneTail : SCORES.shortPhoneTail
+    const r = [...q].reverse().join('')
+    const t = index.phoneTails
+    for (let i = lowerBound(t.keys, r); i < t.keys.length && t.keys[i].startsWith(r); i++) bump(t.docs[i], tail)
+  } else if (/^[a-z]+$/.test(q)) {
+    scorePrefix(index.full, q, SCORES.pinyinExact, SCORES.pinyinStarts, best, touched)
+    scorePrefix(index.initials, q, SCORES.initialsExact, SCORES.initialsStarts, best, touched)
+  } else {
+    const addr = parseAddressQuery(q)
+    if (addr) {
+      index.docs.forEach((d, i) => {
+        const s = addressScore(d, addr)
+        if (s) bump(i, s)
+      })
+    } else {
+      scorePrefix(index.han, q, SCORES.nameExact, SCORES.nameStarts, best, touched)
+      // Inside a name (秀英 in 张秀英) or the address: a scan, for Chinese text only.
+      findIn(index.hanText, q, (d, penalty) => bump(d, SCORES.nameContains - penalty))
+      findIn(index.addressText, q, (d) => bump(d, SCORES.addressContains))
+    }
+  }
+  touched.sort((a, b) => best[b] - best[a] || a - b)
+  const n = Math.min(limit, touched.length)
+  const hits: SearchHit[] = new Array(n)
+  for (let i = 0; i < n; i++) hits[i] = { id: index.docs[touched[i]].id, score: best[touched[i]] }
+  return hits
 }

@@ -93,3 +93,12 @@ describe('searchHouseholds', () => {
     expect(parseAddressQuery('张伟')).toBeNull()
   })
 })
+
+describe('searchHouseholds, each household once', () => {
+  it('lists a household once even when several of its keys match', () => {
+    const twoPhones = buildSearchIndex([h('both', '陈明', '9号楼', '1', '101', '17000005678', [member('陈亮', '17100005678')])])
+    expect(searchHouseholds(twoPhones, '5678')).toEqual([{ id: 'both', score: SCORES.phoneTail }])
+    expect(searchHouseholds(twoPhones, 'chen')).toHaveLength(1)
+    expect(searchHouseholds(twoPhones, 'c')).toHaveLength(1)
+  })
+})
