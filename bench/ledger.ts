@@ -20,7 +20,7 @@ const log = (...a: unknown[]) => console.error('[bench ledger]', ...a)
 /** What a worker types: names in pinyin and initials, Chinese, address fragments, phone tails. */
 export const QUERIES = ['zhangwei', 'zw', 'wxy', 'liu', '王', '张秀英', '3号楼2单元301', '3-2-301', '301', '5678', 'sunjianguo']
 const OPEN_RUNS = 3
-const SAVES = 200
+const SAVES = 100
 
 function percentile(values: number[], p: number): number {
   if (!values.length) return NaN

@@ -6,7 +6,7 @@ import { liveQuery } from 'dexie'
 import type { Building, Grid, Household, Issue, IssueEvent } from '../domain/entities'
 import { StorageFullError, isQuotaError, type NewRecord, type RecordPatch, type Repository } from './repository'
 import type { FullGridDb } from './schema'
-import { watchTables } from './watch'
+import { shareWatch, watchTables } from './watch'
 
 export interface LedgerData {
   households: Household[]
@@ -72,7 +72,13 @@ export const LEDGER_RELOAD_MS = 2000
 
 /** Calls `onData` now and after changes of households, buildings or grids (throttled, see watch.ts). */
 export function watchLedgerData(db: FullGridDb, onData: (d: LedgerData) => void, onError: (err: unknown) => void): () => void {
-  return watchTables(db, ['households', 'buildings', 'grids'], () => loadLedgerData(db), onData, onError, LEDGER_RELOAD_MS)
+  return shareWatch<LedgerData>(
+    db,
+    'ledger',
+    (emit, fail) => watchTables(db, ['households', 'buildings', 'grids'], () => loadLedgerData(db), emit, fail, LEDGER_RELOAD_MS),
+    onData,
+    onError,
+  )
 }
 
 /** Calls `onHousehold` now and after every change of that household (undefined: not on the phone). */

@@ -2,12 +2,12 @@
  * Local reads and the one write of 入户走访 visits. A saved visit never changes (DESIGN §3); a
  * correction is a new visit naming the one it corrects.
  */
-import { liveQuery } from 'dexie'
+import Dexie, { RangeSet, liveQuery, type ObservabilitySet } from 'dexie'
 import type { Checklist, Issue, Visit } from '../domain/entities'
 import type { CadenceVisit } from '../domain/cadence'
 import { StorageFullError, isQuotaError, type NewRecord, type Repository } from './repository'
 import type { FullGridDb } from './schema'
-import { watchTables } from './watch'
+import { shareWatch, watchTables } from './watch'
 
 /** 已同步 only when the server acknowledged the visit: no outbox entry for it remains. */
 export type VisitSyncMark = 'pending' | 'rejected' | 'synced'
@@ -86,9 +86,78 @@ export async function saveVisit(
   }
 }
 
-/** Calls `onVisits` now and after changes of the visits table (a saved visit shows at once; see watch.ts). */
+/** Beyond this many changed visits in one write, re-read the table instead of the changed records. */
+const INCREMENTAL_MAX = 500
+
+/**
+ * Calls `onVisits` now and after every change of the visits table. A write of a few visits (a
+ * saved visit, a small pull) reads only those records, so a save shows at once without re-reading
+ * thousands of visits; a bigger write re-reads the table, at most every 500 ms.
+ */
 export function watchCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[]) => void, onError: (err: unknown) => void): () => void {
-  return watchTables(db, ['visits'], () => cadenceVisits(db), onVisits, onError, 500)
+  return shareWatch<CadenceVisit[]>(db, 'cadenceVisits', (emit, fail) => followCadenceVisits(db, emit, fail), onVisits, onError)
+}
+
+function followCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[]) => void, onError: (err: unknown) => void): () => void {
+  const byId = new Map<string, CadenceVisit>()
+  const emit = () => onVisits([...byId.values()])
+  let queue: Promise<void> = Promise.resolve()
+  const enqueue = (step: () => Promise<void>) => {
+    queue = queue.then(step).catch(onError)
+  }
+  const stopFull = watchTables(
+    db,
+    [],
+    async () => (await db.visits.toArray()).map((v) => [v.id, toCadence(v)] as const),
+    (rows) =>
+      enqueue(async () => {
+        byId.clear()
+        for (const [id, v] of rows) byId.set(id, v)
+        emit()
+      }),
+    onError,
+    500,
+  )
+  const part = `idb://${db.name}/visits/`
+  const onMutated = (parts: ObservabilitySet) => {
+    const changed = pointKeys(parts[part])
+    const deleted = pointKeys(parts[`${part}:dels`])
+    if (!parts[part] && !parts[`${part}:dels`]) return
+    if (!changed || !deleted || changed.length + deleted.length > INCREMENTAL_MAX) return stopFull.reload()
+    enqueue(async () => {
+      const records = await db.visits.bulkGet(changed)
+      changed.forEach((id, i) => {
+        const v = records[i]
+        if (v) byId.set(id, toCadence(v))
+        else byId.delete(id)
+      })
+      for (const id of deleted) byId.delete(id)
+      emit()
+    })
+  }
+  Dexie.on('storagemutated', onMutated)
+  return () => {
+    stopFull()
+    Dexie.on.storagemutated.unsubscribe(onMutated)
+  }
+}
+
+function toCadence(v: Visit): CadenceVisit {
+  return { householdId: v.householdId, startedAt: v.startedAt, channel: v.channel, deleted: v.deleted }
+}
+
+/** The single keys of a mutated-keys tree, or null when it holds a range (e.g. a clear()). */
+function pointKeys(tree: ObservabilitySet[string] | undefined): string[] | null {
+  if (!tree) return []
+  const keys: string[] = []
+  // RangeSet wraps a tree (also one that came from another tab) and iterates its ranges.
+  const Ranges = RangeSet as unknown as new (tree: unknown) => Iterable<{ from: unknown; to: unknown }>
+  for (const node of new Ranges(tree)) {
+    if (typeof node.from !== 'string' || node.from !== node.to) return null
+    keys.push(node.from)
+    if (keys.length > INCREMENTAL_MAX) return null
+  }
+  return keys
 }
 
 /** Calls `onRows` now and after every change of visits, outbox or rejections (已同步 appears live). */

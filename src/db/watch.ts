@@ -8,6 +8,12 @@
 import Dexie, { type ObservabilitySet } from 'dexie'
 import type { FullGridDb } from './schema'
 
+export interface TableWatch {
+  (): void
+  /** Ask for a reload now (throttled like a change of a watched table). */
+  reload(): void
+}
+
 export function watchTables<T>(
   db: FullGridDb,
   tables: readonly string[],
@@ -15,7 +21,7 @@ export function watchTables<T>(
   onData: (data: T) => void,
   onError: (err: unknown) => void,
   throttleMs: number,
-): () => void {
+): TableWatch {
   let stopped = false
   let running = false
   let dirty = false
@@ -51,11 +57,65 @@ export function watchTables<T>(
     if (running) dirty = true
     else schedule()
   }
-  Dexie.on('storagemutated', onMutated)
+  if (prefixes.length) Dexie.on('storagemutated', onMutated)
   void run()
-  return () => {
+  const stop = () => {
     stopped = true
     clearTimeout(timer)
-    Dexie.on.storagemutated.unsubscribe(onMutated)
+    if (prefixes.length) Dexie.on.storagemutated.unsubscribe(onMutated)
+  }
+  return Object.assign(stop, {
+    reload: () => {
+      if (running) dirty = true
+      else schedule()
+    },
+  })
+}
+
+interface Shared {
+  subs: Set<(data: unknown) => void>
+  errs: Set<(err: unknown) => void>
+  last?: { data: unknown }
+  stop?: () => void
+}
+const sharedWatches = new WeakMap<FullGridDb, Map<string, Shared>>()
+
+/**
+ * One watch per database and key for every subscriber (今日 and 住户 read the same 20,000
+ * households): a new subscriber gets the last data at once instead of reading it again.
+ */
+export function shareWatch<T>(
+  db: FullGridDb,
+  key: string,
+  start: (emit: (data: T) => void, fail: (err: unknown) => void) => () => void,
+  onData: (data: T) => void,
+  onError: (err: unknown) => void,
+): () => void {
+  let byKey = sharedWatches.get(db)
+  if (!byKey) sharedWatches.set(db, (byKey = new Map()))
+  let s = byKey.get(key)
+  if (!s) byKey.set(key, (s = { subs: new Set(), errs: new Set() }))
+  const shared = s
+  const sub = onData as (data: unknown) => void
+  shared.subs.add(sub)
+  shared.errs.add(onError)
+  if (shared.last) onData(shared.last.data as T)
+  shared.stop ??= start(
+    (data) => {
+      shared.last = { data }
+      for (const f of [...shared.subs]) f(data)
+    },
+    (err) => {
+      for (const f of [...shared.errs]) f(err)
+    },
+  )
+  return () => {
+    shared.subs.delete(sub)
+    shared.errs.delete(onError)
+    if (shared.subs.size === 0) {
+      shared.stop?.()
+      shared.stop = undefined
+      shared.last = undefined
+    }
   }
 }

@@ -64,17 +64,29 @@ export function visitCounts(h: CadenceHousehold, v: CadenceVisit): boolean {
 // Calendar days in the community's time zone
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>()
+/** Per zone: quarter-hour bucket → day. Every zone's offset is a multiple of 15 minutes, so a day
+ * boundary never falls inside a bucket; 20,000 households cost a few hundred Intl calls, not 20,000. */
+const dayCache = new Map<string, Map<number, number>>()
+const QUARTER_HOUR = 900_000
 
 /** Days since 1970-01-01 of the calendar day `ms` falls on in `timeZone`. */
 export function dayNumber(ms: number, timeZone: string = DEFAULT_TIME_ZONE): number {
+  let cache = dayCache.get(timeZone)
+  if (!cache) dayCache.set(timeZone, (cache = new Map()))
+  const bucket = Math.floor(ms / QUARTER_HOUR)
+  const hit = cache.get(bucket)
+  if (hit !== undefined) return hit
   let f = dayFormats.get(timeZone)
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
     dayFormats.set(timeZone, f)
   }
   // en-CA formats as YYYY-MM-DD.
-  const s = f.format(ms)
-  return Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / 86_400_000
+  const s = f.format(bucket * QUARTER_HOUR)
+  const day = Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / 86_400_000
+  if (cache.size > 50_000) cache.clear()
+  cache.set(bucket, day)
+  return day
 }
 
 /** Monday of the week `day` (a dayNumber) falls in; 1970-01-01 was a Thursday. */
