@@ -181,3 +181,27 @@ describe('add and edit households', () => {
     expect(saved.members[0].status).toBe('moved_out')
   })
 })
+
+describe('今日', () => {
+  it('lists the households due, overdue first, with counts on the page and on the tab, and drops one once visited', async () => {
+    await appDb().households.put({ ...liu, id: uuidv7(), headName: '新住户' }) // recorded now: not due yet
+    const { wrapper } = await mountApp('/today')
+    const items = () => [...document.querySelectorAll('.today-item')].map((i) => i.textContent!)
+    await until(() => items().length === 3)
+    expect(items()[0]).toContain('逾期')
+    expect(items().join()).not.toContain('新住户')
+    expect(wrapper.text()).toContain('今日巡查：未开始')
+    expect(wrapper.text()).toMatch(/待同步：0 条/)
+    expect(button('全部 3')).toBeTruthy()
+    await until(() => document.querySelector('.van-tabbar-item')!.textContent!.includes('3'))
+
+    const now = Date.now()
+    await new Repository(appDb()).create('visits', {
+      householdId: zhang.id, gridId, workerId: session.user.id, startedAt: now - 60_000, endedAt: now,
+      location: null, outcome: 'met', answers: {}, notes: '', needs: '', photoIds: [], followUp: false,
+    })
+    await until(() => items().length === 2)
+    expect(items().join()).not.toContain('张伟')
+    await until(() => /待同步：1 条/.test(wrapper.text()))
+  })
+})

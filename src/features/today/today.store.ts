@@ -3,11 +3,12 @@
  * kept current as visits are saved and records sync (liveQuery over households and visits).
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch as watchValue } from 'vue'
 import { appDb } from '@/db'
 import { watchLedgerData, type LedgerData } from '@/db/households'
 import { watchCadenceVisits } from '@/db/visits'
 import { dayNumber, dueState, type CadenceVisit } from '@/domain/cadence'
+import { useBadgesStore } from '@/app/session/badges.store'
 import { countDue, dueToday, type DueItem, type Position } from './today.models'
 
 export const useTodayStore = defineStore('today', () => {
@@ -36,6 +37,11 @@ export const useTodayStore = defineStore('today', () => {
   })
   const counts = computed(() => countDue(list.value))
   const householdCount = computed(() => data.value?.households.length ?? 0)
+  // The 今日 tab shows how many are due (a badge), once the list is known.
+  watchValue(
+    () => (loaded.value ? counts.value.all : 0),
+    (n) => useBadgesStore().set('today', n),
+  )
 
   let stops: (() => void)[] = []
   function watch(): void {
