@@ -8,6 +8,7 @@ import type { CadenceVisit } from '../domain/cadence'
 import { StorageFullError, isQuotaError, type NewRecord, type Repository } from './repository'
 import type { FullGridDb } from './schema'
 import { shareWatch, watchTables } from './watch'
+import { LEDGER_RELOAD_MS } from './households'
 
 /** 已同步 only when the server acknowledged the visit: no outbox entry for it remains. */
 export type VisitSyncMark = 'pending' | 'rejected' | 'synced'
@@ -92,7 +93,7 @@ const INCREMENTAL_MAX = 500
 /**
  * Calls `onVisits` now and after every change of the visits table. A write of a few visits (a
  * saved visit, a small pull) reads only those records, so a save shows at once without re-reading
- * thousands of visits; a bigger write re-reads the table, at most every 500 ms.
+ * thousands of visits; a bigger write (a page of the first download) re-reads the table, at most every LEDGER_RELOAD_MS.
  */
 export function watchCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[]) => void, onError: (err: unknown) => void): () => void {
   return shareWatch<CadenceVisit[]>(db, 'cadenceVisits', (emit, fail) => followCadenceVisits(db, emit, fail), onVisits, onError)
@@ -116,7 +117,7 @@ function followCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[]) => vo
         emit()
       }),
     onError,
-    500,
+    LEDGER_RELOAD_MS,
   )
   const part = `idb://${db.name}/visits/`
   const onMutated = (parts: ObservabilitySet) => {
