@@ -37,27 +37,55 @@ export function allTags(h: CadenceHousehold): Set<string> {
   return tags
 }
 
+const DOOR_ONLY = new Set<string>(DOOR_ONLY_TAGS)
+
+/** The household's cadence and whether it must be seen at the door, in one pass over its tags
+ * (called for every household on each change of the due list: no sets, no arrays made). */
+interface TagFacts {
+  cadenceDays: number
+  doorOnly: boolean
+}
+/** Records read from the database are never changed in place (an edit is a new object), so the
+ * facts of a household object are worked out once, not on every change of the visits. */
+const factsCache = new WeakMap<object, TagFacts>()
+
+function tagFacts(h: CadenceHousehold): TagFacts {
+  let facts = factsCache.get(h)
+  if (!facts) factsCache.set(h, (facts = computeTagFacts(h)))
+  return facts
+}
+
+function computeTagFacts(h: CadenceHousehold): TagFacts {
+  let best = QUARTERLY_DAYS
+  let doorOnly = false
+  const scan = (tags: readonly string[]) => {
+    for (const t of tags) {
+      const c = TAG_CADENCE.get(t)
+      if (c !== undefined && c < best) best = c
+      if (DOOR_ONLY.has(t)) doorOnly = true
+    }
+  }
+  scan(h.tags)
+  for (const m of h.members ?? []) if (!m.status || m.status === 'present') scan(m.tags)
+  return { cadenceDays: h.cadenceDays || best, doorOnly }
+}
+
 /** Days between visits the household asks for: its override, else the strictest tag, else 90. */
 export function cadenceDaysOf(h: CadenceHousehold): number {
-  if (h.cadenceDays) return h.cadenceDays
-  let best = QUARTERLY_DAYS
-  for (const t of allTags(h)) {
-    const c = TAG_CADENCE.get(t)
-    if (c !== undefined && c < best) best = c
-  }
-  return best
+  return tagFacts(h).cadenceDays
 }
 
 export function requiresDoorVisit(h: CadenceHousehold): boolean {
-  const tags = allTags(h)
-  return DOOR_ONLY_TAGS.some((t) => tags.has(t))
+  return tagFacts(h).doorOnly
+}
+
+function counts(doorOnly: boolean, v: CadenceVisit): boolean {
+  return !v.deleted && (doorOnly ? (v.channel ?? 'door') === 'door' : true)
 }
 
 /** Does this visit count for the household's cadence? (channel absent = door, DESIGN §3) */
 export function visitCounts(h: CadenceHousehold, v: CadenceVisit): boolean {
-  if (v.deleted) return false
-  const channel = v.channel ?? 'door'
-  return channel === 'door' || !requiresDoorVisit(h)
+  return counts(requiresDoorVisit(h), v)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,18 +141,27 @@ export interface DueState {
  * other households and non-counting ones are ignored).
  */
 export function dueState(h: CadenceHousehold, visits: readonly CadenceVisit[], today: number, timeZone: string = DEFAULT_TIME_ZONE): DueState {
-  const cadenceDays = cadenceDaysOf(h)
+  const { cadenceDays, doorOnly } = tagFacts(h)
   let lastAt: number | null = null
   for (const v of visits) {
-    if (v.householdId !== h.id || !visitCounts(h, v)) continue
+    if (v.householdId !== h.id || !counts(doorOnly, v)) continue
     if (lastAt === null || v.startedAt > lastAt) lastAt = v.startedAt
   }
   const lastVisitDay = lastAt === null ? null : dayNumber(lastAt, timeZone)
   // Never visited: the clock starts on the day the household was recorded (its UUIDv7 time).
-  const from = lastVisitDay ?? dayNumber(safeIdTime(h.id), timeZone)
+  const from = lastVisitDay ?? recordedDay(h, timeZone)
   const dueDay = from + cadenceDays
   const status: DueStatus = today > dueDay ? 'overdue' : today === dueDay ? 'due' : 'upcoming'
   return { cadenceDays, lastVisitDay, lastVisitAt: lastAt, dueDay, status, overdueDays: Math.max(0, today - dueDay) }
+}
+
+const recordedCache = new WeakMap<object, { zone: string; day: number }>()
+function recordedDay(h: CadenceHousehold, timeZone: string): number {
+  const hit = recordedCache.get(h)
+  if (hit && hit.zone === timeZone) return hit.day
+  const day = dayNumber(safeIdTime(h.id), timeZone)
+  recordedCache.set(h, { zone: timeZone, day })
+  return day
 }
 
 function safeIdTime(id: string): number {

@@ -46,11 +46,11 @@ const num = (s: string) => {
 }
 
 /** 小区 of a household: its building's compound, else the word before the building in its address. */
-export function compoundOf(item: LedgerItem, otherLabel: string): string {
+export function compoundOf(item: Pick<LedgerItem, 'building'>, otherLabel: string): string {
   return item.building?.compound ?? otherLabel
 }
 
-export function buildingLabel(item: LedgerItem): string {
+export function buildingLabel(item: Pick<LedgerItem, 'building'>): string {
   return item.building?.name ?? ''
 }
 
@@ -62,21 +62,41 @@ export function shortAddress(item: Pick<LedgerItem, 'household' | 'building'>): 
 }
 
 /** Sorts in place by compound (Chinese collation), building number, unit, room. */
-export function sortLedger(items: LedgerItem[], otherLabel = '其他'): LedgerItem[] {
+export function sortLedger<T extends Pick<LedgerItem, 'household' | 'building'>>(items: T[], otherLabel = '其他'): T[] {
   const collator = new Intl.Collator('zh-CN', { numeric: true })
   const compounds = [...new Set(items.map((i) => compoundOf(i, otherLabel)))].sort(collator.compare)
   const rank = new Map(compounds.map((c, i) => [c, i]))
-  const keys = new Map<LedgerItem, [number, number, string, number, number, string]>()
-  for (const i of items) {
+  // Numeric keys in typed arrays, compared by index: no objects made per comparison.
+  const n = items.length
+  const k0 = new Float64Array(n)
+  const k1 = new Float64Array(n)
+  const k2 = new Float64Array(n)
+  const k3 = new Float64Array(n)
+  const names: string[] = new Array(n)
+  const rooms: string[] = new Array(n)
+  items.forEach((i, x) => {
     const b = buildingLabel(i)
-    keys.set(i, [rank.get(compoundOf(i, otherLabel))!, num(b), b, num(i.household.unit), num(i.household.room), i.household.room])
-  }
-  return items.sort((a, b) => {
-    const x = keys.get(a)!
-    const y = keys.get(b)!
-    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1
-    return 0
+    k0[x] = rank.get(compoundOf(i, otherLabel))!
+    k1[x] = num(b)
+    names[x] = b
+    k2[x] = num(i.household.unit)
+    k3[x] = num(i.household.room)
+    rooms[x] = i.household.room
   })
+  const order = Array.from({ length: n }, (_, x) => x)
+  order.sort(
+    (a, b) =>
+      k0[a] - k0[b] ||
+      k1[a] - k1[b] ||
+      (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0) ||
+      k2[a] - k2[b] ||
+      k3[a] - k3[b] ||
+      (rooms[a] < rooms[b] ? -1 : rooms[a] > rooms[b] ? 1 : 0) ||
+      a - b,
+  )
+  const sorted = order.map((x) => items[x])
+  for (let x = 0; x < n; x++) items[x] = sorted[x]
+  return items
 }
 
 /** Flat rows for the virtual list: a header for each compound, building and unit, with counts. */

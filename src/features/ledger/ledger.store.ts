@@ -34,22 +34,21 @@ export const useLedgerStore = defineStore('ledger', () => {
   const loaded = computed(() => data.value !== null)
   const pinyinCache = new Map<string, Pinyin>()
 
-  const items = computed<LedgerItem[]>(() => {
+  // Sorted once per change of the records; the due states follow the visits without re-sorting.
+  const placed = computed(() => {
     const d = data.value
     if (!d) return []
     const buildings = new Map(d.buildings.map((b) => [b.id, b]))
+    return sortLedger(d.households.map((household) => ({ household, building: (household.buildingId && buildings.get(household.buildingId)) || null })))
+  })
+  const items = computed<LedgerItem[]>(() => {
     const byHousehold = new Map<string, CadenceVisit[]>()
     for (const v of visits.value) {
       const list = byHousehold.get(v.householdId)
       if (list) list.push(v)
       else byHousehold.set(v.householdId, [v])
     }
-    const out = d.households.map((household) => ({
-      household,
-      building: (household.buildingId && buildings.get(household.buildingId)) || null,
-      due: dueState(household, byHousehold.get(household.id) ?? [], today.value),
-    }))
-    return sortLedger(out)
+    return placed.value.map((p) => ({ ...p, due: dueState(p.household, byHousehold.get(p.household.id) ?? [], today.value) }))
   })
   const byId = computed(() => new Map(items.value.map((i) => [i.household.id, i])))
   const parentOf = computed(() => gridMembership(data.value?.grids ?? []))
@@ -58,7 +57,7 @@ export const useLedgerStore = defineStore('ledger', () => {
   // A computed is lazy: the index is built on first use, once per change of the households.
   const index = computed<SearchIndex>(() =>
     buildSearchIndex(
-      items.value.map((i) => ({ household: i.household, building: i.building })),
+      placed.value.map((i) => ({ household: i.household, building: i.building })),
       pinyinCache,
     ),
   )
