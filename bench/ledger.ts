@@ -123,6 +123,11 @@ async function ledgerRun(server: RunningServer): Promise<LedgerRun> {
     for (let i = 0; i < OPEN_RUNS; i++) ledgerOpenMs.push(round(await measureOpen(page, server.url), 1))
     const ui = await measureUiKeystrokes(page)
 
+    // Saves are made where a worker makes them: on a household's page (the ledger list is not
+    // on screen; 今日's due count still follows every save).
+    const someHousehold = await page.locator('a[href*="/ledger/h/"]').first().getAttribute('href')
+    await page.goto(`${server.url}${someHousehold}`)
+    await page.getByText('入户走访').first().waitFor({ timeout: 60_000 })
     await page.evaluate(code)
     const search = await page.evaluate((q) => (globalThis as any).__fullgridLedgerBench.searchTimings(q), QUERIES)
     await profile.context.setOffline(true) // the saves queue; no push competes with them
