@@ -63,7 +63,9 @@ export async function saveVisit(
   issues: readonly IssueFromVisit[] = [],
 ): Promise<{ visit: Visit; issues: Issue[] }> {
   try {
-    return await db.transaction('rw', [db.visits, db.issues, db.issueEvents, db.outbox, db.meta], async () => {
+    // Only the tables written: a visit without raised needs does not lock issues.
+    const tables = issues.length ? [db.visits, db.issues, db.issueEvents, db.outbox, db.meta] : [db.visits, db.outbox, db.meta]
+    return await db.transaction('rw', tables, async () => {
       const saved = await repo.create('visits', visit)
       const created: Issue[] = []
       for (const draft of issues) {

@@ -12,7 +12,7 @@ import { watchCadenceVisits } from '@/db/visits'
 import { dayNumber, dueState, type CadenceVisit } from '@/domain/cadence'
 import { findDuplicates, type DuplicateCandidate, type DuplicateMatch } from '@/domain/duplicates'
 import type { Household } from '@/domain/entities'
-import { buildSearchIndex, searchHouseholds, type Pinyin, type SearchIndex } from '@/domain/householdSearch'
+import type { Pinyin, SearchIndex } from '@/domain/householdSearch'
 import type { NewRecord, RecordPatch } from '@/db'
 import { useSyncStore } from '@/app/session/sync.store'
 import { NO_FILTERS, gridMembership, groupRows, matchesFilters, sortLedger, type LedgerFilters, type LedgerItem, type LedgerRow } from './ledger.models'
@@ -54,12 +54,18 @@ export const useLedgerStore = defineStore('ledger', () => {
   const parentOf = computed(() => gridMembership(data.value?.grids ?? []))
   const grids = computed(() => (data.value?.grids ?? []).filter((g) => g.level === 'grid'))
 
+  // Search (with pinyin-pro's dictionary) loads after the list is on screen, not before it.
+  const search = shallowRef<typeof import('@/domain/householdSearch') | null>(null)
+  let searchLoading: Promise<unknown> | null = null
+  const loadSearch = () => (searchLoading ??= import('@/domain/householdSearch').then((m) => (search.value = m)))
   // A computed is lazy: the index is built on first use, once per change of the households.
-  const index = computed<SearchIndex>(() =>
-    buildSearchIndex(
-      placed.value.map((i) => ({ household: i.household, building: i.building })),
-      pinyinCache,
-    ),
+  const index = computed<SearchIndex | null>(() =>
+    search.value
+      ? search.value.buildSearchIndex(
+          placed.value.map((i) => ({ household: i.household, building: i.building })),
+          pinyinCache,
+        )
+      : null,
   )
 
   const filtered = computed(() => {
@@ -69,7 +75,14 @@ export const useLedgerStore = defineStore('ledger', () => {
   })
 
   /** Ranked matches of the query (ids), or null when the box is empty. */
-  const hits = computed(() => (query.value.trim() ? searchHouseholds(index.value, query.value) : null))
+  const hits = computed(() => {
+    if (!query.value.trim()) return null
+    if (!search.value || !index.value) {
+      void loadSearch()
+      return []
+    }
+    return search.value.searchHouseholds(index.value, query.value)
+  })
 
   function rows(labels: RowLabels): LedgerRow[] {
     if (hits.value) {
@@ -102,7 +115,7 @@ export const useLedgerStore = defineStore('ledger', () => {
 
   /** Build the search index ahead of the first keystroke, when the phone has a moment. */
   function warmIndex(): void {
-    const run = () => void index.value
+    const run = () => void loadSearch().then(() => void index.value)
     const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback
     if (idle) idle(run, { timeout: 2000 })
     else setTimeout(run, 0)
@@ -142,7 +155,9 @@ export const useLedgerStore = defineStore('ledger', () => {
   }
 
   return {
-    loaded, loadError, query, filters, today, items, grids, hits, saving,
+    loaded, loadError, query,
+    /** A query is waiting for the search to load (the first search of the session). */
+    searchPending: computed(() => !!query.value.trim() && !index.value), filters, today, items, grids, hits, saving,
     rows, watch, unwatch, warmIndex, householdItem, duplicatesOf, save, load, building,
     buildings: computed(() => data.value?.buildings ?? []),
   }
