@@ -8,8 +8,10 @@
  *   (b) push of 1,000 visits made offline through the app's write path (≤ 1 s);
  *   (c) the same push from a Node client over HTTP, as a lower bound (bench/push-node.ts).
  *
+ *   (d) issue 8 in bench/ledger.ts: ledgerSearch, visitSave, ledgerOpen with 20,000 households.
+ *
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000]
- *                       [--only firstSync,push,pushNode,patrol]   (patrol: bench/patrol.ts)
+ *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen]   (patrol: bench/patrol.ts)
  *
  * Progress goes to stderr; stdout is the JSON report only (with `npm run -s`).
  */
@@ -35,6 +37,7 @@ import {
   type Profile,
   type RunningServer,
 } from '../tests/e2e/harness'
+import { benchLedger } from './ledger'
 import { benchPushNode } from './push-node'
 import { benchPatrol } from './patrol'
 import { MB, arg, round, summarize } from './stats'
@@ -43,7 +46,7 @@ const RUNS = Number(arg('runs', '5'))
 const HOUSEHOLDS = Number(arg('households', '20000'))
 const VISITS = Number(arg('visits', '1000'))
 const SETTLE_MS = Number(arg('settle-ms', '3000'))
-const ONLY = new Set((arg('only', 'firstSync,push,pushNode,patrol') ?? '').split(','))
+const ONLY = new Set((arg('only', 'firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen') ?? '').split(','))
 
 const log = (...a: unknown[]) => console.error('[bench]', ...a)
 
@@ -408,6 +411,16 @@ async function main() {
   if (ONLY.has('push')) await safely('push', benchPush)
   if (ONLY.has('pushNode')) await safely('pushNode', () => benchPushNode({ runs: RUNS, visits: VISITS, batch: 500 }))
   if (ONLY.has('patrol')) await safely('patrol', () => benchPatrol(RUNS))
+  // Issue 8: one series measures all three (ledgerSearch, visitSave, ledgerOpen); only those asked for are reported.
+  const ledgerKeys = ['ledgerSearch', 'visitSave', 'ledgerOpen'] as const
+  if (ledgerKeys.some((k) => ONLY.has(k))) {
+    try {
+      const ledger = await benchLedger({ runs: RUNS, households: HOUSEHOLDS })
+      for (const k of ledgerKeys) if (ONLY.has(k)) results[k] = ledger[k]
+    } catch (err) {
+      for (const k of ledgerKeys) if (ONLY.has(k)) results[k] = { pass: false, error: String((err as Error).stack ?? err) }
+    }
+  }
   const report = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, chromium: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
     runsPerScenario: RUNS,

@@ -64,6 +64,8 @@ export const memberSchema = z.object({
   idNumber: text(18),
   phone: text(20),
   tags: z.array(householdTagSchema).max(20),
+  /** 迁出 / 去世 mark a member who left; absent (older records) = living here. Never deleted. */
+  status: z.enum(['present', 'moved_out', 'deceased']).optional(),
 })
 
 export const householdSchema = z.object({
@@ -83,14 +85,19 @@ export const householdSchema = z.object({
   needs: text(1000),
   notes: text(2000),
   cadenceDays: z.number().int().min(1).max(366).nullable().optional(),
+  /** 迁出: the household moved away (UTC ms); it stays with its history, marked, never deleted. */
+  movedOutAt: timeSchema.nullable().optional(),
 })
 
 export const visitOutcomeSchema = z.enum(['met', 'absent', 'refused'])
+/** 入户 (door) or 电话 (phone); absent in old records = door (DESIGN §3). */
+export const visitChannelSchema = z.enum(['door', 'phone'])
 export const visitSchema = z.object({
   ...baseShape,
   householdId: idSchema,
   gridId: idSchema,
   workerId: idSchema,
+  channel: visitChannelSchema.optional(),
   startedAt: timeSchema,
   endedAt: timeSchema,
   location: locationSchema.nullable().optional(),
@@ -102,6 +109,8 @@ export const visitSchema = z.object({
   needs: text(1000),
   photoIds,
   followUp: z.boolean(),
+  /** 更正: the saved visit this one corrects (saved visits never change). */
+  correctsId: idSchema.nullable().optional(),
 })
 
 export const patrolItemStatusSchema = z.enum(['ok', 'problem', 'na'])

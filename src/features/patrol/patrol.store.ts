@@ -21,7 +21,7 @@ import {
   startPatrol,
   trackBuffer,
 } from '@/db/patrols'
-import { storePhoto } from '@/db/photoBlobs'
+import { addPhoto as addPhotoBlob } from '@/ui/photo'
 import type { Checklist, Issue, Patrol, TrackPoint } from '@/domain/entities'
 import { coveredBuildingIds, trackDistanceM } from '@/domain/track'
 import { useAccountStore } from '@/app/session/account.store'
@@ -264,10 +264,7 @@ export const usePatrolStore = defineStore('patrol', () => {
 
   /** A photo for an item: compressed on the phone (long side ≤ 1600 px), stored by its SHA-256. */
   async function addPhoto(itemId: string, file: File): Promise<void> {
-    const { default: compress } = await import('browser-image-compression')
-    // No web worker: the library would fetch its worker script from a CDN (offline, CSP 'self').
-    const small = await compress(file, { maxWidthOrHeight: 1600, initialQuality: 0.75, fileType: 'image/jpeg', useWebWorker: false })
-    const sha = await storePhoto(appDb(), small)
+    const sha = await addPhotoBlob(file)
     const answer = active.value?.answers.find((a) => a.itemId === itemId)
     await saveAnswer(itemId, { photoIds: [...(answer?.photoIds ?? []), sha].slice(-20) })
   }
