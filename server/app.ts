@@ -18,6 +18,9 @@ import authPlugin, { type AuthOptions } from './auth/plugin'
 import authRoutes from './auth/routes'
 import devicesRoutes from './devices'
 import syncRoutes from './sync/routes'
+import supervisorRoutes from './supervisor/plugin'
+import reportsRoutes from './reports/plugin'
+import ledgerIoRoutes from './ledger-io/plugin'
 import './types'
 
 export interface BuildAppOptions {
@@ -117,6 +120,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(authRoutes, authOptions)
   await app.register(devicesRoutes, { now: opts.now })
   await app.register(syncRoutes, { prefix: '/api' })
+  await app.register(supervisorRoutes, { now: opts.now })
+  await app.register(reportsRoutes)
+  await app.register(ledgerIoRoutes, { now: opts.now })
 
   if (staticDir) await registerStatic(app, staticDir)
 
