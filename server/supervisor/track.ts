@@ -67,13 +67,20 @@ export interface Stop {
   lat: number
 }
 
-/** Places the worker stayed within `radiusM` for at least `minMs` (a talk, a check, a visit). */
-export function findStops(points: readonly Point[], minMs = 3 * 60_000, radiusM = 25): Stop[] {
+/**
+ * Places the worker stayed within `radiusM` for at least `minMs` (a talk, a check, a visit).
+ * A stretch without fixes (a gap, see findGaps) ends a stop: where the worker was then is unknown.
+ */
+export function findStops(points: readonly Point[], minMs = 3 * 60_000, radiusM = 25, maxFixGapMs = 2 * 60_000): Stop[] {
   const stops: Stop[] = []
   let i = 0
   while (i < points.length) {
     let j = i + 1
-    while (j < points.length && distanceM(points[i][1], points[i][2], points[j][1], points[j][2]) <= radiusM) j++
+    while (
+      j < points.length &&
+      points[j][0] - points[j - 1][0] < maxFixGapMs &&
+      distanceM(points[i][1], points[i][2], points[j][1], points[j][2]) <= radiusM
+    ) j++
     const last = j - 1
     if (points[last][0] - points[i][0] >= minMs) {
       let lng = 0, lat = 0
