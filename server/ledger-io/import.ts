@@ -99,7 +99,8 @@ export async function importHouseholds(
       continue
     }
 
-    const phone = values.phone ?? ''
+    // Digits typed in groups (138 0013 8000) are stored as one number, as the phones dial them.
+    const phone = (values.phone ?? '').replace(/\s/g, '')
     const idNumber = (values.idNumber ?? '').toUpperCase()
     const phoneErr = phoneProblem(phone)
     if (phoneErr) problems.push({ row, column: headerOf('phone'), message: phoneErr })
