@@ -9,7 +9,7 @@
  *   (c) the same push from a Node client over HTTP, as a lower bound (bench/push-node.ts).
  *
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000]
- *                       [--only firstSync,push,pushNode]
+ *                       [--only firstSync,push,pushNode,console]
  *
  * Progress goes to stderr; stdout is the JSON report only (with `npm run -s`).
  */
@@ -36,13 +36,14 @@ import {
   type RunningServer,
 } from '../tests/e2e/harness'
 import { benchPushNode } from './push-node'
+import { benchConsole } from './console'
 import { MB, arg, round, summarize } from './stats'
 
 const RUNS = Number(arg('runs', '5'))
 const HOUSEHOLDS = Number(arg('households', '20000'))
 const VISITS = Number(arg('visits', '1000'))
 const SETTLE_MS = Number(arg('settle-ms', '3000'))
-const ONLY = new Set((arg('only', 'firstSync,push,pushNode') ?? '').split(','))
+const ONLY = new Set((arg('only', 'firstSync,push,pushNode,console') ?? '').split(','))
 
 const log = (...a: unknown[]) => console.error('[bench]', ...a)
 
@@ -406,6 +407,8 @@ async function main() {
   if (ONLY.has('firstSync')) await safely('firstSync', benchFirstSync)
   if (ONLY.has('push')) await safely('push', benchPush)
   if (ONLY.has('pushNode')) await safely('pushNode', () => benchPushNode({ runs: RUNS, visits: VISITS, batch: 500 }))
+  // Supervisor console endpoints with 90 days of tracks (bench/console.ts); 30 requests each.
+  if (ONLY.has('console')) await safely('console', () => benchConsole({ households: HOUSEHOLDS, days: 90, runs: 30 }))
   const report = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, chromium: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
     runsPerScenario: RUNS,
