@@ -65,7 +65,6 @@ export async function benchConsole(opts: { households?: number; days?: number; r
 
     const workers = demo.records.users.filter((u) => u.role === 'worker')
     const grids = demo.records.grids.filter((g) => g.level === 'grid')
-    const yesterday = dayOf(DEMO_NOW - DAY)
     const week = isoWeekOf(DEMO_NOW - 7 * DAY)
     const month = dayOf(DEMO_NOW - 15 * DAY).slice(0, 7)
     // Each run asks about another worker, grid or day, so no answer is merely cached by the database.

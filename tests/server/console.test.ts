@@ -154,7 +154,7 @@ describe.each(testDatabases())('supervisor console on $name', (tdb) => {
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
     expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '事件', '巡查'])
     const summary = wb.getWorksheet('概况')!
-    const figure = (label: string) => summary.getSheetValues().find((r) => Array.isArray(r) && r[1] === label)?.[2]
+    const figure = (label: string) => (summary.getSheetValues().find((r) => Array.isArray(r) && r[1] === label) as unknown[] | undefined)?.[2]
     expect(figure('发现事件')).toBe(3)
     expect(figure('办结（销号）事件')).toBe(1)
     expect(figure('走访次数')).toBe(2)
