@@ -37,7 +37,7 @@ export async function exportHouseholds(db: Queryable, index: GridIndex, gridIds:
             h.data->>'health' AS health, h.data->>'situation' AS situation, h.data->>'needs' AS needs, h.data->>'notes' AS notes,
             h.data->>'address' AS address, h.grid_id::text AS grid_id
        FROM records h
-       LEFT JOIN records b ON b.entity = 'buildings' AND b.id::text = h.data->>'buildingId'
+       LEFT JOIN records b ON b.entity = 'buildings' AND b.id = (h.data->>'buildingId')::uuid
       WHERE h.entity = 'households' AND NOT h.deleted AND ($1::uuid[] IS NULL OR h.grid_id = ANY($1::uuid[]))
       ORDER BY 1, 2, length(h.data->>'unit'), 3, length(h.data->>'room'), 4`,
     [gridIds],

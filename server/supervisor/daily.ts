@@ -36,7 +36,7 @@ export async function dailyCalendar(
             array_agg(DISTINCT p.data->>'workerId') AS worker_ids,
             max(least(1.0, jsonb_array_length(p.data->'answers')::float8 / nullif(jsonb_array_length(c.data->'items'), 0)))::float8 AS coverage
        FROM records p
-       LEFT JOIN records c ON c.entity = 'checklists' AND c.id::text = p.data->>'checklistId'
+       LEFT JOIN records c ON c.entity = 'checklists' AND c.id = (p.data->>'checklistId')::uuid
       WHERE p.entity = 'patrols' AND NOT p.deleted
         AND (p.data->>'startedAt')::bigint >= $1 AND (p.data->>'startedAt')::bigint < $2
         AND ($4::uuid[] IS NULL OR p.grid_id = ANY($4::uuid[]))

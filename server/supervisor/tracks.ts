@@ -63,9 +63,9 @@ export async function patrolReplays(
                FROM records s
               WHERE s.entity = 'trackSegments' AND s.data->>'patrolId' = p.id::text AND NOT s.deleted) AS segments,
             (SELECT jsonb_array_length(c.data->'items') FROM records c
-              WHERE c.entity = 'checklists' AND c.id::text = p.data->>'checklistId') AS items
+              WHERE c.entity = 'checklists' AND c.id = (p.data->>'checklistId')::uuid) AS items
        FROM records p
-       LEFT JOIN records u ON u.entity = 'users' AND u.id::text = p.data->>'workerId'
+       LEFT JOIN records u ON u.entity = 'users' AND u.id = (p.data->>'workerId')::uuid
       WHERE p.entity = 'patrols' AND NOT p.deleted
         AND (p.data->>'startedAt')::bigint >= $1 AND (p.data->>'startedAt')::bigint < $2
         AND ($3::text IS NULL OR p.data->>'workerId' = $3)
@@ -140,7 +140,7 @@ async function loadPins(db: Queryable, windows: { id: string; workerId: string; 
        JOIN records v ON v.entity = 'visits' AND NOT v.deleted
         AND (v.data->>'startedAt')::bigint BETWEEN w."from" AND w."to" AND v.data->>'workerId' = w."workerId"
         AND jsonb_typeof(v.data->'location') = 'object'
-       LEFT JOIN records h ON h.entity = 'households' AND h.id::text = v.data->>'householdId'
+       LEFT JOIN records h ON h.entity = 'households' AND h.id = (v.data->>'householdId')::uuid
      UNION ALL
      SELECT w.id, 'issue', i.id::text, (i.data->>'reportedAt')::bigint,
             (i.data->'location'->>'lng')::float8, (i.data->'location'->>'lat')::float8, i.data->>'title'
