@@ -141,4 +141,35 @@ describe('supervisor console (browser)', () => {
       await context.close()
     }
   })
+
+  it('事件督办: 派单 writes an assigned event through the browser database and the server takes it', { timeout: 180_000 }, async () => {
+    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } })
+    const started = Date.now()
+    try {
+      const page = await context.newPage()
+      await page.goto(server!.url)
+      await page.getByLabel('账号').fill('supervisor')
+      await page.getByLabel('密码').fill(DEMO_PASSWORD)
+      await page.getByRole('button', { name: '登录' }).click()
+      await page.getByRole('link', { name: '事件督办' }).click()
+      const row = page.locator('tr', { has: page.getByRole('button', { name: '派单' }) }).first()
+      await row.waitFor({ timeout: 60_000 })
+      await row.getByLabel('承办人').selectOption({ label: workerName })
+      const pushed = page.waitForResponse((r) => r.url().includes('/api/sync/push') && r.status() === 200, { timeout: 120_000 })
+      await row.getByRole('button', { name: '派单' }).click()
+      await pushed
+
+      const supervisor = await apiLogin(server!.url, 'supervisor')
+      const events = (await apiPullAll(server!.url, supervisor.token))
+        .filter((c) => c.entity === 'issueEvents')
+        .map((c) => c.data as { type: string; actorId: string; at: number; data: { assigneeId?: string } })
+        .filter((e) => e.actorId === supervisor.user.id && e.at >= started)
+      expect(events).toHaveLength(1)
+      expect(events[0].type).toBe('assigned')
+      const workers = (await apiPullAll(server!.url, supervisor.token)).filter((c) => c.entity === 'users' && (c.data as { name: string }).name === workerName)
+      expect(events[0].data.assigneeId).toBe(workers[0].id)
+    } finally {
+      await context.close()
+    }
+  })
 })
