@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { DEMO_NOW, generateCommunity } from '../../demo/generate'
 import { dayOf } from '@/domain/weeks'
 import { findGaps } from '../../server/supervisor/track'
+import { parseArgs } from '../../demo/cli'
 
 describe('demo patrols', () => {
   const demo = generateCommunity({ households: 400, patrolDays: 14 })
@@ -39,5 +40,6 @@ describe('demo patrols', () => {
     const one = generateCommunity({ households: 400 })
     expect(new Set(one.records.patrols.map((p) => dayOf(p.startedAt)))).toEqual(new Set([dayOf(DEMO_NOW - 86_400_000)]))
     expect(() => generateCommunity({ households: 10, patrolDays: -1 })).toThrow(RangeError)
+    expect(parseArgs(['--patrol-days', '90'])).toEqual({ patrolDays: 90 })
   })
 })
