@@ -6,7 +6,8 @@
  *   (a) first sync of 20,000 households into an empty browser database (≤ 5 s, ≤ 4 MB on the
  *       wire, ≤ 15 MB of IndexedDB), driven through the UI: log in, the app syncs by itself;
  *   (b) push of 1,000 visits made offline through the app's write path (≤ 1 s);
- *   (c) the same push from a Node client over HTTP, as a lower bound (bench/push-node.ts).
+ *   (c) the same push from a Node client over HTTP, as a lower bound (bench/push-node.ts);
+ *   (d) the supervisor console's endpoints with 90 days of tracks, p50/p95 (bench/console.ts).
  *
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000]
  *                       [--only firstSync,push,pushNode,console]
