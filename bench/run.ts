@@ -6,12 +6,13 @@
  *   (a) first sync of 20,000 households into an empty browser database (≤ 5 s, ≤ 4 MB on the
  *       wire, ≤ 15 MB of IndexedDB), driven through the UI: log in, the app syncs by itself;
  *   (b) push of 1,000 visits made offline through the app's write path (≤ 1 s);
- *   (c) the same push from a Node client over HTTP, as a lower bound (bench/push-node.ts).
+ *   (c) the same push from a Node client over HTTP, as a lower bound (bench/push-node.ts);
+ *   (d) the supervisor console's endpoints with 90 days of tracks, p50/p95 (bench/console.ts).
  *
  *   (d) issue 8 in bench/ledger.ts: ledgerSearch, visitSave, ledgerOpen with 20,000 households.
  *
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000]
- *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen]   (patrol: bench/patrol.ts)
+ *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console]   (patrol: bench/patrol.ts)
  *
  * Progress goes to stderr; stdout is the JSON report only (with `npm run -s`).
  */
@@ -40,13 +41,14 @@ import {
 import { benchLedger } from './ledger'
 import { benchPushNode } from './push-node'
 import { benchPatrol } from './patrol'
+import { benchConsole } from './console'
 import { MB, arg, round, summarize } from './stats'
 
 const RUNS = Number(arg('runs', '5'))
 const HOUSEHOLDS = Number(arg('households', '20000'))
 const VISITS = Number(arg('visits', '1000'))
 const SETTLE_MS = Number(arg('settle-ms', '3000'))
-const ONLY = new Set((arg('only', 'firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen') ?? '').split(','))
+const ONLY = new Set((arg('only', 'firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console') ?? '').split(','))
 
 const log = (...a: unknown[]) => console.error('[bench]', ...a)
 
@@ -421,6 +423,8 @@ async function main() {
       for (const k of ledgerKeys) if (ONLY.has(k)) results[k] = { pass: false, error: String((err as Error).stack ?? err) }
     }
   }
+  // Supervisor console endpoints with 90 days of tracks (bench/console.ts); 30 requests each.
+  if (ONLY.has('console')) await safely('console', () => benchConsole({ households: HOUSEHOLDS, days: 90, runs: 30 }))
   const report = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, chromium: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
     runsPerScenario: RUNS,

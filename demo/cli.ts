@@ -1,6 +1,6 @@
 /**
  * Demo community on the command line:
- *   npx tsx demo/cli.ts [--households N] [--seed S] [--now MS] [--out file.json]
+ *   npx tsx demo/cli.ts [--households N] [--seed S] [--now MS] [--patrol-days D] [--out file.json]
  * Without --out it prints a JSON summary (counts per entity, tag counts, generation time);
  * with --out it writes the whole community as JSON and prints the summary as well.
  */
@@ -14,17 +14,19 @@ export interface CliOptions {
   households?: number
   seed?: number
   now?: number
+  /** Days of 日日巡 patrols before `now` (default 1: yesterday). */
+  patrolDays?: number
   out?: string
 }
 
-const NUMERIC = { '--households': 'households', '--seed': 'seed', '--now': 'now' } as const
+const NUMERIC = { '--households': 'households', '--seed': 'seed', '--now': 'now', '--patrol-days': 'patrolDays' } as const
 
 export function parseArgs(argv: string[]): CliOptions {
   const opts: CliOptions = {}
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
     const value = argv[i + 1]
-    if (flag === '--help' || flag === '-h') throw new Error('usage: tsx demo/cli.ts [--households N] [--seed S] [--now MS] [--out file.json]')
+    if (flag === '--help' || flag === '-h') throw new Error('usage: tsx demo/cli.ts [--households N] [--seed S] [--now MS] [--patrol-days D] [--out file.json]')
     if (value === undefined) throw new Error(`${flag} needs a value`)
     i++
     if (flag === '--out') opts.out = value

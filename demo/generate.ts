@@ -25,9 +25,7 @@ import {
   type Household,
   type Issue,
   type IssueEvent,
-  type Patrol,
   type Role,
-  type TrackSegment,
   type User,
   type Visit,
 } from '../src/domain/entities'
@@ -36,6 +34,7 @@ import { formatHlc } from '../src/domain/hlc'
 import { createIdFactory, createRng, shuffled, type Rng } from './random'
 import { placeBuildings, rectAround, rectPolygon, rowSizes, splitRect, type Rect } from './geo'
 import { draftHousehold, staffPerson } from './people'
+import { generatePatrols } from './patrols'
 
 export interface DemoCommunity {
   /** The first (large) community. */
@@ -171,17 +170,22 @@ function dayStart(now: number, daysAgo: number): number {
 /**
  * The demo: the first community with `households` households (default ~3,300) and, unless
  * `secondCommunity` is false, 苏州路社区 beside it. Records of both come in one set;
- * `communityId` is the first community's, `communityIds` lists both.
+ * `communityId` is the first community's, `communityIds` lists both. `patrolDays`: days of 日日巡
+ * with their tracks (default 1; the console benchmark asks for 90).
  */
-export function generateCommunity(opts: { seed?: number; households?: number; now?: number; secondCommunity?: boolean } = {}): DemoCommunity {
+export function generateCommunity(
+  opts: { seed?: number; households?: number; now?: number; secondCommunity?: boolean; patrolDays?: number } = {},
+): DemoCommunity {
   const seed = opts.seed ?? DEMO_SEED
   const now = opts.now ?? DEMO_NOW
   const householdCount = opts.households ?? DEMO_HOUSEHOLDS
   if (!Number.isInteger(householdCount) || householdCount < 1) throw new RangeError(`households must be a positive integer, got ${householdCount}`)
   if (!Number.isInteger(now) || now < 0) throw new RangeError(`now must be whole UTC milliseconds, got ${now}`)
+  const patrolDays = opts.patrolDays ?? 1
+  if (!Number.isInteger(patrolDays) || patrolDays < 0) throw new RangeError(`patrolDays must be a whole number of days, got ${patrolDays}`)
   const first = new Generator(seed, now, {
     name: '香港路社区', code: 'XGL', center: CENTER, households: householdCount, supervisorUsername: 'supervisor', firstWorkerNo: 1,
-  }).run()
+  }, patrolDays).run()
   if (opts.secondCommunity === false) return first
   // East of the first community, with a street between them.
   const ring = first.records.grids[0].boundary!.coordinates[0]
@@ -198,6 +202,7 @@ export function generateCommunity(opts: { seed?: number; households?: number; no
       ...SECOND_COMMUNITY, center, scale: { grids, compounds: 2, workers: 2 },
       firstWorkerNo: workers + 1, workerDigits: Math.max(2, String(workers).length),
     },
+    patrolDays,
     first.records.checklists,
   ).run()
   const records = Object.fromEntries(
@@ -235,9 +240,10 @@ class Generator {
   private readonly addressPrefix: string
 
   constructor(
-    seed: number,
+    private readonly seed: number,
     private readonly now: number,
     private readonly spec: CommunitySpec,
+    private readonly patrolDays: number,
     /** Forms are shared by every community: the second one uses the first one's. */
     private readonly sharedChecklists: Checklist[] | null = null,
   ) {
@@ -491,42 +497,14 @@ class Generator {
     }
   }
 
-  /**
-   * Yesterday's 日日巡: each worker walked through the centres of their grid's micro-grids,
-   * band by band, with a GPS fix every 15 s stored in segments of up to 500 points.
-   */
+  /** 日日巡 of the last `patrolDays` days (demo/patrols.ts, its own random streams). */
   private patrols(): void {
-    const { rng } = this
-    const microsOf = new Map<string, Grid[]>()
-    for (const g of this.records.grids) {
-      if (g.level !== 'micro' || !g.parentId) continue
-      const list = microsOf.get(g.parentId)
-      if (list) list.push(g)
-      else microsOf.set(g.parentId, [g])
-    }
-    for (const [gridId, workers] of this.workersByGrid) {
-      for (const worker of workers) {
-        const startedAt = this.daytime(1, 8, 10)
-        const route = (microsOf.get(gridId) ?? []).map((m) => centerOf(boundsOf(m)))
-        const points = walk(rng, route, startedAt)
-        const endedAt = points.length ? points[points.length - 1][0] : startedAt
-        const patrol: Patrol = {
-          ...this.base(startedAt), gridId, workerId: worker.id, startedAt, endedAt,
-          checklistId: this.patrolChecklist.id, checklistVersion: this.patrolChecklist.version,
-          answers: this.patrolChecklist.items.map((item) => {
-            const problem = rng.chance(0.06)
-            return { itemId: item.id, status: problem ? ('problem' as const) : ('ok' as const), note: problem ? `${item.label.split('（')[0]}：发现问题，已现场劝导` : '', photoIds: [] }
-          }),
-          distanceM: Math.round(pathLengthM(points)), pointCount: points.length,
-        }
-        this.records.patrols.push(patrol)
-        for (let seq = 0; seq * 500 < points.length; seq++) {
-          const chunk = points.slice(seq * 500, (seq + 1) * 500)
-          const segment: TrackSegment = { ...this.base(chunk[0][0]), patrolId: patrol.id, workerId: worker.id, seq, points: chunk }
-          this.records.trackSegments.push(segment)
-        }
-      }
-    }
+    const { patrols, trackSegments } = generatePatrols({
+      seed: this.seed, now: this.now, days: this.patrolDays, hlc: this.hlc, grids: this.records.grids,
+      buildings: this.records.buildings, workersByGrid: this.workersByGrid, checklist: this.patrolChecklist,
+    })
+    this.records.patrols.push(...patrols)
+    this.records.trackSegments.push(...trackSegments)
   }
 
   /**
@@ -636,8 +614,6 @@ function boundsOf(grid: Grid): Rect {
   return { west: Math.min(...lngs), south: Math.min(...lats), east: Math.max(...lngs), north: Math.max(...lats) }
 }
 
-const centerOf = (r: Rect): [number, number] => [(r.west + r.east) / 2, (r.south + r.north) / 2]
-
 /** A phone fix near a point: ±~15 m, with the accuracy the phone would report. */
 function jitterLocation(rng: Rng, [lng, lat]: [number, number]): { lat: number; lng: number; accuracy: number } {
   return {
@@ -645,38 +621,6 @@ function jitterLocation(rng: Rng, [lng, lat]: [number, number]): { lat: number; 
     lat: Math.round((lat + (rng.next() - 0.5) * 0.0003) * 1e6) / 1e6,
     accuracy: rng.int(5, 30),
   }
-}
-
-const WALK_MPS = 1.1
-const FIX_EVERY_MS = 15_000
-
-function distanceM(a: [number, number], b: [number, number]): number {
-  const kx = 111_320 * Math.cos((((a[1] + b[1]) / 2) * Math.PI) / 180)
-  return Math.hypot((b[0] - a[0]) * kx, (b[1] - a[1]) * 111_320)
-}
-
-/** GPS fixes of walking `route` at a steady pace from `start`, with a few metres of noise. */
-function walk(rng: Rng, route: [number, number][], start: number): [number, number, number, number][] {
-  const points: [number, number, number, number][] = []
-  let t = start
-  for (let i = 0; i + 1 < route.length; i++) {
-    const steps = Math.max(1, Math.round(distanceM(route[i], route[i + 1]) / (WALK_MPS * FIX_EVERY_MS / 1000)))
-    for (let s = 0; s < steps; s++) {
-      const f = s / steps
-      const lng = route[i][0] + (route[i + 1][0] - route[i][0]) * f + (rng.next() - 0.5) * 0.00006
-      const lat = route[i][1] + (route[i + 1][1] - route[i][1]) * f + (rng.next() - 0.5) * 0.00006
-      points.push([t, Math.round(lng * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6, rng.int(4, 20)])
-      t += FIX_EVERY_MS
-    }
-  }
-  if (route.length) points.push([t, Math.round(route[route.length - 1][0] * 1e6) / 1e6, Math.round(route[route.length - 1][1] * 1e6) / 1e6, 8])
-  return points
-}
-
-function pathLengthM(points: [number, number, number, number][]): number {
-  let total = 0
-  for (let i = 1; i < points.length; i++) total += distanceM([points[i - 1][1], points[i - 1][2]], [points[i][1], points[i][2]])
-  return total
 }
 
 // Weight tables are constants so the PRNG's cumulative sums are computed once.

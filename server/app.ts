@@ -26,6 +26,9 @@ import devicesRoutes from './devices'
 import syncRoutes from './sync/routes'
 import tilesPlugin from './tiles/plugin'
 import { loadTileConfig, type TileConfig } from './tiles/config'
+import supervisorRoutes from './supervisor/plugin'
+import reportsRoutes from './reports/plugin'
+import ledgerIoRoutes from './ledger-io/plugin'
 import './types'
 
 export interface BuildAppOptions {
@@ -142,6 +145,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(devicesRoutes, { now: opts.now })
   await app.register(syncRoutes, { prefix: '/api', blobs: { uploadQuotaBytes: opts.uploadQuotaBytes, now: opts.now } })
   await app.register(tilesPlugin, { tiles: opts.tiles ?? loadTileConfig({}, 'memory://') })
+  await app.register(supervisorRoutes, { now: opts.now })
+  await app.register(reportsRoutes)
+  await app.register(ledgerIoRoutes, { now: opts.now })
 
   if (staticDir) await registerStatic(app, staticDir)
 

@@ -6,6 +6,7 @@
  */
 import { createRouter, createWebHistory, type RouteRecordRaw, type RouterHistory } from 'vue-router'
 import { useAccountStore } from '@/app/session/account.store'
+import { prefersConsole } from '@/features/supervisor/supervisor.models'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -16,9 +17,12 @@ declare module 'vue-router' {
   }
 }
 
-const featureRoutes = Object.values(
+const allFeatureRoutes = Object.values(
   import.meta.glob<{ default: RouteRecordRaw[] }>('../features/*/*.routes.ts', { eager: true }),
 ).flatMap((m) => m.default)
+// A route with an absolute path has a layout of its own (the supervisor console); the rest live in the tab shell.
+const featureRoutes = allFeatureRoutes.filter((r) => !r.path.startsWith('/'))
+const topLevelRoutes = allFeatureRoutes.filter((r) => r.path.startsWith('/'))
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/features/account/LoginPage.vue'), meta: { public: true } },
@@ -35,6 +39,7 @@ export const routes: RouteRecordRaw[] = [
       ...featureRoutes,
     ],
   },
+  ...topLevelRoutes,
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
@@ -42,13 +47,17 @@ export function createAppRouter(history: RouterHistory = createWebHistory(import
   const router = createRouter({ history, routes })
 
   // The session comes from IndexedDB, not the network: with no signal the app still opens to the tabs.
-  router.beforeEach(async (to) => {
+  router.beforeEach(async (to, from) => {
     const account = useAccountStore()
     if (!account.loaded) await account.load()
     if (!to.meta.public && !account.isLoggedIn) {
       return { name: 'login', query: to.fullPath !== '/' && to.fullPath !== '/today' ? { redirect: to.fullPath } : {} }
     }
     if (to.name === 'login' && account.isLoggedIn) return { path: '/today' }
+    // A supervisor at a desktop-sized screen lands in the console after login (or on opening the app).
+    if (to.path === '/today' && (from.name === 'login' || from.matched.length === 0) && prefersConsole(account.user?.role, window.innerWidth)) {
+      return { path: '/console' }
+    }
   })
   return router
 }

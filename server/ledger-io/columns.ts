@@ -1,0 +1,72 @@
+/**
+ * The columns of the household ledger (居民信息台账) as communities head them in their own
+ * workbooks, and the cleaning of what a person typed: full-width digits and spaces (NFKC),
+ * "3单元" for 3, "301室" for 301. The first alias of each field is the header our export writes,
+ * so an exported workbook imports again unchanged.
+ */
+export const LEDGER_COLUMNS = {
+  compound: ['小区', '小区名称', '所在小区', '小区名'],
+  building: ['楼栋', '楼号', '楼栋号', '楼座', '楼'],
+  unit: ['单元', '单元号'],
+  room: ['房号', '房间号', '门牌号', '户号', '室', '房屋号'],
+  headName: ['户主', '户主姓名', '姓名', '户主名'],
+  phone: ['联系电话', '电话', '手机', '手机号', '手机号码', '联系方式'],
+  idNumber: ['身份证号', '身份证号码', '公民身份号码', '身份证'],
+  gender: ['性别'],
+  birthYear: ['出生年份', '出生年', '出生年月', '出生日期'],
+  tags: ['人员类别', '重点人群', '标签', '特殊人群', '人群类别'],
+  health: ['健康状况', '健康情况'],
+  situation: ['家庭情况', '家庭状况'],
+  needs: ['诉求', '诉求需求', '需求'],
+  notes: ['备注'],
+  address: ['地址', '住址', '详细地址', '家庭住址'],
+  // Written by our export for the reader; the grid of an import is the one chosen on upload.
+  grid: ['网格', '所属网格'],
+} as const
+
+export type LedgerField = keyof typeof LEDGER_COLUMNS
+export const REQUIRED_FIELDS: readonly LedgerField[] = ['compound', 'building', 'unit', 'room', 'headName']
+
+/** NFKC folds full-width digits, letters and the ideographic space; runs of space become one. */
+export function clean(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  return String(value).normalize('NFKC').replace(/\s+/g, ' ').trim()
+}
+
+/** A header cell as a lookup key: no spaces, no required-marks, no notes in brackets. */
+function headerKey(value: unknown): string {
+  return clean(value).replace(/[\s*:：]/g, '').replace(/[(（].*?[)）]$/, '')
+}
+
+const BY_HEADER = new Map<string, LedgerField>(
+  (Object.entries(LEDGER_COLUMNS) as [LedgerField, readonly string[]][]).flatMap(([field, names]) => names.map((n) => [n, field] as [string, LedgerField])),
+)
+
+export function fieldOfHeader(value: unknown): LedgerField | null {
+  return BY_HEADER.get(headerKey(value)) ?? null
+}
+
+export const cleanUnit = (v: string) => v.replace(/单元$/, '').trim()
+export const cleanRoom = (v: string) => v.replace(/[室号]$/, '').trim()
+/** "3" → 3号楼; names with their own suffix (3号楼, 3栋, A座) stay. */
+export const cleanBuilding = (v: string) => (/^\d+$/.test(v) ? `${v}号楼` : v)
+
+/** Mobile (11 digits from 1), landline with area code, or a local number; separators allowed. */
+export function phoneProblem(v: string): string | null {
+  if (!v) return null
+  const digits = v.replace(/[-\s]/g, '')
+  if (/^1\d{10}$/.test(digits) || /^0\d{9,11}$/.test(digits) || /^\d{7,8}$/.test(digits)) return null
+  return `联系电话“${v}”不是有效的号码（手机 11 位，座机带区号）`
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+const ID_CHECK = '10X98765432'
+
+/** 18-digit resident ID with its check character (GB 11643). */
+export function idNumberProblem(v: string): string | null {
+  if (!v) return null
+  if (!/^\d{17}[\dX]$/.test(v)) return `身份证号“${v}”应为 18 位（最后一位可为 X）`
+  const sum = ID_WEIGHTS.reduce((n, w, i) => n + w * Number(v[i]), 0)
+  if (ID_CHECK[sum % 11] !== v[17]) return `身份证号“${v}”校验位不对，请核对`
+  return null
+}

@@ -1,0 +1,41 @@
+/** The weekly report as an .xlsx workbook (exceljs): one sheet per part, Chinese headers. */
+import ExcelJS from 'exceljs'
+import { VISIT_OUTCOMES, labelOf, ISSUE_CATEGORIES } from '../../src/domain/constants'
+import { dayOf } from '../../src/domain/weeks'
+import type { WeeklyReport } from './weekly'
+
+export async function weeklyWorkbook(r: WeeklyReport): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  wb.creator = 'FullGrid 满格'
+  const title = `周报（周周清）${r.week}：${r.days[0]} 至 ${r.days.at(-1)}`
+
+  const summary = wb.addWorksheet('概况')
+  summary.addRow([title]).font = { bold: true, size: 14 }
+  summary.addRows([
+    [],
+    ['发现事件', r.issues.found],
+    ['办结（销号）事件', r.issues.closed],
+    ['周末仍未办结', r.issues.stillOpen],
+    ['走访次数', r.visits.total],
+    ...VISIT_OUTCOMES.map((o) => [`走访：${o.zh}`, r.visits.byOutcome[o.code]]),
+    ['走访：入户', r.visits.byChannel.door],
+    ['走访：电话', r.visits.byChannel.phone],
+  ])
+  summary.getColumn(1).width = 24
+
+  const issues = wb.addWorksheet('事件')
+  issues.addRow(['类别', '发现', '办结'])
+  for (const c of r.issues.byCategory) issues.addRow([c.label, c.found, c.closed])
+  issues.addRow([])
+  issues.addRow(['仍未办结', '网格', '上报日期', '类别'])
+  for (const o of r.issues.open) issues.addRow([o.title, o.gridName, dayOf(o.reportedAt), labelOf(ISSUE_CATEGORIES, o.category)])
+  issues.getColumn(1).width = 30
+
+  const patrols = wb.addWorksheet('巡查')
+  patrols.addRow(['网格', '巡查天数', '天数', '巡查次数', '检查项覆盖率'])
+  for (const p of r.patrols) patrols.addRow([p.gridName, p.daysPatrolled, p.days, p.patrols, p.coverage === null ? '' : Math.round(p.coverage * 100) / 100])
+  patrols.getColumn(1).width = 20
+
+  for (const ws of [issues, patrols]) ws.getRow(1).font = { bold: true }
+  return Buffer.from(await wb.xlsx.writeBuffer())
+}

@@ -1,0 +1,67 @@
+/**
+ * 日日巡: a calendar of grids × days. For each (grid, local day): how many patrols, by whom, and
+ * the checklist coverage of the best patrol that day; days without a patrol stand out as gaps.
+ * The database groups the patrols by grid and local day in one pass on the startedAt index.
+ */
+import type { Queryable } from '../db/adapter'
+import { DAY_MS, dayOf } from '../../src/domain/weeks'
+import type { GridIndex } from './grids'
+
+export interface DailyCell {
+  day: string
+  patrols: number
+  workerIds: string[]
+  /** Share of checklist points answered by the most complete patrol of the day (0–1), null without patrol. */
+  coverage: number | null
+}
+
+export interface DailyGrid {
+  gridId: string
+  gridName: string
+  cells: DailyCell[]
+  /** Days without any patrol. */
+  gaps: number
+}
+
+export async function dailyCalendar(
+  db: Queryable,
+  index: GridIndex,
+  q: { from: number; days: string[]; offsetMs: number; gridIds: string[] | null },
+): Promise<DailyGrid[]> {
+  const to = q.from + q.days.length * DAY_MS
+  const { rows } = await db.query<{ grid_id: string; day: number; patrols: number; worker_ids: string[]; coverage: number | null }>(
+    `SELECT p.grid_id::text AS grid_id,
+            floor(((p.data->>'startedAt')::bigint + $3) / ${DAY_MS}.0)::int AS day,
+            count(*)::int AS patrols,
+            array_agg(DISTINCT p.data->>'workerId') AS worker_ids,
+            max(least(1.0, jsonb_array_length(p.data->'answers')::float8 / nullif(jsonb_array_length(c.data->'items'), 0)))::float8 AS coverage
+       FROM records p
+       LEFT JOIN records c ON c.entity = 'checklists' AND c.id = (p.data->>'checklistId')::uuid
+      WHERE p.entity = 'patrols' AND NOT p.deleted
+        AND (p.data->>'startedAt')::bigint >= $1 AND (p.data->>'startedAt')::bigint < $2
+        AND ($4::uuid[] IS NULL OR p.grid_id = ANY($4::uuid[]))
+      GROUP BY 1, 2`,
+    [q.from, to, q.offsetMs, q.gridIds],
+  )
+  // Patrols are recorded on a grid or one of its micro-grids; the calendar has one row per grid.
+  const cells = new Map<string, Map<string, DailyCell>>()
+  for (const r of rows) {
+    const grid = index.topGridOf(r.grid_id) ?? r.grid_id
+    const day = dayOf(r.day * DAY_MS - q.offsetMs, q.offsetMs)
+    const byDay = cells.get(grid) ?? new Map<string, DailyCell>()
+    cells.set(grid, byDay)
+    const cell = byDay.get(day) ?? { day, patrols: 0, workerIds: [], coverage: null }
+    cell.patrols += r.patrols
+    cell.workerIds = [...new Set([...cell.workerIds, ...r.worker_ids])]
+    cell.coverage = Math.max(cell.coverage ?? 0, r.coverage ?? 0)
+    byDay.set(day, cell)
+  }
+  const allowed = q.gridIds ? new Set(q.gridIds) : null
+  return index.grids
+    .filter((g) => g.level === 'grid' && (!allowed || allowed.has(g.id)))
+    .map((g) => {
+      const byDay = cells.get(g.id)
+      const row = q.days.map((day) => byDay?.get(day) ?? { day, patrols: 0, workerIds: [], coverage: null })
+      return { gridId: g.id, gridName: g.name, cells: row, gaps: row.filter((c) => c.patrols === 0).length }
+    })
+}

@@ -1,0 +1,119 @@
+/**
+ * `GET /api/supervisor/...`: the aggregates behind the supervisor console (issue 11), for
+ * supervisors and admins, each limited to the grids of the caller's scope (server/sync/scope.ts).
+ *
+ *   overview                                  grid tree and workers, for the pickers
+ *   tracks?day=YYYY-MM-DD&workerId=|gridId=   轨迹回放
+ *   daily?from=&to=[&gridId=]                 日日巡 calendar (at most 62 days)
+ *   coverage?week=YYYY-Www|month=YYYY-MM      走访覆盖
+ *   issues?status=open|all[&gridId=]          事件督办
+ */
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { idSchema } from '../../src/domain/entities'
+import { DAY_MS, dayStart, daysBetween, isoWeekRange, monthRange, SHANGHAI_OFFSET_MS } from '../../src/domain/weeks'
+import { badRequest } from '../errors'
+import { loadScope } from '../sync/scope'
+import { chosenGrids, loadGridIndex, loadWorkers } from './grids'
+import { patrolReplays } from './tracks'
+import { dailyCalendar } from './daily'
+import { visitCoverage } from './coverage'
+import { issueSupervision } from './issues'
+
+export interface SupervisorOptions {
+  now?: () => number
+}
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+const MAX_CALENDAR_DAYS = 62
+
+function startOf(value: string): number {
+  const t = dayStart(value, SHANGHAI_OFFSET_MS)
+  if (t === null) throw badRequest(`日期不存在：${value}`)
+  return t
+}
+
+const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, opts) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>()
+  const now = opts.now ?? Date.now
+  const preHandler = [app.authenticate, app.requireRole('supervisor', 'admin')]
+  const context = async (auth: NonNullable<Parameters<typeof loadScope>[1]>) => {
+    const scope = await loadScope(app.db, auth)
+    return { scope, index: await loadGridIndex(app.db, scope) }
+  }
+
+  app.get('/api/supervisor/overview', { preHandler }, async (request) => {
+    const { index } = await context(request.auth!)
+    const workers = await loadWorkers(app.db, index)
+    return {
+      grids: index.visible.map((g) => ({ id: g.id, name: g.name, level: g.level, parentId: g.parentId, code: g.code, boundary: g.boundary })),
+      workers,
+      now: now(),
+    }
+  })
+
+  app.get(
+    '/api/supervisor/tracks',
+    { preHandler, schema: { querystring: z.object({ day, workerId: idSchema.optional(), gridId: idSchema.optional() }) } },
+    async (request) => {
+      const q = request.query
+      if (!q.workerId && !q.gridId) throw badRequest('请选择网格员（workerId）或网格（gridId）')
+      const { scope, index } = await context(request.auth!)
+      const from = startOf(q.day)
+      const patrols = await patrolReplays(app.db, index, { from, to: from + DAY_MS, workerId: q.workerId, gridIds: chosenGrids(index, scope, q.gridId) })
+      return { day: q.day, patrols }
+    },
+  )
+
+  app.get(
+    '/api/supervisor/daily',
+    { preHandler, schema: { querystring: z.object({ from: day, to: day, gridId: idSchema.optional() }) } },
+    async (request) => {
+      const q = request.query
+      const from = startOf(q.from)
+      startOf(q.to)
+      const days = daysBetween(q.from, q.to)
+      if (!days.length) throw badRequest('结束日期不能早于开始日期')
+      if (days.length > MAX_CALENDAR_DAYS) throw badRequest(`一次最多查看 ${MAX_CALENDAR_DAYS} 天`)
+      const { scope, index } = await context(request.auth!)
+      const workers = await loadWorkers(app.db, index)
+      const grids = await dailyCalendar(app.db, index, { from, days, offsetMs: SHANGHAI_OFFSET_MS, gridIds: chosenGrids(index, scope, q.gridId) })
+      return { days, grids, workers: workers.map((w) => ({ id: w.id, name: w.name })) }
+    },
+  )
+
+  app.get(
+    '/api/supervisor/coverage',
+    {
+      preHandler,
+      schema: {
+        querystring: z.object({
+          week: z.string().regex(/^\d{4}-W\d{2}$/, '周的格式应为 YYYY-Www，例如 2026-W48').optional(),
+          month: z.string().regex(/^\d{4}-\d{2}$/, '月份格式应为 YYYY-MM').optional(),
+          gridId: idSchema.optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query
+      if (!q.week === !q.month) throw badRequest('请给出 week（YYYY-Www）或 month（YYYY-MM）其中之一')
+      const range = q.week ? isoWeekRange(q.week) : monthRange(q.month!)
+      if (!range) throw badRequest(`没有这个${q.week ? '周' : '月份'}：${q.week ?? q.month}`)
+      const { scope, index } = await context(request.auth!)
+      const workers = await loadWorkers(app.db, index)
+      return visitCoverage(app.db, index, workers, { ...range, now: now(), gridIds: chosenGrids(index, scope, q.gridId) })
+    },
+  )
+
+  app.get(
+    '/api/supervisor/issues',
+    { preHandler, schema: { querystring: z.object({ status: z.enum(['open', 'all']).optional(), gridId: idSchema.optional() }) } },
+    async (request) => {
+      const { scope, index } = await context(request.auth!)
+      return issueSupervision(app.db, index, { gridIds: chosenGrids(index, scope, request.query.gridId), now: now(), status: request.query.status })
+    },
+  )
+}
+
+export default supervisorRoutes

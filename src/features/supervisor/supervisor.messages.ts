@@ -1,0 +1,81 @@
+/** Strings of the supervisor console (merged into the app's messages by src/app/i18n.ts). */
+export default {
+  'zh-CN': {
+    supervisor: {
+      title: '网格长控制台',
+      menu: { tracks: '轨迹回放', daily: '日日巡', coverage: '走访覆盖', issues: '事件督办', weekly: '周报', ledger: '台账' },
+      toApp: '返回手机版',
+      offline: '无法连接服务器，控制台需要联网。',
+      loading: '正在读取…',
+      common: { grid: '网格', worker: '网格员', day: '日期', week: '周', month: '月份', all: '全部网格', show: '查看', none: '没有数据' },
+      tracks: {
+        by: '按', byWorker: '网格员', byGrid: '网格', choose: '请选择',
+        none: '这一天没有巡查记录。',
+        coverage: '覆盖', buildings: '经过楼栋 {n}/{total}', checklist: '检查项 {n}/{total}', problems: '发现问题 {n} 项',
+        duration: '用时', distance: '距离', points: '定位点',
+        stops: '停留 {n} 处', gaps: '无定位 {n} 段', gapNote: '{from}–{to} 无定位：{reason}', gapNoNote: '未说明',
+        pins: '走访和事件', visit: '走访', issue: '事件', replay: '回放', play: '播放', pause: '暂停',
+      },
+      daily: { from: '从', to: '至', patrolled: '已巡', missing: '未巡', gaps: '未巡 {n} 天', by: '{names}', coverage: '检查项覆盖 {p}' },
+      coverage: {
+        period: '周期', byWeek: '本周', byMonth: '本月', due: '应访', visited: '已访', overdue: '逾期', households: '户数', visits: '走访次数',
+        rate: '走访率', grids: '按网格', workers: '按网格员', overdueList: '逾期未访（重点人群优先）', special: '重点', lastVisit: '上次走访', never: '从未走访', daysOverdue: '逾期 {n} 天',
+        map: '楼栋走访覆盖',
+      },
+      issues: {
+        open: '未办结', all: '全部', status: '状态', deadline: '期限', level: '级别', overdue: '已超时', onTimeRate: '按时办结率（7135）', rating: '平均满意度',
+        ratings: '{n} 条评价', title: '事件', reported: '上报', assignee: '承办人', dispatch: '派单', rate: '评价', close: '销号',
+        statuses: { none: '待上报', reported: '待派单', assigned: '已派单', accepted: '处理中', resolved: '已办结', rated: '已评价', closed: '已销号' },
+      },
+      weekly: {
+        title: '周报（周周清）', print: '打印', download: '下载 Excel', found: '发现事件', closed: '办结销号', stillOpen: '仍未办结', byCategory: '事件分类',
+        category: '类别', visits: '走访', met: '已见面', absent: '不在家', refused: '拒绝', door: '入户', phone: '电话', patrols: '巡查覆盖', daysPatrolled: '巡查天数', patrolCount: '巡查次数',
+      },
+      ledger: {
+        import: '台账导入', file: '选择 Excel 文件（.xlsx）', grid: '导入到网格', dryRun: '预检（不保存）', run: '导入', export: '导出台账（已脱敏）',
+        result: '可导入 {imported} 户，跳过重复 {skipped} 户，新建楼栋 {buildings} 栋，有问题 {errors} 行', saved: '已导入 {imported} 户，手机同步后可见',
+        row: '行', column: '列', message: '问题', columns: '识别的列', ignored: '未使用的列', audit: '导出与导入记录', who: '人员', when: '时间', what: '操作',
+        actions: { export_households: '导出台账', import_households: '导入台账' },
+      },
+    },
+  },
+  en: {
+    supervisor: {
+      title: 'Supervisor console',
+      menu: { tracks: 'Track replay', daily: 'Daily patrols', coverage: 'Visit coverage', issues: 'Issue supervision', weekly: 'Weekly report', ledger: 'Ledger' },
+      toApp: 'Back to the phone app',
+      offline: 'Cannot reach the server; the console needs a connection.',
+      loading: 'Loading…',
+      common: { grid: 'Grid', worker: 'Worker', day: 'Day', week: 'Week', month: 'Month', all: 'All grids', show: 'Show', none: 'No data' },
+      tracks: {
+        by: 'By', byWorker: 'worker', byGrid: 'grid', choose: 'Choose',
+        none: 'No patrol on this day.',
+        coverage: 'Coverage', buildings: 'Buildings passed {n}/{total}', checklist: 'Checklist {n}/{total}', problems: '{n} problems found',
+        duration: 'Duration', distance: 'Distance', points: 'Fixes',
+        stops: '{n} stops', gaps: '{n} gaps', gapNote: '{from}–{to} no fix: {reason}', gapNoNote: 'not explained',
+        pins: 'Visits and issues', visit: 'Visit', issue: 'Issue', replay: 'Replay', play: 'Play', pause: 'Pause',
+      },
+      daily: { from: 'From', to: 'to', patrolled: 'Patrolled', missing: 'Not patrolled', gaps: '{n} days missed', by: '{names}', coverage: 'Checklist {p}' },
+      coverage: {
+        period: 'Period', byWeek: 'Week', byMonth: 'Month', due: 'Due', visited: 'Visited', overdue: 'Overdue', households: 'Households', visits: 'Visits',
+        rate: 'Visit rate', grids: 'By grid', workers: 'By worker', overdueList: 'Overdue (special groups first)', special: 'Special', lastVisit: 'Last visit', never: 'Never visited', daysOverdue: '{n} days overdue',
+        map: 'Visit coverage by building',
+      },
+      issues: {
+        open: 'Open', all: 'All', status: 'Status', deadline: 'Deadline', level: 'Level', overdue: 'Overdue', onTimeRate: 'On-time rate (7135)', rating: 'Average satisfaction',
+        ratings: '{n} ratings', title: 'Issue', reported: 'Reported', assignee: 'Assignee', dispatch: 'Dispatch', rate: 'Rate', close: 'Close',
+        statuses: { none: 'Not reported', reported: 'To dispatch', assigned: 'Dispatched', accepted: 'In progress', resolved: 'Resolved', rated: 'Rated', closed: 'Closed' },
+      },
+      weekly: {
+        title: 'Weekly report', print: 'Print', download: 'Download Excel', found: 'Issues found', closed: 'Closed', stillOpen: 'Still open', byCategory: 'By category',
+        category: 'Category', visits: 'Visits', met: 'Met', absent: 'Not home', refused: 'Refused', door: 'Door', phone: 'Phone', patrols: 'Patrol coverage', daysPatrolled: 'Days patrolled', patrolCount: 'Patrols',
+      },
+      ledger: {
+        import: 'Import the ledger', file: 'Choose an Excel file (.xlsx)', grid: 'Into grid', dryRun: 'Check (saves nothing)', run: 'Import', export: 'Export the ledger (masked)',
+        result: '{imported} households to import, {skipped} repeats skipped, {buildings} new buildings, {errors} rows with problems', saved: '{imported} households imported; phones get them with their next sync',
+        row: 'Row', column: 'Column', message: 'Problem', columns: 'Columns recognised', ignored: 'Columns not used', audit: 'Exports and imports', who: 'Who', when: 'When', what: 'What',
+        actions: { export_households: 'Ledger export', import_households: 'Ledger import' },
+      },
+    },
+  },
+}

@@ -1,0 +1,192 @@
+/**
+ * Pure view logic of the supervisor console (控制台): who gets it, which screen counts as a
+ * desktop, how periods, durations and shares are written, and the shapes the server answers
+ * (server/supervisor, server/reports, server/ledger-io).
+ */
+import { DAY_MS, dayOf, isoWeekOf } from '@/domain/weeks'
+
+export const CONSOLE_ROLES = ['supervisor', 'admin'] as const
+/**
+ * A window at least this wide gets the console after login: the 1,366 px office laptop of the
+ * issue and anything wider. Narrower windows (phones, tablets, 1,280 px browser tests of the phone
+ * app) keep the phone app; its 我的 page links to the console.
+ */
+export const DESKTOP_MIN_WIDTH = 1360
+
+export function canUseConsole(role: string | null | undefined): boolean {
+  return (CONSOLE_ROLES as readonly string[]).includes(role ?? '')
+}
+
+export function prefersConsole(role: string | null | undefined, width: number): boolean {
+  return canUseConsole(role) && width >= DESKTOP_MIN_WIDTH
+}
+
+/** The side menu, in the order of the issue: 轨迹回放 · 日日巡 · 走访覆盖 · 事件督办 · 周报 · 台账. */
+export const CONSOLE_PAGES = ['tracks', 'daily', 'coverage', 'issues', 'weekly', 'ledger'] as const
+export type ConsolePage = (typeof CONSOLE_PAGES)[number]
+
+export const yesterday = (now = Date.now()) => dayOf(now - DAY_MS)
+export const lastWeek = (now = Date.now()) => isoWeekOf(now - 7 * DAY_MS)
+export const thisWeek = (now = Date.now()) => isoWeekOf(now)
+export const thisMonth = (now = Date.now()) => dayOf(now).slice(0, 7)
+export const daysBefore = (day: string, n: number) => dayOf(Date.parse(`${day}T12:00:00+08:00`) - n * DAY_MS)
+
+/** 1 h 05 min / 12 min, for durations of walks. */
+export function formatDuration(ms: number, locale: string): string {
+  const minutes = Math.round(ms / 60_000)
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  if (locale === 'en') return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`
+  return h ? `${h} 小时 ${m} 分钟` : `${m} 分钟`
+}
+
+export function formatDistance(m: number): string {
+  return m >= 1000 ? `${(m / 1000).toFixed(2)} km` : `${Math.round(m)} m`
+}
+
+/** 0.756 → 76%; null → —. */
+export function percent(share: number | null | undefined): string {
+  return share === null || share === undefined || Number.isNaN(share) ? '—' : `${Math.round(share * 100)}%`
+}
+
+export function ratio(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null
+}
+
+/** Colour of a share on the maps and calendar: red below half, amber below 80 %, green above. */
+export function shareColor(share: number | null): string {
+  if (share === null) return '#c8c9cc'
+  if (share < 0.5) return '#ee0a24'
+  if (share < 0.8) return '#ff976a'
+  return '#07c160'
+}
+
+export interface GridNode {
+  id: string
+  name: string
+  level: 'community' | 'grid' | 'micro'
+  parentId: string | null
+  code: string
+  boundary: { type: 'Polygon'; coordinates: [number, number][][] } | null
+}
+
+export interface Overview {
+  grids: GridNode[]
+  workers: { id: string; name: string; gridIds: string[] }[]
+  now: number
+}
+
+export interface PatrolReplay {
+  id: string
+  workerId: string
+  workerName: string
+  gridId: string
+  gridName: string
+  startedAt: number
+  endedAt: number | null
+  coverage: { buildingsPassed: number; buildingsTotal: number; checklistDone: number; checklistTotal: number; problems: number }
+  durationMs: number
+  distanceM: number
+  pointCount: number
+  track: [number, number, number][]
+  stops: { from: number; to: number; lng: number; lat: number }[]
+  gaps: { from: number; to: number; reason: string | null }[]
+  pins: { kind: 'visit' | 'issue'; id: string; at: number; lng: number; lat: number; label: string }[]
+}
+
+/** Where the walk was at time `t` (linear between fixes); null before the start. */
+export function positionAt(track: readonly [number, number, number][], t: number): [number, number] | null {
+  if (!track.length || t < track[0][0]) return null
+  for (let i = 1; i < track.length; i++) {
+    if (track[i][0] >= t) {
+      const [t0, x0, y0] = track[i - 1]
+      const [t1, x1, y1] = track[i]
+      const f = t1 === t0 ? 1 : (t - t0) / (t1 - t0)
+      return [x0 + (x1 - x0) * f, y0 + (y1 - y0) * f]
+    }
+  }
+  const last = track[track.length - 1]
+  return [last[1], last[2]]
+}
+
+export interface DailyAnswer {
+  days: string[]
+  grids: { gridId: string; gridName: string; gaps: number; cells: { day: string; patrols: number; workerIds: string[]; coverage: number | null }[] }[]
+  workers: { id: string; name: string }[]
+}
+
+export interface Counts {
+  households: number
+  due: number
+  visited: number
+  overdue: number
+}
+
+export interface CoverageAnswer {
+  from: number
+  to: number
+  totals: Counts & { visits: number }
+  grids: (Counts & { gridId: string; gridName: string })[]
+  workers: (Counts & { workerId: string; workerName: string; visits: number; householdsVisited: number })[]
+  buildings: (Counts & { buildingId: string; name: string; compound: string; location: [number, number] })[]
+  overdue: { id: string; gridId: string; address: string; headName: string; tags: string[]; special: boolean; lastVisitAt: number | null; daysOverdue: number }[]
+}
+
+export interface SupervisedIssue {
+  id: string
+  title: string
+  type: 'issue' | 'wish'
+  category: string
+  gridId: string
+  gridName: string
+  level: 'micro' | 'grid' | 'street'
+  status: string
+  assigneeId: string | null
+  reportedAt: number
+  deadline: number
+  resolvedAt: number | null
+  overdue: boolean
+  onTime: boolean | null
+  rating: number | null
+}
+
+export interface IssuesAnswer {
+  issues: SupervisedIssue[]
+  byStatus: Record<string, number>
+  levels: { level: 'micro' | 'grid' | 'street'; total: number; judged: number; onTime: number; onTimeRate: number | null }[]
+  averageRating: number | null
+  ratings: number
+}
+
+export interface WeeklyAnswer {
+  week: string
+  days: string[]
+  issues: {
+    found: number
+    closed: number
+    stillOpen: number
+    byCategory: { category: string; label: string; found: number; closed: number }[]
+    open: { id: string; title: string; category: string; gridName: string; reportedAt: number; status: string }[]
+  }
+  visits: { total: number; byOutcome: Record<'met' | 'absent' | 'refused', number>; byChannel: Record<'door' | 'phone', number> }
+  patrols: { gridId: string; gridName: string; patrols: number; daysPatrolled: number; days: number; coverage: number | null }[]
+}
+
+export interface ImportAnswer {
+  imported: number
+  skipped: number
+  errors: { row: number; column?: string; message: string }[]
+  buildingsCreated: number
+  dryRun: boolean
+  columns: { header: string; field: string }[]
+  ignoredColumns: string[]
+}
+
+export interface AuditEntry {
+  id: number
+  at: number
+  userId: string | null
+  userName: string | null
+  action: string
+  detail: Record<string, unknown>
+}

@@ -1,0 +1,104 @@
+// @vitest-environment happy-dom
+/**
+ * The supervisor console in the page: who gets it, the 日日巡 calendar's gaps, and the ledger
+ * import's check listing the sheet's rows — against a stubbed server.
+ */
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { appDb, setMeta } from '@/db'
+import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll, button } from './helpers'
+
+const supervisor = { ...session, user: { ...session.user, role: 'supervisor' as const, name: '张书记' } }
+const G1 = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c01'
+const W1 = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c02'
+const overview = {
+  grids: [{ id: G1, name: '第一网格', level: 'grid', parentId: null, code: 'G1', boundary: null }],
+  workers: [{ id: W1, name: '王芳', gridIds: [G1] }],
+  now: Date.now(),
+}
+
+function fakeServer() {
+  return stubFetch(async (url, init) => {
+    if (url === '/api/supervisor/overview') return jsonResponse(overview)
+    if (url.startsWith('/api/supervisor/daily')) {
+      return jsonResponse({
+        days: ['2026-11-19', '2026-11-20', '2026-11-21'],
+        grids: [{ gridId: G1, gridName: '第一网格', gaps: 2, cells: [
+          { day: '2026-11-19', patrols: 0, workerIds: [], coverage: null },
+          { day: '2026-11-20', patrols: 1, workerIds: [W1], coverage: 0.75 },
+          { day: '2026-11-21', patrols: 0, workerIds: [], coverage: null },
+        ] }],
+        workers: [{ id: W1, name: '王芳' }],
+      })
+    }
+    if (url.startsWith('/api/import/households') && init?.method === 'POST') {
+      return jsonResponse({
+        imported: 2, skipped: 2, buildingsCreated: 1, dryRun: url.includes('dryRun=1'), ignoredColumns: ['序号'],
+        columns: [{ header: '户主姓名', field: 'headName' }], errors: [{ row: 7, column: '联系电话', message: '联系电话“12345”不是有效的号码' }],
+      })
+    }
+    if (url.startsWith('/api/audit')) return jsonResponse({ entries: [] })
+    throw new TypeError('Failed to fetch')
+  })
+}
+
+beforeEach(async () => {
+  await resetDb()
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  unmountAll()
+})
+
+describe('supervisor console', () => {
+  it('a worker is sent back to the phone app', async () => {
+    await saveTestSession()
+    fakeServer()
+    const { router } = await mountApp('/console/daily')
+    expect(router.currentRoute.value.path).toBe('/today')
+  })
+
+  it('a supervisor opening the app at 1,366 px lands in the console; at 1,024 px in the phone app', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    fakeServer()
+    vi.stubGlobal('innerWidth', 1366)
+    const wide = await mountApp('/today')
+    expect(wide.router.currentRoute.value.path).toBe('/console/tracks')
+    unmountAll()
+    vi.stubGlobal('innerWidth', 1024)
+    const narrow = await mountApp('/today')
+    expect(narrow.router.currentRoute.value.path).toBe('/today')
+  })
+
+  it('日日巡 marks the days without a patrol', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    fakeServer()
+    const { wrapper } = await mountApp('/console/daily')
+    await until(() => wrapper.text().includes('未巡 2 天'))
+    const cells = [...document.querySelectorAll('tbody td')].map((td) => td.textContent?.trim())
+    expect(cells).toEqual(['✗', '✓', '✗'])
+    expect(document.querySelector('tbody td:nth-child(3)')?.getAttribute('title')).toContain('王芳')
+  })
+
+  it('台账: the check uploads the workbook with dryRun=1 and lists the problem rows', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    const fetch = fakeServer()
+    const { wrapper } = await mountApp('/console/ledger')
+    await until(() => document.querySelectorAll('option').length > 1)
+    const select = document.querySelector<HTMLSelectElement>('select[aria-label="导入到网格"]')!
+    select.value = G1
+    select.dispatchEvent(new Event('change'))
+    const input = document.querySelector<HTMLInputElement>('input[type="file"]')!
+    Object.defineProperty(input, 'files', { value: [new File(['x'], 'ledger.xlsx')] })
+    input.dispatchEvent(new Event('change'))
+    await until(() => !button('预检（不保存）').disabled)
+    button('预检（不保存）').click()
+    await until(() => wrapper.text().includes('可导入 2 户'))
+    const [url, init] = callsTo(fetch, '/api/import/households')[0]
+    expect(url).toBe(`/api/import/households?gridId=${G1}&dryRun=1`)
+    expect(init?.body).toBeInstanceOf(FormData)
+    expect(new Headers(init?.headers).get('authorization')).toBe(`Bearer ${session.token}`)
+    expect(wrapper.text()).toContain('联系电话“12345”不是有效的号码')
+    expect(wrapper.text()).toContain('未使用的列：序号')
+  })
+})

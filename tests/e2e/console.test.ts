@@ -1,0 +1,175 @@
+/**
+ * The supervisor console in Chromium at a desktop viewport (issue 11): a worker's patrol and a
+ * visit made on it are synced through the push API; the supervisor signs in at 1,366 px, lands
+ * in the console, opens 轨迹回放 for that worker and day and sees the track, its coverage and the
+ * pin; the weekly report downloads as a workbook exceljs opens.
+ */
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import ExcelJS from 'exceljs'
+import type { Browser } from 'playwright-core'
+import { Hlc } from '../../src/domain/hlc'
+import { uuidv7 } from '../../src/domain/ids'
+import { DEMO_PASSWORD, apiLogin, apiPullAll, launchBrowser, startServer, type RunningServer } from './harness'
+
+const DAY = '2026-10-28'
+const START = Date.UTC(2026, 9, 28, 1) // 09:00 in Shanghai
+
+interface Pulled {
+  id: string
+  gridId: string
+  parentId?: string | null
+  level?: string
+  location?: [number, number]
+  buildingId?: string | null
+  kind?: string
+  items?: { id: string }[]
+  name?: string
+}
+
+describe('supervisor console (browser)', () => {
+  let server: RunningServer | undefined
+  let browser: Browser | undefined
+  let workerName = ''
+  let visitAddress = ''
+
+  beforeAll(async () => {
+    server = await startServer({ demo: true, households: 300 })
+    browser = await launchBrowser()
+
+    // worker01 walks past three buildings of their grid, stops at the first, visits a household at the second.
+    const deviceId = 'e2e-console-worker01'
+    const worker = await apiLogin(server.url, 'worker01', DEMO_PASSWORD, deviceId)
+    workerName = worker.user.name
+    const changes = await apiPullAll(server.url, worker.token)
+    const of = (entity: string) => changes.filter((c) => c.entity === entity && !c.deleted).map((c) => c.data as unknown as Pulled)
+    const grid = worker.user.gridIds[0]
+    const micros = new Set(of('grids').filter((g) => g.parentId === grid).map((g) => g.id))
+    const buildings = of('buildings').filter((b) => micros.has(b.gridId)).slice(0, 3)
+    const checklist = of('checklists').find((c) => c.kind === 'patrol')!
+    const household = of('households').find((h) => h.buildingId === buildings[1].id)!
+    visitAddress = (household as unknown as { address: string }).address
+    const points: [number, number, number, number][] = []
+    let t = START
+    for (let i = 0; i < 20; i++, t += 15_000) points.push([t, buildings[0].location![0], buildings[0].location![1], 5])
+    let visitAt = 0
+    for (let leg = 0; leg < 2; leg++) {
+      const [a, b] = [buildings[leg].location!, buildings[leg + 1].location!]
+      for (let s = 1; s <= 10; s++, t += 15_000) points.push([t, a[0] + ((b[0] - a[0]) * s) / 10, a[1] + ((b[1] - a[1]) * s) / 10, 6])
+      if (leg === 0) visitAt = t
+    }
+    const patrolId = uuidv7()
+    const visitId = uuidv7()
+    const clock = new Hlc(deviceId)
+    const put = (entity: string, fields: Record<string, unknown>) => {
+      const hlc = clock.now()
+      return { id: uuidv7(), entity, recordId: fields.id as string, op: 'put', hlc, fields: { ...fields, hlc, deleted: false } }
+    }
+    const mutations = [
+      put('patrols', {
+        id: patrolId, gridId: grid, workerId: worker.user.id, startedAt: START, endedAt: t - 15_000, checklistId: checklist.id, checklistVersion: 1,
+        answers: checklist.items!.map((i) => ({ itemId: i.id, status: 'ok', note: '', photoIds: [] })), distanceM: 300, pointCount: points.length,
+      }),
+      put('trackSegments', { id: uuidv7(), patrolId, workerId: worker.user.id, seq: 0, points }),
+      put('visits', {
+        id: visitId, householdId: household.id, gridId: household.gridId, workerId: worker.user.id, startedAt: visitAt, endedAt: visitAt + 600_000,
+        location: { lng: buildings[1].location![0], lat: buildings[1].location![1], accuracy: 8 }, outcome: 'met', answers: {}, notes: '', needs: '', photoIds: [], followUp: false,
+      }),
+    ]
+    const res = await fetch(`${server.url}/api/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${worker.token}` },
+      body: JSON.stringify({ deviceId, mutations }),
+    })
+    const body = (await res.json()) as { results: { status: string; reason?: string }[] }
+    expect(body.results.map((r) => r.status), JSON.stringify(body)).toEqual(['applied', 'applied', 'applied'])
+  }, 240_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('shows the synced patrol with its track, coverage and pin, and downloads the weekly workbook', { timeout: 180_000 }, async () => {
+    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 }, acceptDownloads: true })
+    try {
+      const page = await context.newPage()
+      await page.goto(server!.url)
+      await page.getByLabel('账号').fill('supervisor')
+      await page.getByLabel('密码').fill(DEMO_PASSWORD)
+      await page.getByRole('button', { name: '登录' }).click()
+      // A supervisor at a desktop-sized screen lands in the console.
+      await page.getByRole('link', { name: '轨迹回放' }).waitFor({ timeout: 60_000 })
+      await page.waitForURL(/\/console\/tracks$/)
+
+      await page.getByLabel('网格员').selectOption({ label: workerName })
+      await page.getByLabel('日期').fill(DAY)
+      await page.getByText(/经过楼栋 \d+\/\d+/).first().waitFor({ timeout: 60_000 })
+      const coverage = await page.getByText(/经过楼栋 \d+\/\d+/).first().innerText()
+      const [, passed] = /经过楼栋 (\d+)\/(\d+)/.exec(coverage)!
+      expect(Number(passed)).toBeGreaterThanOrEqual(3)
+      const card = await page.locator('article').first().innerText()
+      expect(card).toMatch(/停留 1 处/)
+      expect(card).toContain(`走访：${visitAddress}`)
+      // The track is drawn on the map's canvas in the first track colour (#1989fa, which nothing
+      // else on the map uses): count the pixels of that colour.
+      const map = page.getByRole('img', { name: '轨迹回放' })
+      await expect(map.isVisible()).resolves.toBe(true)
+      const painted = await map.evaluate((el) => {
+        const canvas = el.querySelector('canvas')
+        if (!canvas) return 0
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+        let n = 0
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] > 100 && Math.abs(data[i] - 25) < 30 && Math.abs(data[i + 1] - 137) < 30 && data[i + 2] > 200) n++
+        }
+        return n
+      })
+      expect(painted).toBeGreaterThan(100)
+      if (process.env.CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT })
+
+      await page.getByRole('link', { name: '周报' }).click()
+      await page.getByLabel('周').fill('2026-W44')
+      await page.getByText('发现事件').first().waitFor()
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Excel' }).click()])
+      const bytes = await readFile((await download.path())!)
+      const wb = new ExcelJS.Workbook()
+      await wb.xlsx.load(bytes as unknown as ArrayBuffer)
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '事件', '巡查'])
+      expect(String(wb.getWorksheet('概况')!.getCell('A1').value)).toContain('2026-W44')
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('事件督办: 派单 writes an assigned event through the browser database and the server takes it', { timeout: 180_000 }, async () => {
+    const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } })
+    const started = Date.now()
+    try {
+      const page = await context.newPage()
+      await page.goto(server!.url)
+      await page.getByLabel('账号').fill('supervisor')
+      await page.getByLabel('密码').fill(DEMO_PASSWORD)
+      await page.getByRole('button', { name: '登录' }).click()
+      await page.getByRole('link', { name: '事件督办' }).click()
+      const row = page.locator('tr', { has: page.getByRole('button', { name: '派单' }) }).first()
+      await row.waitFor({ timeout: 60_000 })
+      await row.getByLabel('承办人').selectOption({ label: workerName })
+      const pushed = page.waitForResponse((r) => r.url().includes('/api/sync/push') && r.status() === 200, { timeout: 120_000 })
+      await row.getByRole('button', { name: '派单' }).click()
+      await pushed
+
+      const supervisor = await apiLogin(server!.url, 'supervisor')
+      const events = (await apiPullAll(server!.url, supervisor.token))
+        .filter((c) => c.entity === 'issueEvents')
+        .map((c) => c.data as { type: string; actorId: string; at: number; data: { assigneeId?: string } })
+        .filter((e) => e.actorId === supervisor.user.id && e.at >= started)
+      expect(events).toHaveLength(1)
+      expect(events[0].type).toBe('assigned')
+      const workers = (await apiPullAll(server!.url, supervisor.token)).filter((c) => c.entity === 'users' && (c.data as { name: string }).name === workerName)
+      expect(events[0].data.assigneeId).toBe(workers[0].id)
+    } finally {
+      await context.close()
+    }
+  })
+})
