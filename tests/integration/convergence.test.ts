@@ -24,11 +24,13 @@ import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FullGridDb, Repository, ensureDeviceId, setMeta } from '@/db'
+import { readIssueDetail, recordIssueEvent } from '@/db/issues'
 import type { LoginResponse } from '@/domain/auth'
 import { ISSUE_CATEGORY_CODES } from '@/domain/constants'
 import type { EntityName, Issue, IssueEvent } from '@/domain/entities'
 import { uuidv7 } from '@/domain/ids'
-import { allowedIssueActions } from '@/domain/issueRules'
+import { allowedIssueActions, checkIssueEvent } from '@/domain/issueRules'
+import { deriveIssueState, effectiveLevel } from '@/domain/issueState'
 import type { Mutation, PushResult } from '@/domain/sync'
 import { makeContext, syncOnce, type FetchLike, type RequestInitLike, type ResponseLike, type SyncContext } from '@/sync'
 import type { Database } from '../../server/db/adapter'
@@ -436,18 +438,26 @@ async function runScenario(server: RunServer, scenario: { ops: Op[]; skews: numb
           return next ? p.repo.update('issues', own!.id, { level: next }) : undefined
         }
         case 'event': {
-          const own = await p.db.issues.get(issues[op.p])
-          const events = await p.db.issueEvents.where('issueId').equals(own!.id).toArray()
+          // Valid by construction: what the issue page offers this worker now. Its events are read
+          // as the page reads them (src/db/issues marks this phone's unsequenced events pending,
+          // so they fold after the server's history), and the step is written the way the page
+          // writes it: judged again by src/domain/issueRules inside the write transaction.
+          const detail = await readIssueDetail(p.db, issues[op.p])
+          const own = detail!.issue
           const actor = { id: p.userId, role: 'worker' as const, inIssueGrid: true }
-          // Valid by construction: only what the rules of src/domain/issueRules allow this worker now.
-          const facts = { level: own!.level, reportedAt: own!.reportedAt, reportedBy: own!.reportedBy }
-          const allowed = allowedIssueActions(events, actor, facts, p.clock.t)
+          const allowed = allowedIssueActions(detail!.events, actor, own, p.clock.t)
           if (!allowed.length) return
           const type = allowed[op.choice % allowed.length]
-          const up = LEVELS[LEVELS.indexOf(own!.level) + 1]
+          // 上报上级 goes one above where the issue stands now: its own level or an escalation's (as IssuesActionForm).
+          const from = effectiveLevel(deriveIssueState(detail!.events, own.level), own.level) ?? own.level
+          const up = LEVELS[LEVELS.indexOf(from) + 1]
           const data: IssueEvent['data'] =
             type === 'escalated' ? (up ? { level: up } : {}) : type === 'assigned' ? { assigneeId: p.userId } : { note: '处理中' }
-          return p.repo.create('issueEvents', { issueId: own!.id, type, actorId: p.userId, at: p.clock.t, data })
+          const event = { issueId: own.id, type, actorId: p.userId, at: p.clock.t, data }
+          return recordIssueEvent(p.db, p.repo, event, (events) => {
+            const v = checkIssueEvent(events, { ...event, id: '', hlc: '', pending: true }, actor, own, { now: p.clock.t })
+            if (v) throw new Error(`the phone refused its own offer: ${v.reason}`)
+          })
         }
         case 'patrol': {
           if (!p.patrol) {
