@@ -5,22 +5,20 @@
  * the server holds the visit and its photo exactly once.
  */
 import { createHash } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { namePinyin } from '../../src/domain/householdSearch'
 import {
   apiLogin,
   apiPullAll,
   clickSyncNow,
-  launchBrowser,
   loginInUi,
   openMine,
-  startServer,
   tab,
   waitForShownPending,
   waitForSynced,
-  type RunningServer,
 } from './harness'
+import { demoWorld } from './world'
 
 /** A small real PNG drawn by the browser (the compressor must be able to decode it). */
 async function pngFromPage(page: Page): Promise<Buffer> {
@@ -41,33 +39,19 @@ async function pngFromPage(page: Page): Promise<Buffer> {
 const householdLink = (page: Page, id: string) => page.locator(`a[href$="/ledger/h/${id}"]`)
 
 describe('住户 → 入户走访 → 今日, offline (issue 8)', () => {
-  let server: RunningServer | undefined
-  let browser: Browser | undefined
-  let context: BrowserContext | undefined
-
-  beforeAll(async () => {
-    server = await startServer({ demo: true })
-    browser = await launchBrowser()
-    context = await browser.newContext({ locale: 'zh-CN' })
-  })
-
-  afterAll(async () => {
-    await context?.close()
-    await browser?.close()
-    await server?.stop()
-  })
+  const world = demoWorld()
 
   it('records a visit with a photo offline; it survives a reload and reaches the server once', { timeout: 240_000 }, async () => {
-    const page = await context!.newPage()
+    const page = await world.context.newPage()
     const notes = `入户走访 端到端 ${Date.now().toString(36)}`
 
-    await loginInUi(page, server!.url, 'worker01')
+    await loginInUi(page, world.server.url, 'worker01')
     await openMine(page)
     await waitForSynced(page, 120_000)
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 })
 
     // No signal in the stairwell.
-    await context!.setOffline(true)
+    await world.context.setOffline(true)
 
     // 今日: the first household due.
     await tab(page, '今日').click()
@@ -120,20 +104,20 @@ describe('住户 → 入户走访 → 今日, offline (issue 8)', () => {
     expect(await dueCount()).toBe(dueBefore - 1)
 
     // Signal again.
-    await context!.setOffline(false)
+    await world.context.setOffline(false)
     await openMine(page)
     await clickSyncNow(page)
     await waitForShownPending(page, 0, 60_000)
     await waitForSynced(page)
 
-    const supervisor = await apiLogin(server!.url, 'supervisor')
-    const feed = await apiPullAll(server!.url, supervisor.token)
+    const supervisor = await apiLogin(world.server.url, 'supervisor')
+    const feed = await apiPullAll(world.server.url, supervisor.token)
     const visits = feed.filter((c) => c.entity === 'visits' && c.data.notes === notes)
     expect(visits, 'server copies of the visit').toHaveLength(1)
     expect(visits[0].data).toMatchObject({ householdId: id, outcome: 'met', channel: 'door' })
     const photoIds = visits[0].data.photoIds as string[]
     expect(photoIds).toHaveLength(1)
-    const res = await fetch(`${server!.url}/api/blobs/${photoIds[0]}`, { headers: { authorization: `Bearer ${supervisor.token}` } })
+    const res = await fetch(`${world.server.url}/api/blobs/${photoIds[0]}`, { headers: { authorization: `Bearer ${supervisor.token}` } })
     expect(res.status).toBe(200)
     const bytes = Buffer.from(await res.arrayBuffer())
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(photoIds[0])
@@ -141,7 +125,7 @@ describe('住户 → 入户走访 → 今日, offline (issue 8)', () => {
     expect(bytes.subarray(0, 3).toString('hex')).toBe('ffd8ff')
 
     // And the timeline now says 已同步.
-    await page.goto(`${server!.url}/ledger/h/${id}`)
+    await page.goto(`${world.server.url}/ledger/h/${id}`)
     await item.getByText('已同步').waitFor({ timeout: 30_000 })
   })
 })

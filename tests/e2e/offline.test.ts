@@ -5,24 +5,22 @@
  * server must then hold each record exactly once — checked from Node through the HTTP API as the
  * supervisor, who sees the whole community.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import {
   TABS,
   apiLogin,
   chooseCategory,
   apiPullAll,
   clickSyncNow,
-  launchBrowser,
   loginInUi,
   openMine,
   shownPending,
-  startServer,
   tab,
   waitForShownPending,
   waitForSynced,
-  type RunningServer,
 } from './harness'
+import { demoWorld } from './world'
 
 async function reportIssue(page: Page, title: string): Promise<void> {
   await tab(page, '事件').click()
@@ -35,35 +33,21 @@ async function reportIssue(page: Page, title: string): Promise<void> {
 }
 
 describe('offline work reaches the server exactly once (issue: Sync)', () => {
-  let server: RunningServer | undefined
-  let browser: Browser | undefined
-  let context: BrowserContext | undefined
-
-  beforeAll(async () => {
-    server = await startServer({ demo: true })
-    browser = await launchBrowser()
-    context = await browser.newContext({ locale: 'zh-CN' })
-  })
-
-  afterAll(async () => {
-    await context?.close()
-    await browser?.close()
-    await server?.stop()
-  })
+  const world = demoWorld()
 
   it('reports issues offline, survives a reload offline, and syncs each once', { timeout: 180_000 }, async () => {
-    const page = await context!.newPage()
+    const page = await world.context.newPage()
     const stamp = Date.now().toString(36)
     const titles = [`离线上报 楼道堆物 ${stamp}`, `离线上报 路灯不亮 ${stamp}`]
 
-    await loginInUi(page, server!.url, 'worker01')
+    await loginInUi(page, world.server.url, 'worker01')
     await openMine(page)
     await waitForSynced(page, 120_000)
     // The app is installed: its service worker controls the page (it will serve the app offline).
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 })
 
     // No signal in the stairwell.
-    await context!.setOffline(true)
+    await world.context.setOffline(true)
     for (const title of titles) await reportIssue(page, title)
     await openMine(page)
     const pending = await shownPending(page)
@@ -78,15 +62,15 @@ describe('offline work reaches the server exactly once (issue: Sync)', () => {
     expect(await shownPending(page), 'the queue survives the reload').toBe(pending)
 
     // Signal again: 立即同步.
-    await context!.setOffline(false)
+    await world.context.setOffline(false)
     await clickSyncNow(page)
     await waitForShownPending(page, 0, 60_000)
     await waitForSynced(page)
     await page.getByText('同步完成').waitFor({ timeout: 30_000 })
 
     // The server has each record exactly once.
-    const supervisor = await apiLogin(server!.url, 'supervisor')
-    const feed = await apiPullAll(server!.url, supervisor.token)
+    const supervisor = await apiLogin(world.server.url, 'supervisor')
+    const feed = await apiPullAll(world.server.url, supervisor.token)
     for (const title of titles) {
       const issues = feed.filter((c) => c.entity === 'issues' && c.data.title === title)
       expect(issues.map((c) => c.id), `server copies of "${title}"`).toHaveLength(1)
@@ -98,7 +82,7 @@ describe('offline work reaches the server exactly once (issue: Sync)', () => {
     // A second 立即同步 sends nothing again and still leaves one copy each.
     await clickSyncNow(page)
     await waitForSynced(page)
-    const again = await apiPullAll(server!.url, supervisor.token)
+    const again = await apiPullAll(world.server.url, supervisor.token)
     for (const title of titles) {
       expect(again.filter((c) => c.entity === 'issues' && c.data.title === title)).toHaveLength(1)
     }
