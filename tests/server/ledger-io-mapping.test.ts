@@ -155,6 +155,13 @@ describe.each(testDatabases())('ledger import with a column mapping on $name', (
     expect(await count('households')).toBe(before)
   })
 
+  it('a required column mapped to 不导入 is reported as missing, and nothing is imported', async () => {
+    const res = await upload(`gridId=${fx.g1}&dryRun=0`, { ...MAPPING, 户主名字: null })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ imported: 0, errors: [{ row: 0, message: expect.stringContaining('缺少必需的列：户主') }] })
+    expect(res.body.sheetColumns.find((c: { letter: string }) => c.letter === 'E').field).toBeNull()
+  })
+
   it('the UI offers exactly the fields the server knows', () => {
     expect([...LEDGER_FIELDS].sort()).toEqual(Object.keys(LEDGER_COLUMNS).sort())
   })
