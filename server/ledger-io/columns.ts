@@ -4,6 +4,8 @@
  * "3单元" for 3, "301室" for 301. The first alias of each field is the header our export writes,
  * so an exported workbook imports again unchanged.
  */
+import { z } from 'zod'
+
 export const LEDGER_COLUMNS = {
   compound: ['小区', '小区名称', '所在小区', '小区名'],
   building: ['楼栋', '楼号', '楼栋号', '楼座', '楼'],
@@ -34,13 +36,35 @@ export function clean(value: unknown): string {
 }
 
 /** A header cell as a lookup key: no spaces, no required-marks, no notes in brackets. */
-function headerKey(value: unknown): string {
+export function headerKey(value: unknown): string {
   return clean(value).replace(/[\s*:：]/g, '').replace(/[(（].*?[)）]$/, '')
 }
 
 const BY_HEADER = new Map<string, LedgerField>(
   (Object.entries(LEDGER_COLUMNS) as [LedgerField, readonly string[]][]).flatMap(([field, names]) => names.map((n) => [n, field] as [string, LedgerField])),
 )
+
+const FIELD_CODES = Object.keys(LEDGER_COLUMNS) as [LedgerField, ...LedgerField[]]
+
+/**
+ * The person's column mapping sent with an import (multipart field `mapping`): a column named by
+ * its header text, letter (C) or number (3) → the ledger field it holds, or null for 不导入.
+ */
+export const columnMappingSchema = z.record(
+  z.string().trim().min(1, { error: '列名不能为空' }).max(100, { error: '列名太长' }),
+  z.enum(FIELD_CODES, {
+    error: (issue) => `“${String(issue.input)}”不是台账字段，可用：${FIELD_CODES.map((f) => `${f}（${LEDGER_COLUMNS[f][0]}）`).join('、')}，或 null 表示不导入`,
+  }).nullable(),
+  { error: '列映射应是一个对象：{"表头或列字母": "字段" 或 null}' },
+)
+export type ColumnMapping = z.infer<typeof columnMappingSchema>
+
+/** Column number (1-based) as the sheet shows it: 1 → A, 28 → AB. */
+export function columnLetter(n: number): string {
+  let s = ''
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s
+  return s
+}
 
 export function fieldOfHeader(value: unknown): LedgerField | null {
   return BY_HEADER.get(headerKey(value)) ?? null

@@ -19,7 +19,7 @@ import { uuidv7 } from '../../src/domain/ids'
 import { putWholeRecords } from '../records'
 import type { GridIndex } from '../supervisor/grids'
 import { cleanBuilding, cleanRoom, cleanUnit, idNumberProblem, LEDGER_COLUMNS, phoneProblem, REQUIRED_FIELDS, type LedgerField } from './columns'
-import type { LedgerSheet } from './workbook'
+import type { LedgerSheet, SheetColumn } from './workbook'
 
 export interface ImportError {
   row: number
@@ -35,7 +35,19 @@ export interface ImportResult {
   dryRun: boolean
   columns: { header: string; field: LedgerField }[]
   ignoredColumns: string[]
+  /** Every column of the sheet with the field it was read as (null: not imported), for mapping. */
+  sheetColumns: SheetColumn[]
+  /** The first rows as they would be stored (values after cleaning), to check the mapping by eye. */
+  preview: PreviewRow[]
 }
+
+export interface PreviewRow {
+  row: number
+  status: 'ok' | 'skipped' | 'error'
+  values: Partial<Record<LedgerField, string>>
+}
+
+export const PREVIEW_ROWS = 20
 
 const TAG_BY_LABEL = new Map<string, HouseholdTag>(HOUSEHOLD_TAGS.flatMap((t) => [[t.zh, t.code], [t.code, t.code]] as [string, HouseholdTag][]))
 
@@ -71,6 +83,7 @@ export async function importHouseholds(
   const result: ImportResult = {
     imported: 0, skipped: 0, errors: [], buildingsCreated: 0, dryRun: opts.dryRun,
     columns: sheet.mapping.map((m) => ({ header: m.header, field: m.field })), ignoredColumns: sheet.ignoredColumns,
+    sheetColumns: sheet.columns, preview: [],
   }
   if (missingColumns.length) {
     result.errors.push({ row: 0, message: `表格缺少必需的列：${missingColumns.map((f) => LEDGER_COLUMNS[f][0]).join('、')}` })
@@ -83,9 +96,15 @@ export async function importHouseholds(
   const households: Household[] = []
   for (const { row, values } of sheet.rows) {
     const problems: ImportError[] = []
+    // Cleaned as stored; the preview shows these, so the person sees what the import will write.
+    const shown: Partial<Record<LedgerField, string>> = { ...values }
+    const preview = (status: PreviewRow['status']) => {
+      if (result.preview.length < PREVIEW_ROWS) result.preview.push({ row, status, values: shown })
+    }
     for (const f of REQUIRED_FIELDS) if (!values[f]) problems.push({ row, column: headerOf(f), message: `${headerOf(f)}为空` })
     if (problems.length) {
       result.errors.push(...problems)
+      preview('error')
       continue
     }
     const compound = values.compound!
@@ -93,15 +112,19 @@ export async function importHouseholds(
     const unit = cleanUnit(values.unit!)
     const room = cleanRoom(values.room!)
     const address = values.address || `${compound} ${buildingName}${unit}单元${room}室`
+    Object.assign(shown, { building: buildingName, unit, room })
     const key = placeKey(compound, buildingName, unit, room)
     if (seen.has(key) || seen.has(`address|${address}`)) {
       result.skipped++
+      preview('skipped')
       continue
     }
 
     // Digits typed in groups (138 0013 8000) are stored as one number, as the phones dial them.
     const phone = (values.phone ?? '').replace(/\s/g, '')
     const idNumber = (values.idNumber ?? '').toUpperCase()
+    if (values.phone) shown.phone = phone
+    if (values.idNumber) shown.idNumber = idNumber
     const phoneErr = phoneProblem(phone)
     if (phoneErr) problems.push({ row, column: headerOf('phone'), message: phoneErr })
     const idErr = idNumberProblem(idNumber)
@@ -117,6 +140,7 @@ export async function importHouseholds(
     if (values.birthYear && yearOf(values.birthYear) === null) problems.push({ row, column: headerOf('birthYear'), message: `出生年份“${values.birthYear}”看不懂，请写成 1950 或 1950-03` })
     if (problems.length) {
       result.errors.push(...problems)
+      preview('error')
       continue
     }
 
@@ -147,8 +171,10 @@ export async function importHouseholds(
     const parsed = safeParseRecord('households', candidate)
     if (!parsed.ok) {
       result.errors.push({ row, message: `这一行不能保存：${parsed.message}` })
+      preview('error')
       continue
     }
+    preview('ok')
     seen.add(key)
     seen.add(`address|${address}`)
     households.push(parsed.record)

@@ -1,8 +1,10 @@
 /**
  * The ledger in and out of Excel, for supervisors and admins:
  *
- *   POST /api/import/households?gridId=…&dryRun=1|0   multipart field `file` (.xlsx)
- *        → {imported, skipped, errors: [{row, column?, message}], …}   (see ./import.ts)
+ *   POST /api/import/households?gridId=…&dryRun=1|0   multipart field `file` (.xlsx), optional
+ *        field `mapping` (JSON {"<header | letter | number>": "<field>" | null}, see ./columns.ts)
+ *        → {imported, skipped, errors: [{row, column?, message}], sheetColumns, preview, …}
+ *          (see ./import.ts)
  *   GET  /api/export/households.xlsx[?gridId=…]         masked; written to the audit log
  *   GET  /api/audit?limit=&action=                      the audit log, newest first
  */
@@ -11,10 +13,11 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { idSchema } from '../../src/domain/entities'
-import { badRequest, HttpError } from '../errors'
+import { badRequest, HttpError, parseWith } from '../errors'
 import { loadScope } from '../sync/scope'
 import { chosenGrids, loadGridIndex } from '../supervisor/grids'
-import { readLedgerWorkbook, WorkbookError } from './workbook'
+import { columnMappingSchema, type ColumnMapping } from './columns'
+import { MappingError, readLedgerWorkbook, WorkbookError } from './workbook'
 import { audit, importHouseholds } from './import'
 import { exportHouseholds } from './export'
 
@@ -44,6 +47,7 @@ const ledgerIoRoutes: FastifyPluginAsync<LedgerIoOptions> = async (fastify, opts
       chosenGrids(index, scope, request.query.gridId)
       let bytes: Buffer | null = null
       let fileName = ''
+      let mapping: ColumnMapping | undefined
       for await (const part of request.parts()) {
         if (part.type === 'file' && part.fieldname === 'file') {
           bytes = await part.toBuffer().catch((err: unknown) => {
@@ -54,12 +58,14 @@ const ledgerIoRoutes: FastifyPluginAsync<LedgerIoOptions> = async (fastify, opts
           })
           fileName = part.filename
         } else if (part.type === 'file') await part.toBuffer()
+        else if (part.fieldname === 'mapping') mapping = parseMapping(part.value)
       }
       if (!bytes) throw badRequest('没有收到文件：请把台账 .xlsx 放在 file 字段上传')
       let sheet
       try {
-        sheet = await readLedgerWorkbook(bytes)
+        sheet = await readLedgerWorkbook(bytes, mapping)
       } catch (err) {
+        if (err instanceof MappingError) throw badRequest(err.message, 'invalid_mapping')
         if (err instanceof WorkbookError) throw new HttpError(422, 'unreadable_workbook', err.message)
         throw err
       }
@@ -102,6 +108,16 @@ const ledgerIoRoutes: FastifyPluginAsync<LedgerIoOptions> = async (fastify, opts
       return { entries: rows.map((r) => ({ id: Number(r.id), at: new Date(r.at).getTime(), userId: r.user_id, userName: r.user_name, action: r.action, detail: r.detail })) }
     },
   )
+}
+
+function parseMapping(value: unknown): ColumnMapping {
+  let json: unknown
+  try {
+    json = JSON.parse(String(value))
+  } catch {
+    throw badRequest('列映射（mapping 字段）不是有效的 JSON，应写成 {"表头或列字母": "字段" 或 null}', 'invalid_mapping')
+  }
+  return parseWith(columnMappingSchema, json, '列映射（mapping 字段）')
 }
 
 export default ledgerIoRoutes

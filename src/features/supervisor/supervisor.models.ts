@@ -180,7 +180,27 @@ export interface ImportAnswer {
   dryRun: boolean
   columns: { header: string; field: string }[]
   ignoredColumns: string[]
+  // Absent from servers before the column mapping.
+  sheetColumns?: SheetColumn[]
+  preview?: { row: number; status: 'ok' | 'skipped' | 'error'; values: Partial<Record<LedgerField, string>> }[]
 }
+
+/** The ledger fields a sheet column can be mapped to (server/ledger-io/columns.ts, checked by a test). */
+export const LEDGER_FIELDS = [
+  'compound', 'building', 'unit', 'room', 'headName', 'phone', 'idNumber', 'gender', 'birthYear',
+  'tags', 'health', 'situation', 'needs', 'notes', 'address', 'grid',
+] as const
+export type LedgerField = (typeof LEDGER_FIELDS)[number]
+
+export interface SheetColumn {
+  column: number
+  letter: string
+  header: string
+  field: LedgerField | null
+}
+
+/** The mapping the person chose, keyed by column letter so that blank or repeated headers still count. */
+export type ColumnChoice = Record<string, LedgerField | null>
 
 export interface AuditEntry {
   id: number
@@ -189,4 +209,15 @@ export interface AuditEntry {
   userName: string | null
   action: string
   detail: Record<string, unknown>
+}
+
+/**
+ * The person gives `letter` a field; a field lives on one column, so a column the person had
+ * given the same field before is set to 不导入 (the server moves recognised ones by itself).
+ */
+export function chooseColumn(choice: ColumnChoice, letter: string, field: LedgerField | null): ColumnChoice {
+  const next: ColumnChoice = {}
+  for (const [l, f] of Object.entries(choice)) next[l] = field !== null && f === field && l !== letter ? null : f
+  next[letter] = field
+  return next
 }

@@ -8,7 +8,7 @@ import { useAccountStore } from '@/app/session/account.store'
 import { useSyncStore } from '@/app/session/sync.store'
 import { Repository, appDb } from '@/db'
 import type { IssueEvent } from '@/domain/entities'
-import type { AuditEntry, CoverageAnswer, DailyAnswer, ImportAnswer, IssuesAnswer, Overview, PatrolReplay, WeeklyAnswer } from './supervisor.models'
+import type { AuditEntry, ColumnChoice, CoverageAnswer, DailyAnswer, ImportAnswer, IssuesAnswer, Overview, PatrolReplay, WeeklyAnswer } from './supervisor.models'
 
 const TIMEOUT_MS = 30_000
 
@@ -79,8 +79,10 @@ export const useSupervisorStore = defineStore('supervisor', () => {
   const weekly = (week: string) => guarded(() => getJson<WeeklyAnswer>(`/api/reports/weekly?${q({ week })}`))
   const audit = () => guarded(() => getJson<{ entries: AuditEntry[] }>('/api/audit?limit=50'))
 
-  async function importLedger(file: File, gridId: string, dryRun: boolean): Promise<ImportAnswer | null> {
+  /** `mapping` (column letter → field or null) overrides the server's recognition of headers. */
+  async function importLedger(file: File, gridId: string, dryRun: boolean, mapping?: ColumnChoice): Promise<ImportAnswer | null> {
     const form = new FormData()
+    if (mapping) form.append('mapping', JSON.stringify(mapping))
     form.append('file', file)
     return guarded(async () => (await request(`/api/import/households?${q({ gridId, dryRun: dryRun ? '1' : '0' })}`, { method: 'POST', body: form })).json())
   }
