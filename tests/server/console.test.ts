@@ -169,22 +169,39 @@ describe.each(testDatabases())('console against the demo community on $name', (t
     try {
       const demo = generateCommunity({ households: 200, patrolDays: 5 })
       await seedDemo(db, demo, 'demo-pass-1')
-      const boss = await login(app, 'supervisor', 'demo-pass-1')
       const from = dayOf(DEMO_NOW - 5 * DAY)
       const to = dayOf(DEMO_NOW - DAY)
-      const res = await injectJson(app, { method: 'GET', url: `/api/supervisor/daily?from=${from}&to=${to}`, headers: boss.headers })
-      expect(res.status).toBe(200)
-      const expected = new Map<string, number>()
-      for (const p of demo.records.patrols) {
-        const k = `${p.gridId}|${dayOf(p.startedAt)}`
-        expected.set(k, (expected.get(k) ?? 0) + 1)
+      // Two communities: each supervisor sees the patrols of their own (server/sync/scope.ts).
+      const grids = new Map(demo.records.grids.map((g) => [g.id, g]))
+      const topGrid = (id: string): string => {
+        const g = grids.get(id)!
+        return g.level === 'micro' && g.parentId ? topGrid(g.parentId) : g.id
       }
-      const got = new Map<string, number>()
-      for (const g of res.body.grids) for (const c of g.cells) if (c.patrols) got.set(`${g.gridId}|${c.day}`, c.patrols)
-      expect(got).toEqual(expected)
+      expect(demo.communityIds).toHaveLength(2)
+      const seen = new Set<string>()
+      for (const [username, communityId] of [['supervisor', demo.communityIds[0]], ['supervisor2', demo.communityIds[1]]] as const) {
+        const boss = await login(app, username, 'demo-pass-1')
+        const res = await injectJson(app, { method: 'GET', url: `/api/supervisor/daily?from=${from}&to=${to}`, headers: boss.headers })
+        expect(res.status).toBe(200)
+        const expected = new Map<string, number>()
+        for (const p of demo.records.patrols) {
+          if (grids.get(p.gridId)!.communityId !== communityId) continue
+          const k = `${topGrid(p.gridId)}|${dayOf(p.startedAt)}`
+          expected.set(k, (expected.get(k) ?? 0) + 1)
+          seen.add(p.id)
+        }
+        const got = new Map<string, number>()
+        for (const g of res.body.grids) for (const c of g.cells) if (c.patrols) got.set(`${g.gridId}|${c.day}`, c.patrols)
+        expect(expected.size, username).toBeGreaterThan(0)
+        expect(got, username).toEqual(expected)
+      }
+      // Every patrol of the demo belongs to one of the two communities.
+      expect(seen.size).toBe(demo.records.patrols.length)
       expect(demo.records.patrols.length).toBeGreaterThan(10)
 
+      // The last patrol, replayed by the supervisor of its community.
       const p = demo.records.patrols.at(-1)!
+      const boss = await login(app, grids.get(p.gridId)!.communityId === demo.communityIds[0] ? 'supervisor' : 'supervisor2', 'demo-pass-1')
       const replay = await injectJson(app, { method: 'GET', url: `/api/supervisor/tracks?day=${dayOf(p.startedAt)}&workerId=${p.workerId}`, headers: boss.headers })
       expect(replay.body.patrols).toHaveLength(1)
       expect(replay.body.patrols[0]).toMatchObject({ id: p.id, pointCount: p.pointCount, gaps: expect.any(Array) })
