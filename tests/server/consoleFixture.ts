@@ -1,7 +1,7 @@
 /**
  * A small community with known answers for the supervisor console tests: two grids with a
  * micro-grid each, two workers, a supervisor, three buildings, one patrol with a stop, a gap and
- * pins, four households with different visit cadences, and three issues at the three levels.
+ * pins, four households with different visit cadences (recorded two months before NOW), and three issues at the three levels.
  */
 import type { Database } from '../../server/db/adapter'
 import { putWholeRecords } from '../../server/records'
@@ -50,8 +50,11 @@ export async function seedConsoleFixture(db: Database): Promise<ConsoleFixture> 
   const w1 = await createTestUser(db, { username: 'w1', name: '王芳', gridIds: [g1] })
   const w2 = await createTestUser(db, { username: 'w2', name: '李强', gridIds: [g2] })
   const supervisor = await createTestUser(db, { username: 'boss', name: '张书记', role: 'supervisor', gridIds: [community] })
-  const hlc = serverHlc(NOW - 30 * DAY)
-  const base = () => ({ id: uuidv7(), hlc, deleted: false as const })
+  // Everything was recorded two months before NOW (ids carry that time: the visit clock of a
+  // household never visited starts on the day it was recorded, src/domain/cadence.ts).
+  const recordedAt = NOW - 60 * DAY
+  const hlc = serverHlc(recordedAt)
+  const base = () => ({ id: uuidv7(recordedAt), hlc, deleted: false as const })
 
   const building = (name: string, location: [number, number], gridId = m1): Building => ({
     ...base(), gridId, compound: '阳光花园', name, location, footprint: null, units: 2, floors: 6,
