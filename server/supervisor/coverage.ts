@@ -2,17 +2,22 @@
  * 走访覆盖: per grid, per worker and per building, for a period (a week or a month): households
  * due a visit, visited, and overdue; then the overdue households, special groups first.
  *
- * Rules (helper "ledger" is moving visit cadence to src/domain — switch `cadence` below to it at
- * merge): a household's cadence is its own `cadenceDays`, else the shortest cadence of its tags
- * (HOUSEHOLD_TAGS), else none (not due). It is *due* in the period when it has a cadence and its
- * last visit before the period is missing or more than one cadence before the period's end; it is
- * *visited* when a visit (any outcome, door or phone) falls in the period; it is *overdue* at the
- * period's end (or now, if earlier) when its last visit is missing or older than its cadence.
+ * Rules: src/domain/cadence.ts, the phones' 今日 due list, computed here in SQL. A household's
+ * cadence is its own `cadenceDays`, else the strictest cadence of its tags and its present members'
+ * tags, else quarterly; a phone call does not count for a household that must be seen at the door
+ * (DOOR_ONLY_TAGS); days are calendar days in the community's zone (Asia/Shanghai, UTC+8 all year,
+ * the dayNumber of cadence.ts); the clock of a never-visited household starts on the day it was
+ * recorded (its UUIDv7 time). Over a period:
+ *   due      — dueThisWeek as of the period's start: the due day after the last counting visit
+ *              before the period falls on or before the period's last day;
+ *   visited  — due, and a counting visit falls in the period (visitedThisWeek);
+ *   overdue  — dueState at the period's last day (or today, if earlier) is 'overdue': today is
+ *              after the due day, from the counting visits before then; daysOverdue = overdueDays.
  * All of it is one SQL statement over households and their visits (visits' householdId index).
  */
 import type { Queryable } from '../db/adapter'
-import { DAY_MS } from '../../src/domain/weeks'
-import { HOUSEHOLD_TAGS } from '../../src/domain/constants'
+import { DAY_MS, SHANGHAI_OFFSET_MS } from '../../src/domain/weeks'
+import { DOOR_ONLY_TAGS, QUARTERLY_DAYS, TAG_CADENCE, dayNumber } from '../../src/domain/cadence'
 import type { GridIndex, WorkerInfo } from './grids'
 
 /** Tags of the special groups whose overdue households are listed first. */
@@ -20,17 +25,24 @@ export const SPECIAL_TAGS = [
   'living_alone_elder', 'empty_nest_elder', 'advanced_age', 'disabled', 'subsistence', 'hardship', 'key_person', 'four_types_member', 'left_behind_child',
 ] as const
 
+/** The per-tag cadence table of src/domain/cadence.ts, passed to SQL as two parameter arrays. */
+const TAG_CODES = [...TAG_CADENCE.keys()]
+const TAG_DAYS = TAG_CODES.map((t) => TAG_CADENCE.get(t)!)
+
 /**
- * The shortest cadence of a household's tags as one SQL expression over `tags` (a jsonb array):
- * LEAST ignores the NULLs of tags without a cadence. Built from our own constant vocabulary, so
- * nothing from a request enters the statement; a set-returning join per household was 3× slower.
+ * The strictest cadence of a household's tags (`tags`: a jsonb array) as one SQL expression:
+ * LEAST ignores the NULLs of tags it does not hold. The statement's text holds only array
+ * positions; codes and days arrive as parameters $7 and $8. A set-returning join per household
+ * was 3× slower than these CASEs on the small tags array.
  */
 const TAG_CADENCE_SQL = (tags: string) =>
-  `least(${HOUSEHOLD_TAGS.flatMap((t) => {
-    if (!('cadenceDays' in t)) return []
-    if (!/^[a-z_]+$/.test(t.code)) throw new Error(`unexpected tag code ${t.code}`)
-    return [`CASE WHEN ${tags} ? '${t.code}' THEN ${Number(t.cadenceDays)} END`]
-  }).join(', ')})`
+  `least(${TAG_CODES.map((_, i) => `CASE WHEN ${tags} ? ($7::text[])[${i + 1}] THEN ($8::int[])[${i + 1}] END`).join(', ')})`
+
+/** Calendar day number (cadence.ts dayNumber) of a millisecond time, in SQL. */
+const DAY_SQL = (ms: string) => `floor((${ms} + ${SHANGHAI_OFFSET_MS}::bigint) / ${DAY_MS}.0)::int`
+
+/** Present members' tags (a member without a status lives there). */
+const MEMBER_TAGS_PATH = '$.members[*] ? (!exists(@.status) || @.status == "present").tags[*]'
 
 export interface CoverageCounts {
   households: number
@@ -73,51 +85,68 @@ export async function visitCoverage(
   q: { from: number; to: number; now: number; gridIds: string[] | null; overdueLimit?: number },
 ): Promise<CoverageReport> {
   const at = Math.min(q.to, q.now)
-  // One statement: each household's cadence and its visits' last dates (hash join on the
-  // visits' householdId index), the three flags, then counts per grid and per building and the
-  // first overdue households — only those few rows carry names and addresses back to Node.
+  // The period's last day, and "today" for overdue: the last day, or today if the period runs on.
+  const lastDay = dayNumber(q.to - 1)
+  const today = dayNumber(at === q.to ? q.to - 1 : at)
+  // One statement: each household's cadence and its counting visits' last dates (hash join on
+  // the visits' householdId index), the three flags, then counts per grid and per building and
+  // the first overdue households — only those few rows carry names and addresses back to Node.
   const { rows } = await db.query<CoverageRow>(
     `WITH hh AS (
        SELECT h.id, h.grid_id, x.building_id,
-              coalesce(x.cadence_days, ${TAG_CADENCE_SQL('x.tags')}) AS cadence,
-              x.tags ?| $5::text[] AS special
+              coalesce(nullif(x.cadence_days, 0), ${TAG_CADENCE_SQL('x.all_tags')}, $10::int) AS cadence,
+              x.all_tags ?| $9::text[] AS door_only,
+              x.tags ?| $5::text[] AS special,
+              ${DAY_SQL("('x' || substr(replace(h.id::text, '-', ''), 1, 12))::bit(48)::bigint")} AS recorded_day
          FROM records h
          -- Each field read once per household (OFFSET 0 keeps the planner from inlining it
          -- back): the tag tests then work on the small tags array, not the whole record.
-         CROSS JOIN LATERAL (SELECT h.data->'tags' AS tags, (h.data->>'cadenceDays')::int AS cadence_days,
+         CROSS JOIN LATERAL (SELECT coalesce(h.data->'tags', '[]'::jsonb) AS tags,
+                                    coalesce(h.data->'tags', '[]'::jsonb) || jsonb_path_query_array(h.data, '${MEMBER_TAGS_PATH}') AS all_tags,
+                                    (h.data->>'cadenceDays')::int AS cadence_days,
                                     h.data->>'buildingId' AS building_id OFFSET 0) x
         WHERE h.entity = 'households' AND NOT h.deleted AND ($4::uuid[] IS NULL OR h.grid_id = ANY($4::uuid[]))
      ),
      v AS (
-       SELECT (v.data->>'householdId')::uuid AS household_id,
-              max((v.data->>'startedAt')::bigint) FILTER (WHERE (v.data->>'startedAt')::bigint < $1) AS last_before_start,
-              max((v.data->>'startedAt')::bigint) FILTER (WHERE (v.data->>'startedAt')::bigint < $3) AS last_before_at,
-              count(*) FILTER (WHERE (v.data->>'startedAt')::bigint >= $1 AND (v.data->>'startedAt')::bigint < $2) AS in_period
-         FROM records v
-        WHERE v.entity = 'visits' AND NOT v.deleted AND (v.data->>'startedAt')::bigint < greatest($2, $3)
-          AND ($4::uuid[] IS NULL OR v.grid_id = ANY($4::uuid[]))
+       SELECT household_id,
+              max(started) FILTER (WHERE started < $1) AS any_before_start,
+              max(started) FILTER (WHERE started < $1 AND door) AS door_before_start,
+              max(started) FILTER (WHERE started < $3) AS any_before_at,
+              max(started) FILTER (WHERE started < $3 AND door) AS door_before_at,
+              count(*) FILTER (WHERE started >= $1 AND started < $2) AS any_in_period,
+              count(*) FILTER (WHERE started >= $1 AND started < $2 AND door) AS door_in_period
+         FROM (SELECT (v.data->>'householdId')::uuid AS household_id, (v.data->>'startedAt')::bigint AS started,
+                      coalesce(v.data->>'channel', 'door') = 'door' AS door
+                 FROM records v
+                WHERE v.entity = 'visits' AND NOT v.deleted AND (v.data->>'startedAt')::bigint < greatest($2::bigint, $3::bigint)
+                  AND ($4::uuid[] IS NULL OR v.grid_id = ANY($4::uuid[]))) v
         GROUP BY 1
      ),
-     j AS MATERIALIZED (
-       SELECT hh.id, hh.grid_id, hh.building_id, hh.cadence, hh.special, v.last_before_at,
-              hh.cadence IS NOT NULL AND (v.last_before_start IS NULL OR v.last_before_start + hh.cadence * ${DAY_MS}::bigint < $2) AS due,
-              coalesce(v.in_period, 0) > 0 AS in_period,
-              hh.cadence IS NOT NULL AND (v.last_before_at IS NULL OR v.last_before_at + hh.cadence * ${DAY_MS}::bigint < $3) AS late
+     k AS (
+       -- The visits that count for each household: door visits only where a call does not do.
+       SELECT hh.*,
+              CASE WHEN hh.door_only THEN v.door_before_start ELSE v.any_before_start END AS last_before_start,
+              CASE WHEN hh.door_only THEN v.door_before_at ELSE v.any_before_at END AS last_before_at,
+              coalesce(CASE WHEN hh.door_only THEN v.door_in_period ELSE v.any_in_period END, 0) > 0 AS in_period
          FROM hh LEFT JOIN v ON v.household_id = hh.id
      ),
+     j AS MATERIALIZED (
+       SELECT k.id, k.grid_id, k.building_id, k.cadence, k.special, k.last_before_at, k.in_period,
+              coalesce(${DAY_SQL('k.last_before_start')}, k.recorded_day) + k.cadence <= $11::int AS due,
+              $12::int - (coalesce(${DAY_SQL('k.last_before_at')}, k.recorded_day) + k.cadence) AS days_late
+         FROM k
+     ),
      late AS (
-       SELECT j.*, CASE WHEN j.last_before_at IS NULL THEN j.cadence
-                        ELSE floor(($3 - j.last_before_at - j.cadence * ${DAY_MS}::bigint) / ${DAY_MS}.0)::int END AS days_overdue
-         FROM j WHERE j.late
+       SELECT j.*, j.days_late AS days_overdue FROM j WHERE j.days_late > 0
      )
      SELECT
        (SELECT json_agg(g) FROM (
           SELECT grid_id AS key, count(*)::int AS households, count(*) FILTER (WHERE due)::int AS due,
-                 count(*) FILTER (WHERE due AND in_period)::int AS visited, count(*) FILTER (WHERE late)::int AS overdue
+                 count(*) FILTER (WHERE due AND in_period)::int AS visited, count(*) FILTER (WHERE days_late > 0)::int AS overdue
             FROM j GROUP BY grid_id) g) AS grids,
        (SELECT json_agg(b) FROM (
           SELECT building_id AS key, count(*)::int AS households, count(*) FILTER (WHERE due)::int AS due,
-                 count(*) FILTER (WHERE due AND in_period)::int AS visited, count(*) FILTER (WHERE late)::int AS overdue
+                 count(*) FILTER (WHERE due AND in_period)::int AS visited, count(*) FILTER (WHERE days_late > 0)::int AS overdue
             FROM j WHERE building_id IS NOT NULL GROUP BY building_id) b) AS buildings,
        (SELECT json_agg(o) FROM (
           SELECT l.id, l.grid_id, r.data->>'address' AS address, r.data->>'headName' AS head_name,
@@ -126,7 +155,7 @@ export async function visitCoverage(
             FROM late l JOIN records r ON r.entity = 'households' AND r.id = l.id
            ORDER BY l.special DESC, l.days_overdue DESC, r.data->>'address'
            LIMIT $6) o) AS overdue`,
-    [q.from, q.to, at, q.gridIds, [...SPECIAL_TAGS], q.overdueLimit ?? 200],
+    [q.from, q.to, at, q.gridIds, [...SPECIAL_TAGS], q.overdueLimit ?? 200, TAG_CODES, TAG_DAYS, [...DOOR_ONLY_TAGS], QUARTERLY_DAYS, lastDay, today],
   )
   const row = rows[0]
   const empty = (): CoverageCounts => ({ households: 0, due: 0, visited: 0, overdue: 0 })

@@ -3,16 +3,17 @@
  * rule as the phones), their "7135" deadline, overdue first; on-time rate per level and the
  * average satisfaction rating.
  *
- * Deadline rule (DESIGN §3; helper "issues" is moving it to src/domain — switch `deadlineOf` to it
- * at merge): N × 24 h from the report, N = 1 / 3 / 5 for micro / grid / street, counted again
- * from an escalation at the new level. On time: resolved before the deadline.
+ * Deadline rule: src/domain/deadlines (the phones' countdowns): N × 24 h from the report, N = 1 / 3 / 5
+ * for micro / grid / street, restarted at an escalation with the new level; the clock stops at 办结.
+ * For the on-time rate an open issue past its deadline already counts as late (it can no longer be
+ * on time); an open one within it is not judged yet.
  * One statement reads the issues in scope with their events (json_agg on the issueId index).
  */
 import type { Queryable } from '../db/adapter'
 import type { Issue, IssueEvent } from '../../src/domain/entities'
 import { ISSUE_LEVELS } from '../../src/domain/constants'
-import { deriveIssueState, OPEN_STATUSES, type IssueStatus } from '../../src/domain/issueState'
-import { DAY_MS } from '../../src/domain/weeks'
+import { deriveIssueState, isOpen, type IssueStatus } from '../../src/domain/issueState'
+import { issueDeadline } from '../../src/domain/deadlines'
 import type { GridIndex } from './grids'
 
 export interface SupervisedIssue {
@@ -41,13 +42,6 @@ export interface IssueSupervision {
   ratings: number
 }
 
-export function deadlineOf(issue: Pick<Issue, 'reportedAt' | 'level'>, events: readonly Pick<IssueEvent, 'type' | 'at'>[], level: Issue['level'] | null): number {
-  const escalated = events.filter((e) => e.type === 'escalated').map((e) => e.at)
-  const start = escalated.length ? Math.max(...escalated) : issue.reportedAt
-  const days = ISSUE_LEVELS.find((l) => l.code === (level ?? issue.level))?.deadlineDays ?? 3
-  return start + days * DAY_MS
-}
-
 export async function loadIssues(db: Queryable, gridIds: string[] | null, range: { from?: number; to?: number } = {}): Promise<{ issue: Issue; events: IssueEvent[] }[]> {
   const { rows } = await db.query<{ issue: Issue; events: IssueEvent[] | null }>(
     `SELECT i.data AS issue,
@@ -64,10 +58,7 @@ export async function loadIssues(db: Queryable, gridIds: string[] | null, range:
 
 export function superviseIssue(issue: Issue, events: IssueEvent[], now: number, index: GridIndex): SupervisedIssue {
   const state = deriveIssueState(events, issue.level)
-  const level = state.level ?? issue.level
-  const deadline = deadlineOf(issue, events, level)
-  const open = state.status === 'none' || (OPEN_STATUSES as readonly string[]).includes(state.status)
-  const finishedAt = state.resolvedAt ?? state.closedAt
+  const d = issueDeadline(issue, state, now)
   return {
     id: issue.id,
     title: issue.title,
@@ -75,14 +66,15 @@ export function superviseIssue(issue: Issue, events: IssueEvent[], now: number, 
     category: issue.category,
     gridId: issue.gridId,
     gridName: index.byId.get(issue.gridId)?.name ?? '',
-    level,
+    level: d.level,
     status: state.status,
     assigneeId: state.assigneeId,
     reportedAt: issue.reportedAt,
-    deadline,
-    resolvedAt: finishedAt,
-    overdue: open ? now > deadline : finishedAt !== null && finishedAt > deadline,
-    onTime: !open && finishedAt !== null ? finishedAt <= deadline : open && now > deadline ? false : null,
+    deadline: d.dueAt,
+    resolvedAt: d.doneAt,
+    // Open and late, or finished late.
+    overdue: d.overdue || d.onTime === false,
+    onTime: d.onTime ?? (d.overdue ? false : null),
     rating: state.rating,
   }
 }
@@ -98,11 +90,11 @@ export async function issueSupervision(db: Queryable, index: GridIndex, q: { gri
     return { level: code, total: of.length, judged: judged.length, onTime, onTimeRate: judged.length ? onTime / judged.length : null }
   })
   const rated = all.filter((i) => i.rating !== null)
-  const isOpen = (i: SupervisedIssue) => i.status === 'none' || (OPEN_STATUSES as readonly string[]).includes(i.status)
-  const shown = q.status === 'open' ? all.filter(isOpen) : all
+  const open = (i: SupervisedIssue) => i.status === 'none' || isOpen(i.status)
+  const shown = q.status === 'open' ? all.filter(open) : all
   // Overdue open issues first, then open ones by deadline, then the finished ones, newest first.
   shown.sort((a, b) => {
-    const rank = (i: SupervisedIssue) => (isOpen(i) ? (i.overdue ? 0 : 1) : 2)
+    const rank = (i: SupervisedIssue) => (open(i) ? (i.overdue ? 0 : 1) : 2)
     return rank(a) - rank(b) || (rank(a) < 2 ? a.deadline - b.deadline : b.reportedAt - a.reportedAt)
   })
   return {

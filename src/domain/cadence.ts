@@ -21,7 +21,8 @@ export const QUARTERLY_DAYS = 90
 /** Tags whose households must be seen at the door: a phone call does not count for them. */
 export const DOOR_ONLY_TAGS: readonly HouseholdTag[] = ['living_alone_elder']
 
-const TAG_CADENCE = new Map<string, number>(
+/** The cadence each tag asks for (tags without one are left out). The console's SQL takes it as parameters. */
+export const TAG_CADENCE: ReadonlyMap<string, number> = new Map<string, number>(
   HOUSEHOLD_TAGS.flatMap((t) => ('cadenceDays' in t ? [[t.code, t.cadenceDays] as [string, number]] : [])),
 )
 

@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
 import { seedDemo } from '../../server/seed'
 import { generateCommunity, DEMO_NOW } from '../../demo/generate'
-import { dayOf } from '../../src/domain/weeks'
+import { dayOf, isoWeekOf } from '../../src/domain/weeks'
+import { dayNumber, dueState } from '../../src/domain/cadence'
 import { buildTestApp, injectJson, login, testDatabases, type LoggedIn } from './helper'
 import { B1, B2, DAY, NOW, PATROL_DAY, seedConsoleFixture, type ConsoleFixture } from './consoleFixture'
 
@@ -109,6 +110,10 @@ describe.each(testDatabases())('supervisor console on $name', (tdb) => {
     expect(w1).toMatchObject({ due: 2, visited: 1, overdue: 1, visits: 2, householdsVisited: 2 })
     expect(res.body.overdue.map((h: { id: string }) => h.id)).toEqual([fx.households.h1.id, fx.households.h4.id])
     expect(res.body.overdue[0]).toMatchObject({ special: true, daysOverdue: 3 })
+    // h4, never visited: its clock runs from the day it was recorded (cadence.ts dueState).
+    const h4 = dueState(fx.households.h4, [], dayNumber(NOW))
+    expect(h4.status).toBe('overdue')
+    expect(res.body.overdue[1]).toMatchObject({ special: false, lastVisitAt: null, daysOverdue: h4.overdueDays })
     const b1 = res.body.buildings.find((b: { buildingId: string }) => b.buildingId === fx.buildings[0].id)
     expect(b1).toMatchObject({ households: 2, due: 2, visited: 1, location: B1 })
     // A month: October had no visits at all, so everything with a cadence was due and unvisited.
@@ -169,26 +174,82 @@ describe.each(testDatabases())('console against the demo community on $name', (t
     try {
       const demo = generateCommunity({ households: 200, patrolDays: 5 })
       await seedDemo(db, demo, 'demo-pass-1')
-      const boss = await login(app, 'supervisor', 'demo-pass-1')
       const from = dayOf(DEMO_NOW - 5 * DAY)
       const to = dayOf(DEMO_NOW - DAY)
-      const res = await injectJson(app, { method: 'GET', url: `/api/supervisor/daily?from=${from}&to=${to}`, headers: boss.headers })
-      expect(res.status).toBe(200)
-      const expected = new Map<string, number>()
-      for (const p of demo.records.patrols) {
-        const k = `${p.gridId}|${dayOf(p.startedAt)}`
-        expected.set(k, (expected.get(k) ?? 0) + 1)
+      // Two communities: each supervisor sees the patrols of their own (server/sync/scope.ts).
+      const grids = new Map(demo.records.grids.map((g) => [g.id, g]))
+      const topGrid = (id: string): string => {
+        const g = grids.get(id)!
+        return g.level === 'micro' && g.parentId ? topGrid(g.parentId) : g.id
       }
-      const got = new Map<string, number>()
-      for (const g of res.body.grids) for (const c of g.cells) if (c.patrols) got.set(`${g.gridId}|${c.day}`, c.patrols)
-      expect(got).toEqual(expected)
+      expect(demo.communityIds).toHaveLength(2)
+      const seen = new Set<string>()
+      for (const [username, communityId] of [['supervisor', demo.communityIds[0]], ['supervisor2', demo.communityIds[1]]] as const) {
+        const boss = await login(app, username, 'demo-pass-1')
+        const res = await injectJson(app, { method: 'GET', url: `/api/supervisor/daily?from=${from}&to=${to}`, headers: boss.headers })
+        expect(res.status).toBe(200)
+        const expected = new Map<string, number>()
+        for (const p of demo.records.patrols) {
+          if (grids.get(p.gridId)!.communityId !== communityId) continue
+          const k = `${topGrid(p.gridId)}|${dayOf(p.startedAt)}`
+          expected.set(k, (expected.get(k) ?? 0) + 1)
+          seen.add(p.id)
+        }
+        const got = new Map<string, number>()
+        for (const g of res.body.grids) for (const c of g.cells) if (c.patrols) got.set(`${g.gridId}|${c.day}`, c.patrols)
+        expect(expected.size, username).toBeGreaterThan(0)
+        expect(got, username).toEqual(expected)
+      }
+      // Every patrol of the demo belongs to one of the two communities.
+      expect(seen.size).toBe(demo.records.patrols.length)
       expect(demo.records.patrols.length).toBeGreaterThan(10)
 
+      // The last patrol, replayed by the supervisor of its community.
       const p = demo.records.patrols.at(-1)!
+      const boss = await login(app, grids.get(p.gridId)!.communityId === demo.communityIds[0] ? 'supervisor' : 'supervisor2', 'demo-pass-1')
       const replay = await injectJson(app, { method: 'GET', url: `/api/supervisor/tracks?day=${dayOf(p.startedAt)}&workerId=${p.workerId}`, headers: boss.headers })
       expect(replay.body.patrols).toHaveLength(1)
       expect(replay.body.patrols[0]).toMatchObject({ id: p.id, pointCount: p.pointCount, gaps: expect.any(Array) })
       expect(replay.body.patrols[0].coverage.buildingsPassed).toBeGreaterThan(0)
+    } finally {
+      await app.close()
+      await db.close()
+    }
+  })
+})
+
+describe.each(testDatabases())('visit coverage against the phones\' cadence rules on $name', (tdb) => {
+  it("overdue households are exactly those src/domain/cadence dueState finds overdue, phone calls and members' tags included", async () => {
+    const db = await tdb.open()
+    const app = await buildTestApp(db, { now: () => DEMO_NOW })
+    try {
+      const demo = generateCommunity({ households: 300, secondCommunity: false })
+      // Some visits were phone calls: they count, except for households a worker must see at the door.
+      demo.records.visits.forEach((v, i) => {
+        if (i % 3 === 0) v.channel = 'phone'
+      })
+      // A member's tag counts while the member lives there (an 80-year-old moved in; one moved out).
+      demo.records.households.forEach((h, i) => {
+        if (i % 2 !== 0 || !h.members.length) return
+        h.members[0] = { ...h.members[0], tags: [...h.members[0].tags, 'advanced_age'], status: i % 4 === 0 ? 'moved_out' : 'present' }
+      })
+      expect(demo.records.visits.some((v) => v.channel === 'phone' && demo.records.households.find((h) => h.id === v.householdId)!.tags.includes('living_alone_elder'))).toBe(true)
+      await seedDemo(db, demo, 'demo-pass-1')
+      const boss = await login(app, 'supervisor', 'demo-pass-1')
+      const res = await injectJson(app, { method: 'GET', url: `/api/supervisor/coverage?week=${isoWeekOf(DEMO_NOW)}`, headers: boss.headers })
+      expect(res.status).toBe(200)
+
+      const today = dayNumber(DEMO_NOW)
+      const visits = demo.records.visits.filter((v) => v.startedAt < DEMO_NOW)
+      const overdue = new Map<string, number>()
+      for (const h of demo.records.households) {
+        const s = dueState(h, visits, today)
+        if (s.status === 'overdue') overdue.set(h.id, s.overdueDays)
+      }
+      expect(overdue.size).toBeGreaterThan(0)
+      expect(res.body.totals.overdue).toBe(overdue.size)
+      expect(res.body.totals.households).toBe(demo.records.households.length)
+      for (const o of res.body.overdue) expect([o.id, o.daysOverdue]).toEqual([o.id, overdue.get(o.id)])
     } finally {
       await app.close()
       await db.close()

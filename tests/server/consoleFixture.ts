@@ -1,11 +1,12 @@
 /**
  * A small community with known answers for the supervisor console tests: two grids with a
  * micro-grid each, two workers, a supervisor, three buildings, one patrol with a stop, a gap and
- * pins, four households with different visit cadences, and three issues at the three levels.
+ * pins, four households with different visit cadences (recorded two months before NOW), and three issues at the three levels.
  */
 import type { Database } from '../../server/db/adapter'
 import { putWholeRecords } from '../../server/records'
 import { uuidv7 } from '../../src/domain/ids'
+import { checkIssueEvent } from '../../src/domain/issueRules'
 import type { AnyRecord, Building, Checklist, EntityName, Household, Issue, IssueEvent, Patrol, TrackSegment, Visit } from '../../src/domain/entities'
 import { createTestGrid, createTestUser, serverHlc, type TestUser } from './helper'
 
@@ -49,8 +50,11 @@ export async function seedConsoleFixture(db: Database): Promise<ConsoleFixture> 
   const w1 = await createTestUser(db, { username: 'w1', name: '王芳', gridIds: [g1] })
   const w2 = await createTestUser(db, { username: 'w2', name: '李强', gridIds: [g2] })
   const supervisor = await createTestUser(db, { username: 'boss', name: '张书记', role: 'supervisor', gridIds: [community] })
-  const hlc = serverHlc(NOW - 30 * DAY)
-  const base = () => ({ id: uuidv7(), hlc, deleted: false as const })
+  // Everything was recorded two months before NOW (ids carry that time: the visit clock of a
+  // household never visited starts on the day it was recorded, src/domain/cadence.ts).
+  const recordedAt = NOW - 60 * DAY
+  const hlc = serverHlc(recordedAt)
+  const base = () => ({ id: uuidv7(recordedAt), hlc, deleted: false as const })
 
   const building = (name: string, location: [number, number], gridId = m1): Building => ({
     ...base(), gridId, compound: '阳光花园', name, location, footprint: null, units: 2, floors: 6,
@@ -124,7 +128,7 @@ export async function seedConsoleFixture(db: Database): Promise<ConsoleFixture> 
   const issues = {
     ia: issue('micro', start + 10 * 60_000, { source: 'patrol', sourceId: patrol.id, location: { lng: B1[0], lat: B1[1] }, category: 'fire_safety', title: '楼道堆放杂物' }),
     ib: issue('grid', NOW - 3 * DAY),
-    ic: issue('street', NOW - DAY, { category: 'public_facility' }),
+    ic: issue('street', NOW - DAY, { category: 'public_facility', reportedBy: w2.id }),
   }
   const event = (i: Issue, type: IssueEvent['type'], at: number, actorId: string, data: IssueEvent['data'] = {}): IssueEvent => ({
     ...base(), issueId: i.id, type, actorId, at, data,
@@ -135,11 +139,22 @@ export async function seedConsoleFixture(db: Database): Promise<ConsoleFixture> 
     event(issues.ib, 'reported', issues.ib.reportedAt, w1.id),
     event(issues.ib, 'assigned', issues.ib.reportedAt + HOUR, supervisor.id, { assigneeId: w1.id }),
     event(issues.ib, 'accepted', issues.ib.reportedAt + 2 * HOUR, w1.id),
-    event(issues.ib, 'resolved', issues.ib.reportedAt + DAY, w1.id),
+    event(issues.ib, 'resolved', issues.ib.reportedAt + DAY, w1.id, { note: '已清理' }),
     event(issues.ib, 'rated', issues.ib.reportedAt + DAY + HOUR, supervisor.id, { rating: 4 }),
     event(issues.ib, 'closed', issues.ib.reportedAt + DAY + 2 * HOUR, supervisor.id),
     event(issues.ic, 'reported', issues.ic.reportedAt, w2.id),
   ]
+
+  // Written straight to the store, so judge them here as push would: an event the rules refuse
+  // (issueRules / issueState) would be skipped by every reader and the answers would silently differ.
+  for (const i of Object.values(issues)) {
+    const mine = events.filter((e) => e.issueId === i.id)
+    for (const [n, e] of mine.entries()) {
+      const actor = { id: e.actorId, role: e.actorId === supervisor.id ? 'supervisor' as const : 'worker' as const }
+      const refused = checkIssueEvent(mine.slice(0, n), e, actor, { level: i.level, reportedAt: i.reportedAt, reportedBy: i.reportedBy }, { now: NOW })
+      if (refused) throw new Error(`fixture event ${e.type} of ${i.title} is refused: ${refused.reason}`)
+    }
+  }
 
   const put = (entity: EntityName, records: AnyRecord[]) => db.transaction((tx) => putWholeRecords(tx, entity, records))
   await put('buildings', buildings)
