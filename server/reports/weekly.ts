@@ -11,24 +11,9 @@ import { DAY_MS, dayOf, SHANGHAI_OFFSET_MS } from '../../src/domain/weeks'
 import type { GridIndex } from '../supervisor/grids'
 import { dailyCalendar } from '../supervisor/daily'
 import { loadIssues } from '../supervisor/issues'
+import type { WeeklyAnswer } from '../../src/domain/console'
 
-export interface WeeklyReport {
-  week: string
-  from: number
-  to: number
-  days: string[]
-  issues: {
-    found: number
-    closed: number
-    stillOpen: number
-    byCategory: { category: string; label: string; found: number; closed: number }[]
-    open: { id: string; title: string; category: string; gridName: string; reportedAt: number; status: string }[]
-  }
-  visits: { total: number; byOutcome: Record<'met' | 'absent' | 'refused', number>; byChannel: Record<'door' | 'phone', number> }
-  patrols: { gridId: string; gridName: string; patrols: number; daysPatrolled: number; days: number; coverage: number | null }[]
-}
-
-export async function weeklyReport(db: Queryable, index: GridIndex, q: { week: string; from: number; to: number; gridIds: string[] | null }): Promise<WeeklyReport> {
+export async function weeklyReport(db: Queryable, index: GridIndex, q: { week: string; from: number; to: number; gridIds: string[] | null }): Promise<WeeklyAnswer> {
   const issues = await loadIssues(db, q.gridIds, { to: q.to })
   const cats = new Map<string, { found: number; closed: number }>()
   const cat = (c: string) => {
@@ -37,7 +22,7 @@ export async function weeklyReport(db: Queryable, index: GridIndex, q: { week: s
     return v
   }
   let found = 0, closed = 0
-  const open: WeeklyReport['issues']['open'] = []
+  const open: WeeklyAnswer['issues']['open'] = []
   for (const { issue, events } of issues) {
     const state = deriveIssueState(events.filter((e) => e.at < q.to), issue.level)
     if (issue.reportedAt >= q.from) {

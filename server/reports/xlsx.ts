@@ -2,9 +2,9 @@
 import ExcelJS from 'exceljs'
 import { VISIT_OUTCOMES, labelOf, ISSUE_CATEGORIES } from '../../src/domain/constants'
 import { dayOf } from '../../src/domain/weeks'
-import type { WeeklyReport } from './weekly'
+import type { WeeklyAnswer } from '../../src/domain/console'
 
-export async function weeklyWorkbook(r: WeeklyReport): Promise<Buffer> {
+export async function weeklyWorkbook(r: WeeklyAnswer): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
   wb.creator = 'FullGrid 满格'
   const title = `周报（周周清）${r.week}：${r.days[0]} 至 ${r.days.at(-1)}`

@@ -19,6 +19,7 @@ import type { Queryable } from '../db/adapter'
 import { DAY_MS, SHANGHAI_OFFSET_MS } from '../../src/domain/weeks'
 import { DOOR_ONLY_TAGS, QUARTERLY_DAYS, TAG_CADENCE, dayNumber } from '../../src/domain/cadence'
 import type { GridIndex, WorkerInfo } from './grids'
+import type { CoverageAnswer, CoverageCounts, OverdueHousehold } from '../../src/domain/console'
 
 /** Tags of the special groups whose overdue households are listed first. */
 export const SPECIAL_TAGS = [
@@ -44,34 +45,6 @@ const DAY_SQL = (ms: string) => `floor((${ms} + ${SHANGHAI_OFFSET_MS}::bigint) /
 /** Present members' tags (a member without a status lives there). */
 const MEMBER_TAGS_PATH = '$.members[*] ? (!exists(@.status) || @.status == "present").tags[*]'
 
-export interface CoverageCounts {
-  households: number
-  due: number
-  visited: number
-  overdue: number
-}
-
-export interface OverdueHousehold {
-  id: string
-  gridId: string
-  address: string
-  headName: string
-  tags: string[]
-  special: boolean
-  lastVisitAt: number | null
-  daysOverdue: number
-}
-
-export interface CoverageReport {
-  from: number
-  to: number
-  totals: CoverageCounts & { visits: number }
-  grids: (CoverageCounts & { gridId: string; gridName: string })[]
-  workers: (CoverageCounts & { workerId: string; workerName: string; visits: number; householdsVisited: number })[]
-  buildings: (CoverageCounts & { buildingId: string; name: string; compound: string; location: [number, number] })[]
-  overdue: OverdueHousehold[]
-}
-
 interface CoverageRow {
   grids: (CoverageCounts & { key: string })[] | null
   buildings: (CoverageCounts & { key: string })[] | null
@@ -83,7 +56,7 @@ export async function visitCoverage(
   index: GridIndex,
   workers: WorkerInfo[],
   q: { from: number; to: number; now: number; gridIds: string[] | null; overdueLimit?: number },
-): Promise<CoverageReport> {
+): Promise<CoverageAnswer> {
   const at = Math.min(q.to, q.now)
   // The period's last day, and "today" for overdue: the last day, or today if the period runs on.
   const lastDay = dayNumber(q.to - 1)

@@ -6,22 +6,7 @@
 import type { Queryable } from '../db/adapter'
 import { DAY_MS, dayOf } from '../../src/domain/weeks'
 import type { GridIndex } from './grids'
-
-export interface DailyCell {
-  day: string
-  patrols: number
-  workerIds: string[]
-  /** Share of checklist points answered by the most complete patrol of the day (0–1), null without patrol. */
-  coverage: number | null
-}
-
-export interface DailyGrid {
-  gridId: string
-  gridName: string
-  cells: DailyCell[]
-  /** Days without any patrol. */
-  gaps: number
-}
+import type { DailyCell, DailyGrid } from '../../src/domain/console'
 
 export async function dailyCalendar(
   db: Queryable,

@@ -6,22 +6,12 @@
 import type { Queryable } from '../db/adapter'
 import { forbidden, notFound } from '../errors'
 import type { Scope } from '../sync/scope'
+import type { ConsoleWorker, GridNode } from '../../src/domain/console'
 
-export interface GridInfo {
-  id: string
-  name: string
-  level: 'community' | 'grid' | 'micro'
-  parentId: string | null
-  code: string
-  boundary: { type: 'Polygon'; coordinates: [number, number][][] } | null
-  workerIds: string[]
-}
+/** A grid as stored, with the workers assigned to it. */
+export type GridInfo = GridNode & { workerIds: string[] }
+export type WorkerInfo = ConsoleWorker
 
-export interface WorkerInfo {
-  id: string
-  name: string
-  gridIds: string[]
-}
 
 export interface GridIndex {
   grids: GridInfo[]

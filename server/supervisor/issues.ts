@@ -12,35 +12,10 @@
 import type { Queryable } from '../db/adapter'
 import type { Issue, IssueEvent } from '../../src/domain/entities'
 import { ISSUE_LEVELS } from '../../src/domain/constants'
-import { deriveIssueState, isOpen, type IssueStatus } from '../../src/domain/issueState'
+import { deriveIssueState, isOpen } from '../../src/domain/issueState'
 import { issueDeadline } from '../../src/domain/deadlines'
 import type { GridIndex } from './grids'
-
-export interface SupervisedIssue {
-  id: string
-  title: string
-  type: Issue['type']
-  category: Issue['category']
-  gridId: string
-  gridName: string
-  level: Issue['level']
-  status: IssueStatus | 'none'
-  assigneeId: string | null
-  reportedAt: number
-  deadline: number
-  resolvedAt: number | null
-  overdue: boolean
-  onTime: boolean | null
-  rating: number | null
-}
-
-export interface IssueSupervision {
-  issues: SupervisedIssue[]
-  byStatus: Record<string, number>
-  levels: { level: Issue['level']; total: number; judged: number; onTime: number; onTimeRate: number | null }[]
-  averageRating: number | null
-  ratings: number
-}
+import type { IssuesAnswer, SupervisedIssue } from '../../src/domain/console'
 
 export async function loadIssues(db: Queryable, gridIds: string[] | null, range: { from?: number; to?: number } = {}): Promise<{ issue: Issue; events: IssueEvent[] }[]> {
   const { rows } = await db.query<{ issue: Issue; events: IssueEvent[] | null }>(
@@ -79,7 +54,7 @@ export function superviseIssue(issue: Issue, events: IssueEvent[], now: number, 
   }
 }
 
-export async function issueSupervision(db: Queryable, index: GridIndex, q: { gridIds: string[] | null; now: number; status?: 'open' | 'all' }): Promise<IssueSupervision> {
+export async function issueSupervision(db: Queryable, index: GridIndex, q: { gridIds: string[] | null; now: number; status?: 'open' | 'all' }): Promise<IssuesAnswer> {
   const all = (await loadIssues(db, q.gridIds)).map(({ issue, events }) => superviseIssue(issue, events, q.now, index))
   const byStatus: Record<string, number> = {}
   for (const i of all) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1

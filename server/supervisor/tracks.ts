@@ -13,39 +13,7 @@ import type { TrackPoint } from '../../src/domain/entities'
 import { coveredBuildingIds, segmentPoints, simplify, trackDistanceM } from '../../src/domain/track'
 import { findGaps, findStops, type Point } from './track'
 import type { GridIndex } from './grids'
-
-export interface TrackPin {
-  kind: 'visit' | 'issue'
-  id: string
-  at: number
-  lng: number
-  lat: number
-  label: string
-}
-
-export interface PatrolReplay {
-  id: string
-  workerId: string
-  workerName: string
-  gridId: string
-  gridName: string
-  startedAt: number
-  endedAt: number | null
-  coverage: {
-    buildingsPassed: number
-    buildingsTotal: number
-    checklistDone: number
-    checklistTotal: number
-    problems: number
-  }
-  durationMs: number
-  distanceM: number
-  pointCount: number
-  track: [number, number, number][]
-  stops: { from: number; to: number; lng: number; lat: number }[]
-  gaps: { from: number; to: number; reason: string | null }[]
-  pins: TrackPin[]
-}
+import type { PatrolReplay, TrackPin } from '../../src/domain/console'
 
 interface PatrolRow {
   patrol: Patrol

@@ -1,9 +1,12 @@
 /**
  * Pure view logic of the supervisor console (控制台): who gets it, which screen counts as a
- * desktop, how periods, durations and shares are written, and the shapes the server answers
- * (server/supervisor, server/reports, server/ledger-io).
+ * desktop, how periods, durations and shares are written, and the ledger import's answer
+ * (server/ledger-io); the other endpoints' answers are in src/domain/console.ts.
  */
 import { DAY_MS, dayOf, isoWeekOf } from '@/domain/weeks'
+
+// The answers' shapes are the server's own (src/domain/console.ts); the views import them from here.
+export type { CoverageAnswer, DailyAnswer, GridNode, IssuesAnswer, Overview, PatrolReplay, SupervisedIssue, WeeklyAnswer } from '@/domain/console'
 
 export const CONSOLE_ROLES = ['supervisor', 'admin'] as const
 /**
@@ -61,39 +64,6 @@ export function shareColor(share: number | null): string {
   return '#07c160'
 }
 
-export interface GridNode {
-  id: string
-  name: string
-  level: 'community' | 'grid' | 'micro'
-  parentId: string | null
-  code: string
-  boundary: { type: 'Polygon'; coordinates: [number, number][][] } | null
-}
-
-export interface Overview {
-  grids: GridNode[]
-  workers: { id: string; name: string; gridIds: string[] }[]
-  now: number
-}
-
-export interface PatrolReplay {
-  id: string
-  workerId: string
-  workerName: string
-  gridId: string
-  gridName: string
-  startedAt: number
-  endedAt: number | null
-  coverage: { buildingsPassed: number; buildingsTotal: number; checklistDone: number; checklistTotal: number; problems: number }
-  durationMs: number
-  distanceM: number
-  pointCount: number
-  track: [number, number, number][]
-  stops: { from: number; to: number; lng: number; lat: number }[]
-  gaps: { from: number; to: number; reason: string | null }[]
-  pins: { kind: 'visit' | 'issue'; id: string; at: number; lng: number; lat: number; label: string }[]
-}
-
 /** Where the walk was at time `t` (linear between fixes); null before the start. */
 export function positionAt(track: readonly [number, number, number][], t: number): [number, number] | null {
   if (!track.length || t < track[0][0]) return null
@@ -107,69 +77,6 @@ export function positionAt(track: readonly [number, number, number][], t: number
   }
   const last = track[track.length - 1]
   return [last[1], last[2]]
-}
-
-export interface DailyAnswer {
-  days: string[]
-  grids: { gridId: string; gridName: string; gaps: number; cells: { day: string; patrols: number; workerIds: string[]; coverage: number | null }[] }[]
-  workers: { id: string; name: string }[]
-}
-
-export interface Counts {
-  households: number
-  due: number
-  visited: number
-  overdue: number
-}
-
-export interface CoverageAnswer {
-  from: number
-  to: number
-  totals: Counts & { visits: number }
-  grids: (Counts & { gridId: string; gridName: string })[]
-  workers: (Counts & { workerId: string; workerName: string; visits: number; householdsVisited: number })[]
-  buildings: (Counts & { buildingId: string; name: string; compound: string; location: [number, number] })[]
-  overdue: { id: string; gridId: string; address: string; headName: string; tags: string[]; special: boolean; lastVisitAt: number | null; daysOverdue: number }[]
-}
-
-export interface SupervisedIssue {
-  id: string
-  title: string
-  type: 'issue' | 'wish'
-  category: string
-  gridId: string
-  gridName: string
-  level: 'micro' | 'grid' | 'street'
-  status: string
-  assigneeId: string | null
-  reportedAt: number
-  deadline: number
-  resolvedAt: number | null
-  overdue: boolean
-  onTime: boolean | null
-  rating: number | null
-}
-
-export interface IssuesAnswer {
-  issues: SupervisedIssue[]
-  byStatus: Record<string, number>
-  levels: { level: 'micro' | 'grid' | 'street'; total: number; judged: number; onTime: number; onTimeRate: number | null }[]
-  averageRating: number | null
-  ratings: number
-}
-
-export interface WeeklyAnswer {
-  week: string
-  days: string[]
-  issues: {
-    found: number
-    closed: number
-    stillOpen: number
-    byCategory: { category: string; label: string; found: number; closed: number }[]
-    open: { id: string; title: string; category: string; gridName: string; reportedAt: number; status: string }[]
-  }
-  visits: { total: number; byOutcome: Record<'met' | 'absent' | 'refused', number>; byChannel: Record<'door' | 'phone', number> }
-  patrols: { gridId: string; gridName: string; patrols: number; daysPatrolled: number; days: number; coverage: number | null }[]
 }
 
 export interface ImportAnswer {
