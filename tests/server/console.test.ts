@@ -2,7 +2,7 @@
  * The supervisor console's aggregates (issue 11) against a small community whose answers are
  * known (consoleFixture.ts), and against the demo generator's patrols counted independently.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
@@ -10,24 +10,19 @@ import { seedDemo } from '../../server/seed'
 import { generateCommunity, DEMO_NOW } from '../../demo/generate'
 import { dayOf, isoWeekOf } from '../../src/domain/weeks'
 import { dayNumber, dueState } from '../../src/domain/cadence'
-import { buildTestApp, injectJson, login, testDatabases, type LoggedIn } from './helper'
-import { B1, B2, DAY, NOW, PATROL_DAY, seedConsoleFixture, type ConsoleFixture } from './consoleFixture'
+import { buildTestApp, injectJson, login, testDatabases, useTestApp, type LoggedIn } from './helper'
+import { B1, B2, DAY, NOW, PATROL_DAY, consoleSession, type ConsoleFixture } from './consoleFixture'
 
 describe.each(testDatabases())('supervisor console on $name', (tdb) => {
   let db: Database
   let app: FastifyInstance
   let fx: ConsoleFixture
   let boss: LoggedIn
-  beforeEach(async () => {
-    db = await tdb.open()
-    app = await buildTestApp(db, { now: () => NOW })
-    fx = await seedConsoleFixture(db)
-    boss = await login(app, 'boss', fx.supervisor.password)
-  })
-  afterEach(async () => {
-    await app.close()
-    await db.close()
-  })
+  useTestApp(tdb, async (d, a) => {
+    db = d
+    app = a
+    ;({ fx, boss } = await consoleSession(db, app))
+  }, { app: { now: () => NOW } })
 
   const get = (url: string, who: LoggedIn = boss) => injectJson(app, { method: 'GET', url, headers: who.headers })
 

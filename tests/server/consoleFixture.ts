@@ -8,7 +8,8 @@ import { putWholeRecords } from '../../server/records'
 import { uuidv7 } from '../../src/domain/ids'
 import { checkIssueEvent } from '../../src/domain/issueRules'
 import type { AnyRecord, Building, Checklist, EntityName, Household, Issue, IssueEvent, Patrol, TrackSegment, Visit } from '../../src/domain/entities'
-import { createTestGrid, createTestUser, serverHlc, type TestUser } from './helper'
+import type { FastifyInstance } from 'fastify'
+import { createTestGrid, createTestUser, login, serverHlc, type LoggedIn, type TestUser } from './helper'
 
 export const HOUR = 3_600_000
 export const DAY = 24 * HOUR
@@ -169,4 +170,10 @@ export async function seedConsoleFixture(db: Database): Promise<ConsoleFixture> 
     community, g1, m1, g2, m2, w1, w2, supervisor, buildings, patrol, rawPoints: points,
     stopFrom: start, stopTo, gapFrom, gapTo, visit, households, issues,
   }
+}
+
+/** The fixture seeded and its supervisor (boss) logged in, as the console's API tests start. */
+export async function consoleSession(db: Database, app: FastifyInstance): Promise<{ fx: ConsoleFixture; boss: LoggedIn }> {
+  const fx = await seedConsoleFixture(db)
+  return { fx, boss: await login(app, 'boss', fx.supervisor.password) }
 }

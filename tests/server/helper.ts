@@ -3,8 +3,7 @@
  *
  *   describe.each(testDatabases())('thing on $name', (tdb) => {
  *     let db: Database, app: FastifyInstance
- *     beforeEach(async () => { db = await tdb.open(); app = await buildTestApp(db) })
- *     afterEach(async () => { await app.close(); await db.close() })
+ *     useTestApp(tdb, (d, a) => { db = d; app = a })
  *     it('…', async () => {
  *       const grid = await createTestGrid(db)
  *       const worker = await createTestUser(db, { username: 'w1', role: 'worker', gridIds: [grid.id] })
@@ -19,6 +18,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { openDatabase, type Database } from '../../server/db/adapter'
 import { migrate } from '../../server/db/migrate'
@@ -81,6 +81,31 @@ export async function buildTestApp(db: Database, opts: Partial<Omit<BuildAppOpti
   const app = await buildApp({ staticDir: null, logger: false, version: 'test', ...opts, db })
   await app.ready()
   return app
+}
+
+/**
+ * The hooks API test files share: a new database and a built app before each test (or once for
+ * the file with `per: 'file'`), `setup` to seed them and keep what the tests use, then both
+ * closed — app first.
+ */
+export function useTestApp(
+  tdb: TestDatabase,
+  setup: (db: Database, app: FastifyInstance) => Promise<void> | void,
+  opts: { app?: Partial<Omit<BuildAppOptions, 'db'>>; per?: 'test' | 'file' } = {},
+): void {
+  let db: Database | undefined
+  let app: FastifyInstance | undefined
+  const perFile = opts.per === 'file'
+  ;(perFile ? beforeAll : beforeEach)(async () => {
+    db = await tdb.open()
+    app = await buildTestApp(db, opts.app)
+    await setup(db, app)
+  })
+  ;(perFile ? afterAll : afterEach)(async () => {
+    await app?.close()
+    await db?.close()
+    app = db = undefined
+  })
 }
 
 /** A server-side HLC stamp, as seeding and admin tools write them. */

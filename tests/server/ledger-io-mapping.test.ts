@@ -4,14 +4,14 @@
  * null is left out; a mapping that does not fit answers 400 in Chinese; the dry run shows every
  * sheet column with its field and a cleaned preview of the rows, and stores nothing.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
 import { LEDGER_COLUMNS } from '../../server/ledger-io/columns'
 import { LEDGER_FIELDS } from '../../src/features/supervisor/supervisor.models'
-import { buildTestApp, injectJson, login, testDatabases, type LoggedIn } from './helper'
-import { NOW, seedConsoleFixture, type ConsoleFixture } from './consoleFixture'
+import { injectJson, testDatabases, useTestApp, type LoggedIn } from './helper'
+import { NOW, consoleSession, type ConsoleFixture } from './consoleFixture'
 
 const HEADER = ['院落', '幢', '单元', '室号', '户主名字', '本人手机', '备注', '微信号']
 
@@ -53,16 +53,11 @@ describe.each(testDatabases())('ledger import with a column mapping on $name', (
   let app: FastifyInstance
   let fx: ConsoleFixture
   let boss: LoggedIn
-  beforeEach(async () => {
-    db = await tdb.open()
-    app = await buildTestApp(db, { now: () => NOW })
-    fx = await seedConsoleFixture(db)
-    boss = await login(app, 'boss', fx.supervisor.password)
-  })
-  afterEach(async () => {
-    await app.close()
-    await db.close()
-  })
+  useTestApp(tdb, async (d, a) => {
+    db = d
+    app = a
+    ;({ fx, boss } = await consoleSession(db, app))
+  }, { app: { now: () => NOW } })
 
   const upload = async (query: string, mapping?: unknown, bytes?: Buffer) => {
     const parts: { name: string; value: string | Buffer; filename?: string }[] = []

@@ -4,12 +4,12 @@
  * answers the right rows; dry runs store nothing; imports are atomic and reach phones by pull;
  * export → import changes nothing; exports are audited.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
-import { buildTestApp, injectJson, login, testDatabases, type LoggedIn } from './helper'
-import { NOW, seedConsoleFixture, type ConsoleFixture } from './consoleFixture'
+import { injectJson, login, testDatabases, useTestApp, type LoggedIn } from './helper'
+import { NOW, consoleSession, type ConsoleFixture } from './consoleFixture'
 
 const FW_SPACE = '\u3000'
 
@@ -60,16 +60,11 @@ describe.each(testDatabases())('ledger import and export on $name', (tdb) => {
   let app: FastifyInstance
   let fx: ConsoleFixture
   let boss: LoggedIn
-  beforeEach(async () => {
-    db = await tdb.open()
-    app = await buildTestApp(db, { now: () => NOW })
-    fx = await seedConsoleFixture(db)
-    boss = await login(app, 'boss', fx.supervisor.password)
-  })
-  afterEach(async () => {
-    await app.close()
-    await db.close()
-  })
+  useTestApp(tdb, async (d, a) => {
+    db = d
+    app = a
+    ;({ fx, boss } = await consoleSession(db, app))
+  }, { app: { now: () => NOW } })
 
   const upload = (bytes: Buffer, query: string, who: LoggedIn = boss) => {
     const { payload, headers } = multipart(bytes)

@@ -4,7 +4,7 @@
  * moved to another grid, everything a worker's new grids do not cover, an issue handed to someone
  * else — with the cursor: never skipped, never for what stays. PGlite and PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
 import { putWholeRecords } from '../../server/records'
@@ -13,7 +13,7 @@ import { readChanges } from '../../server/sync/readChanges'
 import { loadScope } from '../../server/sync/scope'
 import { isRemoval, type PullChange } from '../../src/domain/sync'
 import type { Household, User } from '../../src/domain/entities'
-import { buildTestApp, createTestUser, login, serverHlc, testDatabases } from './helper'
+import { createTestUser, login, serverHlc, testDatabases, useTestApp } from './helper'
 import { building, create, household, issue, issueEvent, pullAll, push, testClock, update, visit, type Auth } from './syncFixtures'
 import { twoCommunities, type TwoCommunities } from './scopeFixtures'
 
@@ -23,15 +23,11 @@ describe.each(testDatabases())('removals on $name', (tdb) => {
   let t: TwoCommunities
   const clock = testClock('dev-s')
 
-  beforeAll(async () => {
-    db = await tdb.open()
-    app = await buildTestApp(db)
+  useTestApp(tdb, async (d, a) => {
+    db = d
+    app = a
     t = await twoCommunities(db, app)
-  })
-  afterAll(async () => {
-    await app.close()
-    await db.close()
-  })
+  }, { per: 'file' })
 
   const removed = (changes: PullChange[]) => changes.filter(isRemoval).map((c) => `${c.entity}:${c.id}`)
   const kept = (changes: PullChange[]) => changes.filter((c) => !isRemoval(c)).map((c) => c.id)

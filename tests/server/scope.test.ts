@@ -3,12 +3,12 @@
  * the issue assigned to them with all its events, whatever its grid; push and pull apply one rule.
  * On PGlite and, with TEST_DATABASE_URL, PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
 import { canSee, loadScope } from '../../server/sync/scope'
 import type { EntityName } from '../../src/domain/entities'
-import { buildTestApp, testDatabases } from './helper'
+import { testDatabases, useTestApp } from './helper'
 import { create, household, issue, issueEvent, patrol, pullAll, push, remove, segment, testClock, update, visit } from './syncFixtures'
 import { twoCommunities, type TwoCommunities } from './scopeFixtures'
 
@@ -18,15 +18,11 @@ describe.each(testDatabases())('scope on $name', (tdb) => {
   let t: TwoCommunities
   const clock = testClock('dev-s')
 
-  beforeAll(async () => {
-    db = await tdb.open()
-    app = await buildTestApp(db)
+  useTestApp(tdb, async (d, a) => {
+    db = d
+    app = a
     t = await twoCommunities(db, app)
-  })
-  afterAll(async () => {
-    await app.close()
-    await db.close()
-  })
+  }, { per: 'file' })
 
   const ids = (changes: { id: string }[]) => new Set(changes.map((c) => c.id))
 
