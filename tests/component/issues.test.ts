@@ -21,6 +21,18 @@ afterEach(() => {
   unmountAll()
 })
 
+/** Types the title, picks the category (类别) in its picker and sends the report form. */
+async function sendReport(wrapper: Awaited<ReturnType<typeof mountApp>>['wrapper'], title: string, category: string) {
+  await wrapper.find('input[name="title"]').setValue(title)
+  await wrapper.find('input[name="category"]').trigger('click')
+  await until(() => !!document.querySelector('.van-picker'))
+  ;[...document.querySelectorAll<HTMLElement>('.van-picker-column__item')].find((o) => o.textContent?.trim() === category)!.click()
+  await settle()
+  button('确定').click()
+  await settle()
+  await wrapper.find('form').trigger('submit')
+}
+
 function listItems(): HTMLElement[] {
   return [...document.querySelectorAll<HTMLElement>('.issues-item')]
 }
@@ -88,14 +100,7 @@ describe('report form', () => {
     radio('网格').click()
     await until(() => wrapper.text().includes('网格事项：3 天内办结'))
     ;(document.querySelector('.van-checkbox') as HTMLElement).click()
-    await wrapper.find('input[name="title"]').setValue('想要一台轮椅')
-    await wrapper.find('input[name="category"]').trigger('click')
-    await until(() => !!document.querySelector('.van-picker'))
-    ;[...document.querySelectorAll<HTMLElement>('.van-picker-column__item')].find((o) => o.textContent?.trim() === '微心愿')!.click()
-    await settle()
-    button('确定').click()
-    await settle()
-    await wrapper.find('form').trigger('submit')
+    await sendReport(wrapper, '想要一台轮椅', '微心愿')
     await until(() => router.currentRoute.value.path === '/issues')
     const [issue] = await appDb().issues.toArray()
     expect(issue).toMatchObject({ type: 'wish', category: 'micro_wish', level: 'grid', urgent: true, title: '想要一台轮椅' })
@@ -117,14 +122,7 @@ describe('report form', () => {
     await until(() => !!document.querySelector('.issues-place__option'))
     ;(document.querySelector('.issues-place__option') as HTMLElement).click()
     await until(() => (wrapper.find('input[name="place"]').element as HTMLInputElement).value.includes('王秀英'))
-    await wrapper.find('input[name="title"]').setValue('楼道灯坏了')
-    await wrapper.find('input[name="category"]').trigger('click')
-    await until(() => !!document.querySelector('.van-picker'))
-    ;[...document.querySelectorAll<HTMLElement>('.van-picker-column__item')].find((o) => o.textContent?.trim() === '公共设施')!.click()
-    await settle()
-    button('确定').click()
-    await settle()
-    await wrapper.find('form').trigger('submit')
+    await sendReport(wrapper, '楼道灯坏了', '公共设施')
     await until(() => router.currentRoute.value.path === '/issues')
     const [issue] = await appDb().issues.toArray()
     expect(issue).toMatchObject({ householdId, gridId: microId, location: { lng: 116.4, lat: 39.9 } })
