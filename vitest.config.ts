@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   test: {
     include: ['tests/**/*.test.ts', 'src/**/*.test.ts', 'server/**/*.test.ts', 'demo/**/*.test.ts'],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     // Browser and multi-process tests start servers; keep files isolated but not over-parallel on 2 cores.
     fileParallelism: true,

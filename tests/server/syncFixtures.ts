@@ -70,7 +70,9 @@ export async function pullAll(app: FastifyInstance, auth: Auth, cursor?: string,
   }
 }
 
-const QUIET_WAIT_MS = 15_000
+// Long enough for another test file's seeding transaction on a loaded 2-core machine; a change that is
+// really missing returns at once (nothing held back), so the wait never hides a failure.
+const QUIET_WAIT_MS = 40_000
 
 async function heldBack(app: FastifyInstance): Promise<boolean> {
   const { rows } = await app.db.query<{ held: boolean }>(
