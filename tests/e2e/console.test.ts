@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import type { Browser } from 'playwright-core'
+import { distanceM } from '../../src/domain/track'
 import { Hlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
 import { DEMO_PASSWORD, apiLogin, apiPullAll, launchBrowser, startServer, type RunningServer } from './harness'
@@ -45,9 +46,17 @@ describe('supervisor console (browser)', () => {
     const of = (entity: string) => changes.filter((c) => c.entity === entity && !c.deleted).map((c) => c.data as unknown as Pulled)
     const grid = worker.user.gridIds[0]
     const micros = new Set(of('grids').filter((g) => g.parentId === grid).map((g) => g.id))
-    const buildings = of('buildings').filter((b) => micros.has(b.gridId)).slice(0, 3)
+    // Three buildings at least 60 m apart, the second with a household: the walk between them must
+    // never look like a stop (≥ 3 min within 25 m), whichever buildings the feed lists first.
+    const households = of('households')
+    const apart = (a: Pulled, b: Pulled) => distanceM(a.location!, b.location!) > 60
+    const candidates = of('buildings').filter((b) => micros.has(b.gridId) && b.location)
+    const b0 = candidates[0]
+    const b1 = candidates.find((b) => apart(b, b0) && households.some((h) => h.buildingId === b.id))!
+    const b2 = candidates.find((b) => apart(b, b0) && apart(b, b1))!
+    const buildings = [b0, b1, b2]
     const checklist = of('checklists').find((c) => c.kind === 'patrol')!
-    const household = of('households').find((h) => h.buildingId === buildings[1].id)!
+    const household = households.find((h) => h.buildingId === buildings[1].id)!
     visitAddress = (household as unknown as { address: string }).address
     const points: [number, number, number, number][] = []
     let t = START
