@@ -118,6 +118,18 @@ export function dayNumber(ms: number, timeZone: string = DEFAULT_TIME_ZONE): num
   return day
 }
 
+/**
+ * UTC ms at which calendar day `day` (a dayNumber) begins in `timeZone`: the first quarter hour
+ * that dayNumber puts on that day (zone offsets are whole quarter hours and within ±14 h).
+ */
+export function dayStartMs(day: number, timeZone: string = DEFAULT_TIME_ZONE): number {
+  const utcMidnight = day * 86_400_000
+  for (let t = utcMidnight - 14 * 3_600_000; t <= utcMidnight + 14 * 3_600_000; t += QUARTER_HOUR) {
+    if (dayNumber(t, timeZone) === day) return t
+  }
+  return utcMidnight
+}
+
 /** Monday of the week `day` (a dayNumber) falls in; 1970-01-01 was a Thursday. */
 export function weekStartDay(day: number): number {
   return day - ((day + 3) % 7)

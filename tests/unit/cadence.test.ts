@@ -3,6 +3,7 @@ import {
   QUARTERLY_DAYS,
   cadenceDaysOf,
   dayNumber,
+  dayStartMs,
   dueState,
   dueThisWeek,
   visitCounts,
@@ -129,5 +130,15 @@ describe('this week', () => {
     expect(dueThisWeek(lastWeek, TODAY)).toBe(true)
     const monthly = dueState(household(['rental']), [visit(4)], TODAY)
     expect(dueThisWeek(monthly, TODAY)).toBe(false)
+  })
+})
+
+describe('start of a community day', () => {
+  it('is local midnight, also in zones with half-hour offsets and daylight saving', () => {
+    expect(dayStartMs(dayNumber(Date.UTC(2026, 10, 26, 3)), 'Asia/Shanghai')).toBe(Date.UTC(2026, 10, 25, 16))
+    expect(dayStartMs(dayNumber(Date.UTC(2026, 10, 26, 3), 'Asia/Kolkata'), 'Asia/Kolkata')).toBe(Date.UTC(2026, 10, 25, 18, 30))
+    // 2026-03-29 in Berlin starts at +01:00 (the clocks go forward at 02:00 that morning)
+    const sunday = dayNumber(Date.UTC(2026, 2, 29, 12), 'Europe/Berlin')
+    expect(dayStartMs(sunday, 'Europe/Berlin')).toBe(Date.UTC(2026, 2, 28, 23))
   })
 })

@@ -2,26 +2,14 @@
  * Pure logic of the patrol tab (日日巡): the community's day, today's state per grid, the end
  * summary (coverage first), the issue a problem item suggests, how durations read.
  */
+import { dayNumber, dayStartMs } from '@/domain/cadence'
 import { ISSUE_CATEGORIES, type IssueCategory } from '@/domain/constants'
 import type { Building, Checklist, ChecklistItem, Patrol, TrackPoint } from '@/domain/entities'
 import { coveredBuildingIds, findGaps, trackDistanceM, type TrackGap } from '@/domain/track'
 
-/** UTC ms of 00:00 of the calendar day containing `now` in `timeZone`. */
+/** UTC ms of 00:00 of the calendar day containing `now` in `timeZone` (the community calendar of src/domain). */
 export function dayStart(now: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(now)
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'))
-  const offset = Math.round((wall - Math.floor(now / 1000) * 1000) / 60_000) * 60_000
-  return Date.UTC(n('year'), n('month') - 1, n('day')) - offset
+  return dayStartMs(dayNumber(now, timeZone), timeZone)
 }
 
 export type DayPatrolState = 'done' | 'running' | 'not_started'
