@@ -18,13 +18,6 @@ export function canManageDevices(role: string | null | undefined): boolean {
  */
 export type DevicesError = { kind: 'offline' } | { kind: 'server'; status: number; message: string | null }
 
-/** The `message` of the server's `{error, message}` body, if there is one. */
-export async function serverMessage(res: Response): Promise<string | null> {
-  const body: unknown = await res.json().catch(() => null)
-  if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string' && body.message) return body.message
-  return null
-}
-
 /** One row of the list: a phone shared by several users has a row per user. */
 export function deviceKey(d: Pick<Device, 'id' | 'userId'>): string {
   return `${d.id}/${d.userId}`

@@ -34,8 +34,6 @@ export interface VisitLocation {
   accuracy?: number
 }
 
-/** Photos: long side ≤ 1600 px, JPEG ≈ 0.75 (DESIGN §3). */
-export { PHOTO_OPTIONS } from '@/ui/photo'
 /** How long to wait for a GPS fix before the visit saves without one. */
 export const GPS_TIMEOUT_MS = 5000
 export const MAX_PHOTOS = 20
