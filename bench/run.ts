@@ -13,6 +13,8 @@
  *
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000]
  *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console]   (patrol: bench/patrol.ts)
+ *   npm run -s bench -- --only load [--workers 500 --processes 1,2,4 --pglite 1 --concurrency 50]   (server load: bench/load.ts;
+ *                       never in the default set: it needs PostgreSQL running and takes minutes)
  *
  * Progress goes to stderr; stdout is the JSON report only (with `npm run -s`).
  */
@@ -42,6 +44,7 @@ import { benchLedger } from './ledger'
 import { benchPushNode } from './push-node'
 import { benchPatrol } from './patrol'
 import { benchConsole } from './console'
+import { benchLoad, loadOptionsFromArgs } from './load'
 import { MB, arg, round, summarize } from './stats'
 
 const RUNS = Number(arg('runs', '5'))
@@ -395,7 +398,7 @@ async function benchPush() {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  if (!existsSync(DIST_INDEX)) {
+  if (!existsSync(DIST_INDEX) && [...ONLY].some((k) => k !== 'load' && k !== 'console')) {
     log('dist/index.html missing: running `npx vite build`')
     const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
     if (r.status !== 0) throw new Error('vite build failed')
@@ -425,6 +428,7 @@ async function main() {
   }
   // Supervisor console endpoints with 90 days of tracks (bench/console.ts); 30 requests each.
   if (ONLY.has('console')) await safely('console', () => benchConsole({ households: HOUSEHOLDS, days: 90, runs: 30 }))
+  if (ONLY.has('load')) await safely('load', () => benchLoad(loadOptionsFromArgs()))
   const report = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, chromium: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
     runsPerScenario: RUNS,

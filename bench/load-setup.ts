@@ -1,0 +1,335 @@
+/**
+ * What the load bench needs around the morning itself (bench/load-morning.ts):
+ *  - seeding: the demo community and N bench worker accounts, each assigned one grid, written
+ *    with the server's own code (seedDemo, putWholeRecords) into PostgreSQL or a PGlite folder;
+ *  - PostgreSQL databases for the bench (`fullgrid_bench_seed` seeded once, `fullgrid_bench`
+ *    copied from it for every configuration), never the test database;
+ *  - server processes (`node --import tsx server/main.ts`, 127.0.0.1, port chosen at run time),
+ *    stopped by the caller and, as a last resort, when the bench process exits;
+ *  - CPU seconds of processes from /proc (process.cpuUsage only sees the bench's own process);
+ *  - the exactly-once check of every pushed record, in SQL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import type { Database, Queryable } from '../server/db/adapter'
+import { putWholeRecords } from '../server/records'
+import { hashPassword } from '../server/auth/password'
+import { seedDemo } from '../server/seed'
+import { generateCommunity } from '../demo/generate'
+import { formatHlc } from '../src/domain/hlc'
+import { uuidv7 } from '../src/domain/ids'
+import type { User } from '../src/domain/entities'
+import type { BenchWorker, PushedRecord } from './load-morning'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const BENCH_PASSWORD = 'load-bench-1'
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+export interface SeedInfo {
+  households: number
+  records: number
+  grids: number
+  workers: number
+  seedMs: number
+  /** One scrypt hash at the server's cost (DEFAULT_SCRYPT), the price of each login's check. */
+  scryptHashMs: number
+}
+
+/**
+ * The demo community (dated now, so its visits are recent) plus `workers` accounts load001 … with
+ * the server's default scrypt cost, each assigned one grid-level grid of the first community in
+ * turn (a worker's first sync is their grid and its micro-grids, ~400 households at 20,000).
+ * All bench accounts share one password hash: hashing 500 times would only slow the setup; every
+ * login still pays the full scrypt check.
+ */
+export async function seedBench(db: Database, opts: { households: number; workers: number; assign: 'grid' | 'micro' }): Promise<SeedInfo> {
+  const started = performance.now()
+  const community = generateCommunity({ households: opts.households, now: Date.now() })
+  await seedDemo(db, community, BENCH_PASSWORD)
+  const grids = community.records.grids.filter((g) => g.communityId === community.communityId && g.level === opts.assign)
+  const t = performance.now()
+  const hash = await hashPassword(BENCH_PASSWORD)
+  const scryptHashMs = performance.now() - t
+  const hlc = formatHlc({ wall: Date.now(), counter: 0, node: 'server' })
+  const users: User[] = benchUsernames(opts.workers).map((username, i) => ({
+    id: uuidv7(),
+    hlc,
+    deleted: false,
+    name: `负载${username}`,
+    role: 'worker',
+    gridIds: [grids[i % grids.length].id],
+    phone: '',
+  }))
+  await db.transaction(async (tx) => {
+    await putWholeRecords(tx, 'users', users)
+    await tx.query(
+      `INSERT INTO credentials (user_id, username, password_hash)
+       SELECT u, n, $3 FROM unnest($1::uuid[], $2::text[]) AS v(u, n)`,
+      [users.map((u) => u.id), benchUsernames(opts.workers), hash],
+    )
+  })
+  // Fresh statistics, as a production database has them (PGlite has no autovacuum).
+  await db.exec('ANALYZE')
+  const records = Object.values(community.records).reduce((n, list) => n + list.length, 0)
+  return {
+    households: community.records.households.length,
+    records,
+    grids: grids.length,
+    workers: opts.workers,
+    seedMs: Math.round(performance.now() - started),
+    scryptHashMs: Math.round(scryptHashMs),
+  }
+}
+
+export function benchUsernames(n: number): string[] {
+  const width = Math.max(3, String(n).length)
+  return Array.from({ length: n }, (_, i) => `load${String(i + 1).padStart(width, '0')}`)
+}
+
+export function benchWorkers(n: number, run: string): BenchWorker[] {
+  return benchUsernames(n).map((username) => ({ username, password: BENCH_PASSWORD, deviceId: `load-${run}-${username}` }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL databases for the bench
+
+export function databaseUrl(base: string, name: string): string {
+  const u = new URL(base)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+async function admin<T>(base: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+  // The maintenance database: the bench databases themselves are dropped and created from here.
+  const c = new pg.Client({ connectionString: databaseUrl(base, 'postgres') })
+  await c.connect()
+  try {
+    return await f(c)
+  } finally {
+    await c.end()
+  }
+}
+
+const SAFE_NAME = /^fullgrid_bench[a-z0-9_]*$/
+
+/** Drops and creates database `name` (optionally as a copy of `template`); only bench names. */
+export async function recreateDatabase(base: string, name: string, template?: string): Promise<void> {
+  if (!SAFE_NAME.test(name) || (template && !SAFE_NAME.test(template))) throw new Error(`refusing to recreate ${name}: not a bench database name`)
+  await admin(base, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`)
+  })
+}
+
+export async function dropDatabase(base: string, name: string): Promise<void> {
+  if (!SAFE_NAME.test(name)) throw new Error(`refusing to drop ${name}: not a bench database name`)
+  await admin(base, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server processes
+
+export interface ServerProcess {
+  url: string
+  pid: number
+  output(): string
+  stop(): Promise<void>
+}
+
+const live = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of live) killGroup(child, 'SIGKILL')
+})
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    try {
+      child.kill(signal)
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+/** One `server/main.ts` process on 127.0.0.1 and a free port; resolves when it listens. */
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env }
+  delete childEnv.FULLGRID_DEMO
+  if (!env.DATABASE_URL) delete childEnv.DATABASE_URL
+  // node itself (not the tsx CLI, which would run the server in a child): /proc/<pid> is the server.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+    cwd: ROOT,
+    env: childEnv,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  live.add(child)
+  let out = ''
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out = (out + s).slice(-20_000)))
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out = (out + s).slice(-20_000)))
+  const exited = new Promise<void>((r) => child.once('exit', () => r()))
+  let stopped = false
+  const stop = async () => {
+    if (stopped) return
+    stopped = true
+    if (child.exitCode === null && child.signalCode === null) {
+      killGroup(child, 'SIGTERM')
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
+    live.delete(child)
+  }
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const t0 = Date.now()
+      const timer = setInterval(() => {
+        const m = /FullGrid listening on (http:\/\/\S+)/.exec(out)
+        if (m) {
+          clearInterval(timer)
+          resolve(m[1].replace(/\/$/, ''))
+        } else if (child.exitCode !== null || child.signalCode !== null || Date.now() - t0 > timeoutMs) {
+          clearInterval(timer)
+          reject(new Error(`server did not start:\n${out}`))
+        }
+      }, 50)
+    })
+    return { url, pid: child.pid!, output: () => out, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU from /proc
+
+const TICKS = 100 // USER_HZ on Linux
+
+function statFields(pid: number): string[] | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name may hold spaces: fields start after its closing parenthesis.
+    return s.slice(s.lastIndexOf(')') + 2).split(' ')
+  } catch {
+    return null
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function processCpuSeconds(pid: number): number {
+  const f = statFields(pid)
+  return f ? (Number(f[11]) + Number(f[12])) / TICKS : NaN
+}
+
+/**
+ * CPU seconds of the PostgreSQL cluster: the postmaster, its live children, and children it has
+ * already reaped (cutime/cstime), so backends that ended during the run still count. Other
+ * databases of the same cluster (other developers' tests) count too: the figure is an upper bound.
+ */
+export function postgresCpuSeconds(postmasterPid: number): number {
+  const f = statFields(postmasterPid)
+  if (!f) return NaN
+  let ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const c = statFields(Number(name))
+    if (c && Number(c[1]) === postmasterPid) ticks += Number(c[11]) + Number(c[12])
+  }
+  return ticks / TICKS
+}
+
+export function postmasterPid(): number | null {
+  try {
+    return Number(readFileSync('/var/run/postgresql/15-main.pid', 'utf8').split('\n')[0])
+  } catch {
+    return null
+  }
+}
+
+/** Busy and total CPU seconds of the whole machine so far (/proc/stat). */
+export function machineCpu(): { busy: number; total: number } {
+  const [, ...v] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)
+  const n = v.map(Number)
+  const idle = n[3] + (n[4] ?? 0)
+  const total = n.slice(0, 8).reduce((a, b) => a + b, 0)
+  return { busy: (total - idle) / TICKS, total: total / TICKS }
+}
+
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exactly once
+
+export interface ExactlyOnce {
+  pass: boolean
+  pushedRecords: number
+  /** Pushed record ids found on the server exactly once / not at all / more than once. */
+  presentOnce: number
+  missing: number
+  duplicated: number
+  /** Applied mutation ids recorded by the server, of those pushed. */
+  mutationsRecorded: number
+  mutationsPushed: number
+  /** Records of the bench workers per entity on the server (no extras beyond what was pushed). */
+  serverCounts: Record<string, number>
+  expectedCounts: Record<string, number>
+  /** Patrols whose end (the second mutation of the record) was merged. */
+  patrolsEnded: number
+}
+
+export async function checkExactlyOnce(db: Queryable, pushed: PushedRecord[], mutationIds: string[], usernames: string[]): Promise<ExactlyOnce> {
+  const { rows } = await db.query<{ n: number; c: number }>(
+    `SELECT c::int, count(*)::int AS n FROM (
+       SELECT k.entity, k.id, count(r.id) AS c
+         FROM unnest($1::text[], $2::uuid[]) AS k(entity, id)
+         LEFT JOIN records r ON r.id = k.id
+        GROUP BY k.entity, k.id) x
+      GROUP BY c`,
+    [pushed.map((p) => p.entity), pushed.map((p) => p.id)],
+  )
+  const byCount = new Map(rows.map((r) => [Number(r.c), Number(r.n)]))
+  const presentOnce = byCount.get(1) ?? 0
+  const missing = byCount.get(0) ?? 0
+  const duplicated = [...byCount].filter(([c]) => c > 1).reduce((s, [, n]) => s + n, 0)
+  const muts = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM mutations WHERE id = ANY($1::uuid[])', [mutationIds])
+  const counts = await db.query<{ entity: string; n: number }>(
+    `SELECT r.entity, count(*)::int AS n FROM records r
+       JOIN credentials c ON c.user_id = r.owner_id AND c.username = ANY($1::text[])
+      WHERE r.entity IN ('visits', 'patrols', 'trackSegments') GROUP BY r.entity`,
+    [usernames],
+  )
+  const ended = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM records r JOIN credentials c ON c.user_id = r.owner_id AND c.username = ANY($1::text[])
+      WHERE r.entity = 'patrols' AND r.data->>'endedAt' IS NOT NULL AND (r.data->>'pointCount')::int > 0`,
+    [usernames],
+  )
+  const serverCounts = Object.fromEntries(counts.rows.map((r) => [r.entity, Number(r.n)]))
+  const expectedCounts: Record<string, number> = {}
+  for (const p of pushed) expectedCounts[p.entity] = (expectedCounts[p.entity] ?? 0) + 1
+  const sameCounts = ['visits', 'patrols', 'trackSegments'].every((e) => (serverCounts[e] ?? 0) === (expectedCounts[e] ?? 0))
+  const mutationsRecorded = Number(muts.rows[0].n)
+  return {
+    pass: presentOnce === pushed.length && missing === 0 && duplicated === 0 && mutationsRecorded === mutationIds.length && sameCounts
+      && Number(ended.rows[0].n) === (expectedCounts.patrols ?? 0),
+    pushedRecords: pushed.length,
+    presentOnce,
+    missing,
+    duplicated,
+    mutationsRecorded,
+    mutationsPushed: mutationIds.length,
+    serverCounts,
+    expectedCounts,
+    patrolsEnded: Number(ended.rows[0].n),
+  }
+}

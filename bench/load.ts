@@ -1,0 +1,317 @@
+/**
+ * Server load bench (issue 13; DESIGN §6 "500 workers' mornings in ≤ 60 s on one process"):
+ * N simulated grid workers, each with their own account and device, do their morning
+ * (bench/load-morning.ts: log in, first sync of their grids, push 20 visits and a one-hour patrol
+ * track, pull again) with at most `--concurrency` mornings in flight, round-robin over the server
+ * processes. Configurations: 1, 2 and 4 processes on one PostgreSQL (the cluster CI starts, database
+ * `fullgrid_bench` copied from a seeded `fullgrid_bench_seed` each time), and 1 process on the
+ * embedded PGlite. After each run every pushed record is counted on the server (exactly once).
+ * Prints JSON: wall time, requests/s, p50/p99 per endpoint, errors, CPU seconds of the server
+ * processes, of PostgreSQL and of the load client itself (it shares the machine's cores), load
+ * average. Never part of npm test.
+ *
+ *   npx tsx bench/load.ts [--workers 500] [--processes 1,2,4] [--pglite 1] [--concurrency 50]
+ *        [--households 20000] [--assign grid|micro] [--database-url postgres://fullgrid:fullgrid@127.0.0.1:5432]
+ *        [--timeout-s 900]
+ *   npm run -s bench -- --only load --workers 500
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { openDatabase, type Database } from '../server/db/adapter'
+import { migrate } from '../server/db/migrate'
+import { morning, pool, Recorder, type Endpoint, type MorningResult } from './load-morning'
+import {
+  benchUsernames, benchWorkers, checkExactlyOnce, databaseUrl, dropDatabase, loadAverage, machineCpu, postgresCpuSeconds,
+  postmasterPid, processCpuSeconds, recreateDatabase, seedBench, startServerProcess, type ExactlyOnce, type SeedInfo, type ServerProcess,
+} from './load-setup'
+import { arg, round } from './stats'
+
+export interface LoadOptions {
+  workers?: number
+  /** Process counts on PostgreSQL (empty: none). */
+  processes?: number[]
+  /** Also run 1 process on the embedded database. */
+  pglite?: boolean
+  concurrency?: number
+  households?: number
+  assign?: 'grid' | 'micro'
+  /** PostgreSQL server (any database path; the bench uses its own databases on it). */
+  databaseUrl?: string
+  timeoutS?: number
+}
+
+const GOAL_S = 60
+const SEED_DB = 'fullgrid_bench_seed'
+const RUN_DB = 'fullgrid_bench'
+const log = (...a: unknown[]) => console.error('[bench load]', ...a)
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
+}
+
+function latency(values: number[]) {
+  const s = [...values].sort((a, b) => a - b)
+  return { count: s.length, p50: round(percentile(s, 50), 1), p99: round(percentile(s, 99), 1), max: round(s[s.length - 1] ?? NaN, 1) }
+}
+
+interface RunResult {
+  config: string
+  database: 'postgres' | 'pglite'
+  processes: number
+  workers: number
+  concurrency: number
+  mornings: { done: number; failed: number }
+  wallS: number
+  goalS: number
+  goalMet: boolean
+  requests: number
+  requestsPerS: number
+  errors: number
+  errorSamples: string[]
+  endpoints: Record<Endpoint | 'pull', ReturnType<typeof latency>>
+  /** Sum of login latencies: how much of the morning the password check (scrypt) costs. */
+  loginPhaseShare: number
+  firstSync: { changesPerWorker: { min: number; max: number }; householdsPerWorker: { min: number; max: number } }
+  ownRecordsSeenInPullAgain: { of: number; seen: number }
+  cpuS: { serverProcesses: number[]; serverTotal: number; postgres: number | null; loadClient: number; machineBusy: number; machineCores: number }
+  serverCpuShareOfRun: number
+  loadAverage: { before: string; after: string }
+  exactlyOnce: ExactlyOnce | { pass: false; error: string }
+  mbReceived: number
+  serverLog?: string
+}
+
+async function runLoad(
+  config: string,
+  database: 'postgres' | 'pglite',
+  servers: ServerProcess[],
+  opts: Required<Omit<LoadOptions, 'databaseUrl' | 'processes' | 'pglite'>>,
+  verify: (pushed: MorningResult['pushed'], mutationIds: string[]) => Promise<ExactlyOnce>,
+  pgPid: number | null,
+): Promise<RunResult> {
+  const workers = benchWorkers(opts.workers, `${config}-${Date.now().toString(36)}`)
+  const rec = new Recorder()
+  const loadBefore = loadAverage()
+  const cpu0 = { servers: servers.map((s) => processCpuSeconds(s.pid)), pg: pgPid ? postgresCpuSeconds(pgPid) : null, self: process.cpuUsage(), machine: machineCpu() }
+  const t0 = performance.now()
+  const deadline = Date.now() + opts.timeoutS * 1000
+  const results = await pool(workers.length, opts.concurrency, deadline, (i) =>
+    morning(rec, servers[i % servers.length].url, workers[i], 120_000),
+  )
+  const wallS = (performance.now() - t0) / 1000
+  const self = process.cpuUsage(cpu0.self)
+  const machine = machineCpu()
+  const serverCpu = servers.map((s, i) => round(processCpuSeconds(s.pid) - cpu0.servers[i], 2))
+  const pgCpu = pgPid && cpu0.pg !== null ? round(postgresCpuSeconds(pgPid) - cpu0.pg, 2) : null
+  const loadAfter = loadAverage()
+
+  const done = results.filter((r): r is MorningResult => !!r?.ok)
+  const notRun = results.filter((r) => !r).length
+  const failed = results.length - done.length
+  for (const r of results) if (r && !r.ok && rec.errorSamples.length < 20) rec.errorSamples.push(r.error ?? 'unknown')
+  if (notRun) rec.errorSamples.push(`${notRun} mornings not started before the ${opts.timeoutS} s limit`)
+  // Every record any worker pushed (also a worker whose morning failed later) must be there once.
+  const all = results.filter((r): r is MorningResult => !!r && r.mutationIds.length > 0)
+  const pushedOk = all.filter((r) => r.pushApplied)
+  let exactlyOnce: RunResult['exactlyOnce']
+  try {
+    exactlyOnce = await verify(pushedOk.flatMap((r) => r.pushed), pushedOk.flatMap((r) => r.mutationIds))
+  } catch (err) {
+    exactlyOnce = { pass: false, error: String((err as Error).stack ?? err) }
+  }
+  const range = (v: number[]) => ({ min: v.length ? Math.min(...v) : NaN, max: v.length ? Math.max(...v) : NaN })
+  const serverTotal = round(serverCpu.reduce((a, b) => a + b, 0), 2)
+  return {
+    config,
+    database,
+    processes: servers.length,
+    workers: opts.workers,
+    concurrency: opts.concurrency,
+    mornings: { done: done.length, failed },
+    wallS: round(wallS, 2),
+    goalS: GOAL_S,
+    goalMet: done.length === opts.workers && wallS <= GOAL_S,
+    requests: rec.requests,
+    requestsPerS: round(rec.requests / wallS, 1),
+    // Failed requests and refused mutations; a morning that failed otherwise counts once.
+    errors: Math.max(rec.errors, failed),
+    errorSamples: rec.errorSamples,
+    endpoints: {
+      login: latency(rec.ms.login),
+      pullFirst: latency(rec.ms.pullFirst),
+      push: latency(rec.ms.push),
+      pullAgain: latency(rec.ms.pullAgain),
+      pull: latency([...rec.ms.pullFirst, ...rec.ms.pullAgain]),
+    },
+    loginPhaseShare: round(rec.ms.login.reduce((a, b) => a + b, 0) / Object.values(rec.ms).flat().reduce((a, b) => a + b, 0), 3),
+    firstSync: {
+      changesPerWorker: range(done.map((r) => r.firstSyncChanges)),
+      householdsPerWorker: range(done.map((r) => r.firstSyncHouseholds)),
+    },
+    ownRecordsSeenInPullAgain: { of: done.reduce((n, r) => n + r.pushed.length, 0), seen: done.reduce((n, r) => n + r.ownSeenAgain, 0) },
+    cpuS: {
+      serverProcesses: serverCpu,
+      serverTotal,
+      postgres: pgCpu,
+      loadClient: round((self.user + self.system) / 1e6, 2),
+      machineBusy: round(machine.busy - cpu0.machine.busy, 2),
+      machineCores: cpus().length,
+    },
+    serverCpuShareOfRun: round(serverTotal / wallS, 2),
+    loadAverage: { before: loadBefore, after: loadAfter },
+    exactlyOnce,
+    mbReceived: round(rec.bytesIn / 1024 / 1024, 1),
+    ...(done.length < opts.workers ? { serverLog: servers.map((s) => s.output().slice(-3000)).join('\n---\n') } : {}),
+  }
+}
+
+async function withServers<T>(count: number, env: Record<string, string>, f: (servers: ServerProcess[]) => Promise<T>): Promise<T> {
+  const servers: ServerProcess[] = []
+  try {
+    // One after the other: each start runs migrations (a no-op after the first) and warms up tsx.
+    for (let i = 0; i < count; i++) servers.push(await startServerProcess(env))
+    return await f(servers)
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+  }
+}
+
+export async function benchLoad(o: LoadOptions = {}) {
+  const opts = {
+    workers: o.workers ?? 500,
+    concurrency: o.concurrency ?? 50,
+    households: o.households ?? 20_000,
+    assign: o.assign ?? 'grid',
+    timeoutS: o.timeoutS ?? 900,
+  }
+  const processes = o.processes ?? [1, 2, 4]
+  const pglite = o.pglite ?? true
+  const pgBase = o.databaseUrl ?? process.env.LOAD_DATABASE_URL ?? 'postgres://fullgrid:fullgrid@127.0.0.1:5432/postgres'
+  const usernames = benchUsernames(opts.workers)
+  const runs: RunResult[] = []
+  const setup: Record<string, SeedInfo & { database: string }> = {}
+  const blobs = await mkdtemp(path.join(tmpdir(), 'fullgrid-load-blobs-'))
+  const started = Date.now()
+  try {
+    if (processes.length) {
+      log(`seeding ${SEED_DB}: ${opts.households} households, ${opts.workers} workers`)
+      await recreateDatabase(pgBase, SEED_DB)
+      const db = await openDatabase({ databaseUrl: databaseUrl(pgBase, SEED_DB) })
+      try {
+        await migrate(db)
+        setup.postgres = { database: 'postgres', ...(await seedBench(db, opts)) }
+      } finally {
+        await db.close()
+      }
+      log('seeded', JSON.stringify(setup.postgres))
+      const pgPid = postmasterPid()
+      for (const n of processes) {
+        await recreateDatabase(pgBase, RUN_DB, SEED_DB)
+        const url = databaseUrl(pgBase, RUN_DB)
+        const dataDir = await mkdtemp(path.join(tmpdir(), 'fullgrid-load-data-'))
+        try {
+          const env = { DATABASE_URL: url, FULLGRID_BLOBS: blobs, FULLGRID_DATA: dataDir }
+          const r = await withServers(n, env, async (servers) => {
+            log(`postgres × ${n}: ${servers.map((s) => s.url).join(' ')}; load ${loadAverage()}`)
+            return runLoad(`postgres-${n}`, 'postgres', servers, opts, async (pushed, ids) => {
+              const db = await openDatabase({ databaseUrl: url })
+              try {
+                return await checkExactlyOnce(db, pushed, ids, usernames)
+              } finally {
+                await db.close()
+              }
+            }, pgPid)
+          })
+          log(summaryLine(r))
+          runs.push(r)
+        } finally {
+          await rm(dataDir, { recursive: true, force: true })
+        }
+      }
+      await dropDatabase(pgBase, RUN_DB)
+      await dropDatabase(pgBase, SEED_DB)
+    }
+    if (pglite) {
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'fullgrid-load-pglite-'))
+      try {
+        log(`seeding PGlite in ${dataDir}`)
+        let db: Database = await openDatabase({ dataDir })
+        try {
+          await migrate(db)
+          setup.pglite = { database: 'pglite', ...(await seedBench(db, opts)) }
+        } finally {
+          await db.close()
+        }
+        log('seeded', JSON.stringify(setup.pglite))
+        // The server holds the folder while it runs; the check opens it after the server stopped.
+        let pending: { pushed: MorningResult['pushed']; ids: string[] } | null = null
+        const r = await withServers(1, { FULLGRID_DATA: dataDir, FULLGRID_BLOBS: blobs }, (servers) =>
+          runLoad('pglite-1', 'pglite', servers, opts, async (pushed, ids) => {
+            pending = { pushed, ids }
+            return { pass: false, pushedRecords: pushed.length } as ExactlyOnce
+          }, null),
+        )
+        if (pending) {
+          const { pushed, ids } = pending as { pushed: MorningResult['pushed']; ids: string[] }
+          db = await openDatabase({ dataDir })
+          try {
+            r.exactlyOnce = await checkExactlyOnce(db, pushed, ids, usernames)
+          } catch (err) {
+            r.exactlyOnce = { pass: false, error: String((err as Error).stack ?? err) }
+          } finally {
+            await db.close()
+          }
+        }
+        log(summaryLine(r))
+        runs.push(r)
+      } finally {
+        await rm(dataDir, { recursive: true, force: true })
+      }
+    }
+  } finally {
+    await rm(blobs, { recursive: true, force: true })
+  }
+  const pg1 = runs.find((r) => r.config === 'postgres-1')
+  const lite = runs.find((r) => r.config === 'pglite-1')
+  return {
+    name: `load: ${opts.workers} workers' mornings (login, first sync, push 20 visits + a 1-hour patrol, pull again)`,
+    machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version, note: 'the load client runs on the same cores as the servers and PostgreSQL' },
+    options: { ...opts, processes, pglite },
+    setup,
+    goal: { seconds: GOAL_S, onOneProcess: { postgres: pg1?.goalMet ?? null, pglite: lite?.goalMet ?? null } },
+    pass: runs.length > 0 && runs.every((r) => r.errors === 0 && r.exactlyOnce.pass),
+    totalSeconds: round((Date.now() - started) / 1000, 1),
+    runs,
+  }
+}
+
+function summaryLine(r: RunResult): string {
+  return `${r.config}: ${r.mornings.done}/${r.workers} mornings in ${r.wallS} s, ${r.requestsPerS} req/s, errors ${r.errors}, ` +
+    `login p50/p99 ${r.endpoints.login.p50}/${r.endpoints.login.p99}, pull ${r.endpoints.pull.p50}/${r.endpoints.pull.p99}, ` +
+    `push ${r.endpoints.push.p50}/${r.endpoints.push.p99} ms, server CPU ${r.cpuS.serverTotal} s, pg ${r.cpuS.postgres} s, ` +
+    `client ${r.cpuS.loadClient} s, exactly once ${r.exactlyOnce.pass}, load ${r.loadAverage.after}`
+}
+
+/** Options shared by `npx tsx bench/load.ts` and `npm run bench -- --only load`. */
+export function loadOptionsFromArgs(): LoadOptions {
+  const list = (s: string | undefined) => (s ?? '').split(',').filter(Boolean).map(Number)
+  return {
+    workers: Number(arg('workers', '500')),
+    processes: list(arg('processes', '1,2,4')),
+    pglite: arg('pglite', '1') !== '0',
+    concurrency: Number(arg('concurrency', '50')),
+    households: Number(arg('households', '20000')),
+    assign: arg('assign', 'grid') === 'micro' ? 'micro' : 'grid',
+    databaseUrl: arg('database-url'),
+    timeoutS: Number(arg('timeout-s', '900')),
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await benchLoad(loadOptionsFromArgs())
+  console.log(JSON.stringify(result, null, 2))
+  process.exitCode = result.pass ? 0 : 1
+}
