@@ -59,7 +59,10 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
 
       const cred = await accounts.credentials(username)
       const passwordOk = await verifyPassword(request.body.password, cred?.passwordHash ?? (await decoyHash()))
-      if (!cred || !passwordOk) throw new HttpError(401, 'invalid_credentials', '用户名或密码错误')
+      if (!cred || !passwordOk) {
+        await throttle.failed(attemptId)
+        throw new HttpError(401, 'invalid_credentials', '用户名或密码错误')
+      }
       await throttle.succeeded(attemptId, username)
       // Only someone who knows the password learns that the account or device is switched off.
       const profile = cred.disabled ? null : await accounts.profile(cred.userId)

@@ -11,8 +11,12 @@
  * FULLGRID_TRUST_PROXY says (server/config.ts), so a forged header does not make a new address.
  *
  * An attempt is counted *before* its (slow) password check, so parallel guesses see each other;
- * a right password forgets it again. While a bucket is full, logins in it answer 429 until its
- * oldest counted failure leaves the window.
+ * a right password forgets it again, a wrong one settles it as a failure. While a bucket is full
+ * of failures, logins in it answer 429 until its oldest counted failure leaves the window. A
+ * bucket full only because attempts in it are still being checked is no reason to refuse: the
+ * next attempt waits (a few ms per check, at most QUEUE_MS) until they answer and tries again.
+ * So a burst of right passwords from one address — fifty phones behind one office NAT at 8:00,
+ * or the load bench — all log in, and parallel guesses still never exceed the limit.
  */
 import type { Attempt, Bucket, LoginFailureRepository } from '../repositories/loginFailures'
 
@@ -23,6 +27,11 @@ export interface ThrottleLimits {
   perDevice: number
   windowMs: number
 }
+
+/** An attempt still unanswered after this long (its process died) counts as a failure. */
+export const PENDING_MS = 30_000
+/** Longest an attempt waits for attempts still being checked before it is answered 429. */
+export const QUEUE_MS = 10_000
 
 export const DEFAULT_THROTTLE: ThrottleLimits = {
   perAccountAddress: 5,
@@ -45,8 +54,13 @@ export function bucketsOf(a: Attempt, known: boolean, limits: ThrottleLimits): {
 export interface Throttle {
   /** Seconds to wait before trying again; 0: the attempt may go on. */
   retryAfter(a: Attempt, known: boolean, now: number): Promise<number>
-  /** Counts the attempt; null when the attempts before it already fill a bucket (not counted). */
+  /**
+   * Counts the attempt (pending until `failed` or `succeeded`); null when the attempts before it
+   * already fill a bucket with failures, or stay in flight longer than QUEUE_MS (not counted).
+   */
   reserve(a: Attempt, known: boolean, now: number): Promise<string | null>
+  /** The password was wrong: the attempt counts as a failure. */
+  failed(attemptId: string): Promise<void>
   /** The password was right: the attempt was no failure, and the account's failures are forgiven. */
   succeeded(attemptId: string, username: string): Promise<void>
 }
@@ -58,20 +72,31 @@ export function createThrottle(failures: LoginFailureRepository, limits: Throttl
       for (const { bucket, limit } of bucketsOf(a, known, limits)) {
         // The limit-th most recent failure: while it is in the window the bucket is full, and its
         // leaving the window lets the next attempt through.
-        const at = await failures.nthLatest(bucket, now - limits.windowMs, limit)
+        const at = await failures.nthLatest(bucket, now - limits.windowMs, limit, now)
         if (at !== null) until = Math.max(until, at + limits.windowMs)
       }
       return until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : 0
     },
     async reserve(a, known, now) {
-      const id = await failures.record(known ? a : { ...a, deviceId: null }, now, limits.windowMs)
-      for (const { bucket, limit } of bucketsOf(a, known, limits)) {
-        if ((await failures.count(bucket, now - limits.windowMs, id)) >= limit) {
-          await failures.forget(id)
-          return null
+      const giveUpAt = Date.now() + QUEUE_MS
+      for (;;) {
+        const id = await failures.record(known ? a : { ...a, deviceId: null }, now, limits.windowMs, PENDING_MS)
+        let verdict: 'go' | 'wait' | 'refuse' = 'go'
+        for (const { bucket, limit } of bucketsOf(a, known, limits)) {
+          const { total, pending } = await failures.count(bucket, now - limits.windowMs, id, now)
+          if (total < limit) continue
+          verdict = total - pending >= limit ? 'refuse' : 'wait'
+          if (verdict === 'refuse') break
         }
+        if (verdict === 'go') return id
+        await failures.forget(id)
+        if (verdict === 'refuse' || Date.now() >= giveUpAt) return null
+        // A password check takes ~0.1 s; jitter keeps waiting attempts from retrying in lockstep.
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 60))
       }
-      return id
+    },
+    async failed(attemptId) {
+      await failures.settle(attemptId)
     },
     async succeeded(attemptId, username) {
       await failures.forget(attemptId)

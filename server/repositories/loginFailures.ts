@@ -41,39 +41,53 @@ function where(b: Bucket): { sql: string; params: unknown[] } {
 
 export function createLoginFailureRepository(db: Database) {
   return {
-    /** Records an attempt (counted as failed until forgotten); prunes rows that left the window. */
-    async record(a: Attempt, now: number, windowMs: number, tx: Queryable = db): Promise<string> {
+    /**
+     * Records an attempt, pending for `pendingMs` (0: a failure at once) — counted in its buckets
+     * until forgotten; prunes rows that left the window.
+     */
+    async record(a: Attempt, now: number, windowMs: number, pendingMs = 0, tx: Queryable = db): Promise<string> {
       await tx.query('DELETE FROM login_failures WHERE (username = $1 OR address = $2) AND at <= $3::timestamptz', [
         a.username,
         a.address,
         iso(now - windowMs),
       ])
       const { rows } = await tx.query<{ id: string | number }>(
-        'INSERT INTO login_failures (username, address, device_id, at) VALUES ($1, $2, $3, $4::timestamptz) RETURNING id',
-        [a.username, a.address, a.deviceId, iso(now)],
+        `INSERT INTO login_failures (username, address, device_id, at, pending_until)
+         VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz) RETURNING id`,
+        [a.username, a.address, a.deviceId, iso(now), pendingMs > 0 ? iso(now + pendingMs) : null],
       )
       return String(rows[0].id)
     },
 
-    /** Attempts in the bucket within the window (before attempt `beforeId` when given). */
-    async count(b: Bucket, since: number, beforeId: string | null = null, tx: Queryable = db): Promise<number> {
+    /**
+     * Attempts in the bucket within the window (before attempt `beforeId` when given), and how
+     * many of them are still pending at `now` (their password check has not answered yet).
+     */
+    async count(b: Bucket, since: number, beforeId: string | null, now: number, tx: Queryable = db): Promise<{ total: number; pending: number }> {
       const w = where(b)
-      const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM login_failures WHERE ${w.sql}`, [
-        iso(since),
-        beforeId,
-        ...w.params,
-      ])
-      return rows[0].n
+      const { rows } = await tx.query<{ n: number; pending: number }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE pending_until > $${w.params.length + 3}::timestamptz)::int AS pending
+           FROM login_failures WHERE ${w.sql}`,
+        [iso(since), beforeId, ...w.params, iso(now)],
+      )
+      return { total: rows[0].n, pending: rows[0].pending }
     },
 
-    /** Time of the `nth` most recent attempt in the bucket (1 = newest), or null. */
-    async nthLatest(b: Bucket, since: number, nth: number, tx: Queryable = db): Promise<number | null> {
+    /** Time of the `nth` most recent failure in the bucket (1 = newest), or null; pending attempts are no failures yet. */
+    async nthLatest(b: Bucket, since: number, nth: number, now: number, tx: Queryable = db): Promise<number | null> {
       const w = where(b)
+      const n = w.params.length + 3
       const { rows } = await tx.query<{ at: Date | string }>(
-        `SELECT at FROM login_failures WHERE ${w.sql} ORDER BY at DESC OFFSET $${w.params.length + 3} LIMIT 1`,
-        [iso(since), null, ...w.params, nth - 1],
+        `SELECT at FROM login_failures WHERE ${w.sql} AND (pending_until IS NULL OR pending_until <= $${n + 1}::timestamptz)
+          ORDER BY at DESC OFFSET $${n} LIMIT 1`,
+        [iso(since), null, ...w.params, nth - 1, iso(now)],
       )
       return rows[0] ? new Date(rows[0].at).getTime() : null
+    },
+
+    /** The password was wrong: the attempt is a failure from now on. */
+    async settle(id: string, tx: Queryable = db): Promise<void> {
+      await tx.query('UPDATE login_failures SET pending_until = NULL WHERE id = $1::bigint', [id])
     },
 
     async forget(id: string, tx: Queryable = db): Promise<void> {

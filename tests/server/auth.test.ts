@@ -121,6 +121,24 @@ describe.each(testDatabases())('auth on $name', (tdb) => {
     expect((await loginAs('worker01', worker.password, 'phone-1', '10.2.2.2')).status).toBe(200)
   })
 
+  it('a burst of right passwords from one address is no lockout: attempts still being checked make others wait, not fail', async () => {
+    // Four times the address limit (6), all at once: e.g. a whole community office behind one NAT at 8:00.
+    const workers = await Promise.all(Array.from({ length: 24 }, (_, i) => createTestUser(db, { username: `burst${i}` })))
+    const answers = await Promise.all(workers.map((w, i) => loginAs(w.username, w.password, `phone-${i}`, '10.7.7.7')))
+    expect(answers.map((a) => a.status)).toEqual(workers.map(() => 200))
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM login_failures')
+    expect(rows[0].n).toBe(0)
+  })
+
+  it('parallel wrong guesses never exceed the limit: the rest answer 429', async () => {
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => loginAs('worker01', `wrong-${i}`, 'x', `10.8.8.${i}`)))
+    const statuses = answers.map((a) => a.status)
+    // perAccount is 3: at most three guesses reached the password check.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7)
+    expect((await loginAs('worker01', worker.password, 'phone-1', '10.9.9.9')).status).toBe(429)
+  })
+
   it('a successful login forgives earlier failures of the account', async () => {
     for (let i = 0; i < 2; i++) await loginAs('worker01', 'wrong')
     expect((await loginAs('worker01', worker.password)).status).toBe(200)
