@@ -124,6 +124,9 @@ export async function readChanges(
     await tx.query('SET LOCAL enable_sort = off')
     const page = await tx.query<PageRow>(scope.all ? ADMIN_SQL : SCOPED_SQL, params)
     if (!opts.countRemaining) return { rows: page.rows, total: null }
+    // A download that fits in one page (a worker's grids usually do): nothing remains, and the
+    // count would walk the whole feed a second time — a third of a first sync's database time.
+    if (page.rows[0].fetched <= page.rows[0].count) return { rows: page.rows, total: page.rows[0].count }
     const counted = scope.all
       ? await tx.query<{ n: number }>(ADMIN_COUNT_SQL)
       : await tx.query<{ n: number }>(SCOPED_COUNT_SQL, scopeParams(scope))
