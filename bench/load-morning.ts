@@ -1,7 +1,8 @@
 /**
  * One grid worker's morning against the sync API, as the phone's sync engine does it (src/sync):
  *
- *   1. log in (POST /api/auth/login, own username and device id);
+ *   1. log in (POST /api/auth/login, own username and device id) — `login`, run as a phase of its
+ *      own by the bench, since its cost is the password KDF (scrypt), paid once per phone;
  *   2. first sync: pull every page from no cursor (limit 2,500, the app's page size);
  *   3. push the morning's outbox in one batch: 20 door visits to households of their grids, a
  *      one-hour patrol (created, 6 track segments of 120 fixes each in the app's compact encoding,
@@ -127,10 +128,15 @@ function track(start: number, lng: number, lat: number, n: number): TrackPoint[]
   return pts
 }
 
-export async function morning(rec: Recorder, base: string, w: BenchWorker, timeoutMs: number): Promise<MorningResult> {
-  const result: MorningResult = { ok: false, pushApplied: false, pushed: [], mutationIds: [], firstSyncChanges: 0, firstSyncHouseholds: 0, ownSeenAgain: 0 }
+export interface Session {
+  token: string
+  userId: string
+}
+
+/** POST /api/auth/login with the worker's own username and device; null when it failed (recorded). */
+export async function login(rec: Recorder, base: string, w: BenchWorker, timeoutMs: number): Promise<Session | null> {
   try {
-    const session = await rec.time('login', () =>
+    const s = await rec.time('login', () =>
       call<{ token: string; user: { id: string } }>(
         rec,
         base,
@@ -143,8 +149,16 @@ export async function morning(rec: Recorder, base: string, w: BenchWorker, timeo
         timeoutMs,
       ),
     )
-    const token = session.token
-    const userId = session.user.id
+    return { token: s.token, userId: s.user.id }
+  } catch {
+    return null
+  }
+}
+
+export async function morning(rec: Recorder, base: string, w: BenchWorker, session: Session, timeoutMs: number): Promise<MorningResult> {
+  const result: MorningResult = { ok: false, pushApplied: false, pushed: [], mutationIds: [], firstSyncChanges: 0, firstSyncHouseholds: 0, ownSeenAgain: 0 }
+  try {
+    const { token, userId } = session
     const first = await pullAll(rec, base, token, 'pullFirst', null, timeoutMs)
     result.firstSyncChanges = first.changes.length
     const households = first.changes.filter((c) => c.entity === 'households' && !c.deleted && !c.removed && c.data)
