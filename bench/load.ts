@@ -348,7 +348,8 @@ function summaryLine(r: RunResult): string {
   return `${r.config}: logins ${r.logins.done}/${r.workers} in ${r.logins.wallS} s (p50/p99 ${r.logins.endpoint.p50}/${r.logins.endpoint.p99} ms, ` +
     `server CPU ${r.logins.cpuS.serverTotal} s); mornings ${m.done}/${r.workers} in ${m.wallS} s, ${m.requestsPerS} req/s, errors ${r.errors}, ` +
     `pull ${m.endpoints.pull.p50}/${m.endpoints.pull.p99}, push ${m.endpoints.push.p50}/${m.endpoints.push.p99} ms, server CPU ${m.cpuS.serverTotal} s, ` +
-    `pg ${m.cpuS.postgres} s, client ${m.cpuS.loadClient} s, exactly once ${r.exactlyOnce.pass}, load ${m.loadAverageAfter}`
+    `pg ${m.cpuS.postgres} s, client ${m.cpuS.loadClient} s, exactly once ${r.exactlyOnce.pass}, load ${m.loadAverageAfter}` +
+    (r.errors ? `\n  errors: ${[...r.logins.errorSamples, ...m.errorSamples].slice(0, 5).join('\n  ')}` : '')
 }
 
 /** Options shared by `npx tsx bench/load.ts` and `npm run bench -- --only load`. */
