@@ -85,6 +85,11 @@ export function createLoginFailureRepository(db: Database) {
       return rows[0] ? new Date(rows[0].at).getTime() : null
     },
 
+    /** The attempt is still waiting for its turn: pending until `until`. */
+    async extend(id: string, until: number, tx: Queryable = db): Promise<void> {
+      await tx.query('UPDATE login_failures SET pending_until = $2::timestamptz WHERE id = $1::bigint AND pending_until IS NOT NULL', [id, iso(until)])
+    },
+
     /** The password was wrong: the attempt is a failure from now on. */
     async settle(id: string, tx: Queryable = db): Promise<void> {
       await tx.query('UPDATE login_failures SET pending_until = NULL WHERE id = $1::bigint', [id])

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
 import { hashPassword, verifyPassword } from '../../server/auth/password'
 import { createUser, parseCreateUser, CliError } from '../../server/cli'
+import { PENDING_MS } from '../../server/auth/throttle'
 import { meResponseSchema, loginResponseSchema } from '../../src/domain/auth'
 import { buildTestApp, createTestGrid, createTestUser, injectJson, login, testDatabases, type TestUser } from './helper'
 
@@ -137,6 +138,13 @@ describe.each(testDatabases())('auth on $name', (tdb) => {
     expect(statuses.filter((s) => s === 401)).toHaveLength(3)
     expect(statuses.filter((s) => s === 429)).toHaveLength(7)
     expect((await loginAs('worker01', worker.password, 'phone-1', '10.9.9.9')).status).toBe(429)
+  })
+
+  it('an attempt left unanswered (its process died) counts as a failure once PENDING_MS has passed', async () => {
+    const attempt = { username: 'worker01', address: '10.4.4.4', deviceId: null }
+    for (let i = 0; i < 3; i++) await app.repos.loginFailures.record(attempt, clock, 60_000, PENDING_MS)
+    clock += PENDING_MS + 1
+    expect((await loginAs('worker01', worker.password, 'phone-1', '10.5.5.5')).status).toBe(429)
   })
 
   it('a successful login forgives earlier failures of the account', async () => {
