@@ -4,11 +4,13 @@
  * sync, push 20 visits and a patrol track, pull again) against one real server process on the
  * embedded database; every pushed record must be on the server exactly once, with no error.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { benchLoad } from '../../bench/load'
 
 describe('load bench smoke: 5 workers, 1 process, PGlite', () => {
   it('every morning succeeds and every pushed record is stored exactly once', async () => {
+    // The bench's progress lines go to stderr; the test's own failure message says what matters.
+    vi.spyOn(console, 'error').mockImplementation(() => undefined)
     const report = await benchLoad({ workers: 5, processes: [], pglite: true, households: 300, concurrency: 5, timeoutS: 60 })
     expect(report.runs).toHaveLength(1)
     const run = report.runs[0]
