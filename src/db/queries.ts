@@ -1,17 +1,15 @@
 /**
- * Local reads the features share; they use the compound indexes of the schema (schema.ts v3).
- * A prefix range of a compound index runs from [id] (a shorter array sorts first) to [id, []]
- * (an array sorts after every string and number).
+ * Local reads the features share. Visits use the compound index of the schema (schema.ts v3): a
+ * prefix range runs from [id] (a shorter array sorts first) to [id, []] (an array sorts after every
+ * string and number). Households are packed (packs.ts) and have no index.
  */
 import type { Household, Visit } from '../domain/entities'
 import type { FullGridDb } from './schema'
 
-/** Households of one building (楼栋), on the [buildingId+unit+room] index. */
-export function householdsInBuilding(db: FullGridDb, buildingId: string): Promise<Household[]> {
-  return db.households
-    .where('[buildingId+unit+room]')
-    .between([buildingId], [buildingId, []])
-    .toArray()
+/** Households of one building (楼栋), in unit and room order (households are packed: a scan). */
+export async function householdsInBuilding(db: FullGridDb, buildingId: string): Promise<Household[]> {
+  const inBuilding = await db.households.filter((h) => h.buildingId === buildingId)
+  return inBuilding.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.room < b.room ? -1 : a.room > b.room ? 1 : a.id < b.id ? -1 : 1))
 }
 
 /** Visits of one household, oldest first, on the [householdId+startedAt] index. */

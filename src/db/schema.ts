@@ -7,6 +7,7 @@
  */
 import Dexie, { type Table, type Transaction } from 'dexie'
 import type { EntityName, EntityTypes } from '../domain/entities'
+import { PackedTable, writePacked, type PackRow } from './packs'
 import type { RejectionParams } from '../domain/rejections'
 import type { OutboxEntry } from '../domain/sync'
 
@@ -38,6 +39,28 @@ export interface MetaEntry {
 }
 
 type EntityTables = { [E in EntityName]: Table<EntityTypes[E], string> }
+
+/**
+ * Entities stored packed (packs.ts) from version 4 on: read-mostly bulk data whose per-record
+ * values and indexes cost most of a first download and of the phone's disk (DESIGN §6).
+ */
+export const PACKED_ENTITIES = ['households'] as const
+export type PackedEntity = (typeof PACKED_ENTITIES)[number]
+export const isPacked = (entity: string): entity is PackedEntity => (PACKED_ENTITIES as readonly string[]).includes(entity)
+const PACKED_SINCE = 4
+
+/** What src/db asks of an entity's storage, whether a Dexie table or a packed one. */
+export interface RecordStore<T> {
+  get(id: string): Promise<T | undefined>
+  bulkGet(ids: string[]): Promise<(T | undefined)[]>
+  add(rec: T): Promise<unknown>
+  put(rec: T): Promise<unknown>
+  bulkPut(recs: T[]): Promise<unknown>
+  delete(id: string): Promise<void>
+  bulkDelete(ids: string[]): Promise<void>
+  count(): Promise<number>
+  toArray(): Promise<T[]>
+}
 
 interface SchemaVersion {
   version: number
@@ -98,6 +121,21 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       visits: 'id, [householdId+startedAt], startedAt, gridId',
     },
   },
+  {
+    version: 4,
+    stores: {
+      // Households move into packs (packs.ts): ~60 per value, no per-record index.
+      households: null,
+      packs: 'key',
+    },
+    async upgrade(tx) {
+      const packs = tx.table('packs') as Table<PackRow, string>
+      for (const entity of PACKED_ENTITIES) {
+        const rows = (await tx.table(entity).toArray()) as { id: string }[]
+        await writePacked(packs, entity, new Map(rows.map((r) => [r.id, r])))
+      }
+    },
+  },
 ]
 
 export const LATEST_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1].version
@@ -105,7 +143,8 @@ export const LATEST_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1].versio
 export class FullGridDb extends Dexie {
   declare grids: EntityTables['grids']
   declare buildings: EntityTables['buildings']
-  declare households: EntityTables['households']
+  /** Packed (packs.ts); a Dexie table only in a database opened at a version before 4. */
+  households: PackedTable<EntityTypes['households']>
   declare visits: EntityTables['visits']
   declare patrols: EntityTables['patrols']
   declare trackSegments: EntityTables['trackSegments']
@@ -117,6 +156,7 @@ export class FullGridDb extends Dexie {
   declare rejected: Table<RejectedEntry, string>
   declare blobs: Table<BlobEntry, string>
   declare meta: Table<MetaEntry, string>
+  declare packs: Table<PackRow, string>
 
   constructor(name = 'fullgrid', upTo: number = LATEST_VERSION) {
     super(name)
@@ -125,9 +165,25 @@ export class FullGridDb extends Dexie {
       const declared = this.version(v.version).stores(v.stores)
       if (v.upgrade) declared.upgrade(v.upgrade)
     }
+    this.households =
+      upTo >= PACKED_SINCE
+        ? new PackedTable(this, 'households', this.table('packs') as Table<PackRow, string>)
+        : (this.table('households') as unknown as PackedTable<EntityTypes['households']>)
   }
 
-  entityTable<E extends EntityName>(entity: E): Table<EntityTypes[E], string> {
-    return this.table(entity) as unknown as Table<EntityTypes[E], string>
+  /** The records of an entity, packed or not, through one interface. */
+  recordStore<E extends EntityName>(entity: E): RecordStore<EntityTypes[E]> {
+    if (isPacked(entity)) return this[entity] as unknown as RecordStore<EntityTypes[E]>
+    return this.table(entity) as unknown as RecordStore<EntityTypes[E]>
+  }
+
+  /** The object store holding an entity's records, for transaction scopes. */
+  storeOf(entity: EntityName): Table {
+    return isPacked(entity) ? this.packs : this.table(entity)
+  }
+
+  /** Object stores of several entities, each once, for a transaction scope. */
+  storesOf(entities: Iterable<EntityName>): Table[] {
+    return [...new Set([...entities].map((e) => this.storeOf(e)))]
   }
 }

@@ -309,7 +309,10 @@ export async function waitForSynced(page: Page, timeout = 60_000): Promise<void>
   )
 }
 
-/** Counts the households in the app's IndexedDB (read-only; for checking a benchmark's result). */
+/**
+ * Counts the households in the app's IndexedDB (read-only; for checking a benchmark's result):
+ * the ids listed by the directories of their packs (src/db/packs.ts).
+ */
 export async function storedHouseholds(page: Page, dbName = 'fullgrid'): Promise<number> {
   return page.evaluate(
     (name) =>
@@ -318,10 +321,15 @@ export async function storedHouseholds(page: Page, dbName = 'fullgrid'): Promise
         open.onerror = () => reject(open.error)
         open.onsuccess = () => {
           const db = open.result
-          const req = db.transaction('households', 'readonly').objectStore('households').count()
+          const req = db
+            .transaction('packs', 'readonly')
+            .objectStore('packs')
+            .getAll(IDBKeyRange.bound('households|d|', 'households|d|\uffff'))
           req.onsuccess = () => {
             db.close()
-            resolve(req.result)
+            let n = 0
+            for (const dir of req.result as { chunks: Record<string, string[]> }[]) for (const ids of Object.values(dir.chunks)) n += ids.length
+            resolve(n)
           }
           req.onerror = () => reject(req.error)
         }
