@@ -167,8 +167,9 @@ export interface Profile {
  * worker's caches are real files (an incognito context keeps them in memory). close() ends the
  * browser and removes the folder.
  */
-export async function launchProfile(options: { locale?: string } = {}): Promise<Profile> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'fullgrid-profile-'))
+export async function launchProfile(options: { locale?: string; dir?: string } = {}): Promise<Profile> {
+  // `dir`: open a profile a closed context left behind (the same phone, started again).
+  const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'fullgrid-profile-')))
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: chromePath(),
     args: CHROME_ARGS,
