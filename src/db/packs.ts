@@ -19,7 +19,7 @@
  * write path still puts a record and its outbox entry in one transaction). Records are stored
  * whole, tombstones included, exactly as a per-record table held them.
  */
-import Dexie, { type Table } from 'dexie'
+import Dexie, { type PromiseExtended, type Table } from 'dexie'
 
 export interface PackedRecord {
   id: string
@@ -71,54 +71,65 @@ function reverse(dir: PackDirectory | undefined): Map<string, number> {
   return at
 }
 
+// Every function here chains Dexie's own promises (`.then`) instead of awaiting native ones: a
+// Dexie promise carries its transaction to the next step whatever else runs meanwhile, while a
+// chain of native awaits inside a transaction can lose it when other database work interleaves
+// (the transaction then commits early and the next step fails).
+
 /** Records by id (undefined where absent), reading one directory and one chunk per record. */
-export async function readPacked<T extends PackedRecord>(table: PackTable, entity: string, ids: readonly string[]): Promise<(T | undefined)[]> {
-  if (!ids.length) return []
+export function readPacked<T extends PackedRecord>(table: PackTable, entity: string, ids: readonly string[]): PromiseExtended<(T | undefined)[]> {
+  if (!ids.length) return Dexie.Promise.resolve([]) as PromiseExtended<(T | undefined)[]>
   const buckets = [...new Set(ids.map(bucketOf))]
-  const dirs = (await table.bulkGet(buckets.map((b) => dirKey(entity, b)))) as (PackDirectory | undefined)[]
-  const where = new Map<number, Map<string, number>>()
-  buckets.forEach((b, i) => where.set(b, reverse(dirs[i])))
-  const wanted = new Set<string>()
-  for (const id of ids) {
-    const b = bucketOf(id)
-    const seq = where.get(b)!.get(id)
-    if (seq !== undefined) wanted.add(chunkKey(entity, b, seq))
-  }
-  const keys = [...wanted]
-  const chunks = (await table.bulkGet(keys)) as (PackChunk<T> | undefined)[]
-  const byId = new Map<string, T>()
-  for (const c of chunks) if (c) for (const r of c.recs) byId.set(r.id, r)
-  return ids.map((id) => byId.get(id))
+  return table.bulkGet(buckets.map((b) => dirKey(entity, b))).then((dirs) => {
+    const where = new Map<number, Map<string, number>>()
+    buckets.forEach((b, i) => where.set(b, reverse(dirs[i] as PackDirectory | undefined)))
+    const wanted = new Set<string>()
+    for (const id of ids) {
+      const b = bucketOf(id)
+      const seq = where.get(b)!.get(id)
+      if (seq !== undefined) wanted.add(chunkKey(entity, b, seq))
+    }
+    return table.bulkGet([...wanted]).then((chunks) => {
+      const byId = new Map<string, T>()
+      for (const c of chunks as (PackChunk<T> | undefined)[]) if (c) for (const r of c.recs) byId.set(r.id, r)
+      return ids.map((id) => byId.get(id))
+    })
+  })
 }
 
 /** Every record of the entity, chunk by chunk. */
-export async function readAllPacked<T extends PackedRecord>(table: PackTable, entity: string): Promise<T[]> {
+export function readAllPacked<T extends PackedRecord>(table: PackTable, entity: string): PromiseExtended<T[]> {
   const [from, to] = chunkRange(entity)
-  const chunks = (await table.where('key').between(from, to).toArray()) as PackChunk<T>[]
-  const out: T[] = []
-  for (const c of chunks) for (const r of c.recs) out.push(r)
-  return out
+  return table
+    .where('key')
+    .between(from, to)
+    .toArray()
+    .then((chunks) => {
+      const out: T[] = []
+      for (const c of chunks as PackChunk<T>[]) for (const r of c.recs) out.push(r)
+      return out
+    })
 }
 
 /** How many records (tombstones included) the entity holds: its directories only are read. */
-export async function countPacked(table: PackTable, entity: string): Promise<number> {
+export function countPacked(table: PackTable, entity: string): PromiseExtended<number> {
   const [from, to] = dirRange(entity)
   let n = 0
-  await table
+  return table
     .where('key')
     .between(from, to)
     .each((d) => {
       for (const ids of Object.values((d as PackDirectory).chunks)) n += ids.length
     })
-  return n
+    .then(() => n)
 }
 
 /**
  * Puts and deletes in one pass, in the order given (a later operation on an id wins). `put` of an
  * id already stored replaces it where it is; `null` deletes.
  */
-export async function writePacked<T extends PackedRecord>(table: PackTable, entity: string, ops: ReadonlyMap<string, T | null>): Promise<void> {
-  if (!ops.size) return
+export function writePacked<T extends PackedRecord>(table: PackTable, entity: string, ops: ReadonlyMap<string, T | null>): PromiseExtended<void> {
+  if (!ops.size) return Dexie.Promise.resolve() as PromiseExtended<void>
   const byBucket = new Map<number, Map<string, T | null>>()
   for (const [id, op] of ops) {
     const b = bucketOf(id)
@@ -127,49 +138,61 @@ export async function writePacked<T extends PackedRecord>(table: PackTable, enti
     m.set(id, op)
   }
   const buckets = [...byBucket.keys()]
-  const dirs = (await table.bulkGet(buckets.map((b) => dirKey(entity, b)))) as (PackDirectory | undefined)[]
-
-  // Which chunks must be read: those holding a record that changes, and a last chunk to top up.
-  interface Plan {
-    bucket: number
-    dir: PackDirectory
-    at: Map<string, number>
-    fresh: T[]
-    topUp: number | null
-  }
-  const plans: Plan[] = []
-  const toRead = new Set<string>()
-  buckets.forEach((bucket, i) => {
-    const dir: PackDirectory = dirs[i] ?? { key: dirKey(entity, bucket), chunks: {}, next: 0 }
-    const at = reverse(dirs[i])
-    const fresh: T[] = []
-    for (const [id, op] of byBucket.get(bucket)!) {
-      const seq = at.get(id)
-      if (seq !== undefined) toRead.add(chunkKey(entity, bucket, seq))
-      else if (op) fresh.push(op)
-    }
-    let topUp: number | null = null
-    if (fresh.length && fresh.length < TOP_UP_BELOW) {
-      const seqs = Object.keys(dir.chunks).map(Number)
-      const last = seqs.length ? Math.max(...seqs) : null
-      if (last !== null && dir.chunks[last].length + fresh.length <= CHUNK_MAX) {
-        topUp = last
-        toRead.add(chunkKey(entity, bucket, last))
+  return table.bulkGet(buckets.map((b) => dirKey(entity, b))).then((dirRows) => {
+    const dirs = dirRows as (PackDirectory | undefined)[]
+    // Which chunks must be read: those holding a record that changes, and a last chunk to top up.
+    const plans: Plan<T>[] = []
+    const toRead = new Set<string>()
+    buckets.forEach((bucket, i) => {
+      const dir: PackDirectory = dirs[i] ?? { key: dirKey(entity, bucket), chunks: {}, next: 0 }
+      const at = reverse(dirs[i])
+      const fresh: T[] = []
+      for (const [id, op] of byBucket.get(bucket)!) {
+        const seq = at.get(id)
+        if (seq !== undefined) toRead.add(chunkKey(entity, bucket, seq))
+        else if (op) fresh.push(op)
       }
-    }
-    plans.push({ bucket, dir, at, fresh, topUp })
+      let topUp: number | null = null
+      if (fresh.length && fresh.length < TOP_UP_BELOW) {
+        const seqs = Object.keys(dir.chunks).map(Number)
+        const last = seqs.length ? Math.max(...seqs) : null
+        if (last !== null && dir.chunks[last].length + fresh.length <= CHUNK_MAX) {
+          topUp = last
+          toRead.add(chunkKey(entity, bucket, last))
+        }
+      }
+      plans.push({ bucket, dir, at, fresh, topUp })
+    })
+    const readKeys = [...toRead]
+    return table.bulkGet(readKeys).then((read) => {
+      const chunks = new Map<string, PackChunk<T>>()
+      readKeys.forEach((k, i) => chunks.set(k, (read[i] as PackChunk<T> | undefined) ?? { key: k, recs: [] }))
+      const { puts, deletes } = applyPlans(entity, plans, byBucket, chunks)
+      return table.bulkPut(puts).then(() => (deletes.length ? table.bulkDelete(deletes) : undefined))
+    })
   })
-  const readKeys = [...toRead]
-  const read = (await table.bulkGet(readKeys)) as (PackChunk<T> | undefined)[]
-  const chunks = new Map<string, PackChunk<T>>()
-  readKeys.forEach((k, i) => chunks.set(k, read[i] ?? { key: k, recs: [] }))
+}
 
+interface Plan<T> {
+  bucket: number
+  dir: PackDirectory
+  at: Map<string, number>
+  fresh: T[]
+  topUp: number | null
+}
+
+/** The chunks and directories to write (and the emptied ones to delete) once the needed chunks are read. */
+function applyPlans<T extends PackedRecord>(
+  entity: string,
+  plans: readonly Plan<T>[],
+  byBucket: ReadonlyMap<number, ReadonlyMap<string, T | null>>,
+  chunks: Map<string, PackChunk<T>>,
+): { puts: PackRow[]; deletes: string[] } {
   const changed = new Set<string>()
   for (const p of plans) {
-    const ops = byBucket.get(p.bucket)!
     // Records already stored: replaced or removed in their chunk.
     const bySeq = new Map<number, Map<string, T | null>>()
-    for (const [id, op] of ops) {
+    for (const [id, op] of byBucket.get(p.bucket)!) {
       const seq = p.at.get(id)
       if (seq === undefined) continue
       let m = bySeq.get(seq)
@@ -206,7 +229,6 @@ export async function writePacked<T extends PackedRecord>(table: PackTable, enti
       }
     }
   }
-
   const puts: PackRow[] = []
   const deletes: string[] = []
   for (const key of changed) {
@@ -219,8 +241,7 @@ export async function writePacked<T extends PackedRecord>(table: PackTable, enti
     if (Object.keys(p.dir.chunks).length) puts.push(p.dir)
     else deletes.push(p.dir.key)
   }
-  if (puts.length) await table.bulkPut(puts)
-  if (deletes.length) await table.bulkDelete(deletes)
+  return { puts, deletes }
 }
 
 /**
@@ -235,64 +256,104 @@ export class PackedTable<T extends PackedRecord> {
     readonly store: PackTable,
   ) {}
 
-  private read<R>(fn: () => Promise<R>): Promise<R> {
-    return this.db.transaction('r', this.store, fn)
+  /**
+   * Inside a transaction that covers `packs` the steps simply join it, as a Table operation
+   * would (a nested db.transaction() would lock its parent while it runs). Otherwise the steps
+   * get a transaction of their own.
+   */
+  private run<R>(mode: 'r' | 'rw', fn: () => PromiseExtended<R>): PromiseExtended<R> {
+    const current = Dexie.currentTransaction
+    if (current && current.storeNames.includes(this.store.name) && (mode === 'r' || current.mode === 'readwrite')) return fn()
+    return this.db.transaction(mode, this.store, fn) as PromiseExtended<R>
   }
 
-  private write<R>(fn: () => Promise<R>): Promise<R> {
-    return this.db.transaction('rw', this.store, fn)
+  get(id: string): PromiseExtended<T | undefined> {
+    return this.bulkGet([id]).then((r) => r[0])
   }
 
-  async get(id: string): Promise<T | undefined> {
-    return (await this.bulkGet([id]))[0]
+  bulkGet(ids: readonly string[]): PromiseExtended<(T | undefined)[]> {
+    return this.run('r', () => readPacked<T>(this.store, this.entity, ids))
   }
 
-  bulkGet(ids: readonly string[]): Promise<(T | undefined)[]> {
-    return this.read(() => readPacked<T>(this.store, this.entity, ids))
+  toArray(): PromiseExtended<T[]> {
+    return this.run('r', () => readAllPacked<T>(this.store, this.entity))
   }
 
-  toArray(): Promise<T[]> {
-    return this.read(() => readAllPacked<T>(this.store, this.entity))
-  }
-
-  count(): Promise<number> {
-    return this.read(() => countPacked(this.store, this.entity))
+  count(): PromiseExtended<number> {
+    return this.run('r', () => countPacked(this.store, this.entity))
   }
 
   /** Records that satisfy `keep`, at most `limit` of them (a full scan: packs have no index). */
-  async filter(keep: (r: T) => boolean, limit = Infinity): Promise<T[]> {
-    const out: T[] = []
-    for (const r of await this.toArray()) {
-      if (out.length >= limit) break
-      if (keep(r)) out.push(r)
-    }
-    return out
-  }
-
-  /** Like Table.add: fails when a record with this id is stored already. */
-  add(rec: T): Promise<string> {
-    return this.write(async () => {
-      const [existing] = await readPacked<T>(this.store, this.entity, [rec.id])
-      if (existing) throw new Dexie.ConstraintError(`${this.entity} ${rec.id} already exists`)
-      await writePacked(this.store, this.entity, new Map([[rec.id, rec]]))
-      return rec.id
+  filter(keep: (r: T) => boolean, limit = Infinity): PromiseExtended<T[]> {
+    return this.toArray().then((all) => {
+      const out: T[] = []
+      for (const r of all) {
+        if (out.length >= limit) break
+        if (keep(r)) out.push(r)
+      }
+      return out
     })
   }
 
-  async put(rec: T): Promise<string> {
-    await this.bulkPut([rec])
-    return rec.id
+  /** Like Table.add: fails when a record with this id is stored already. */
+  add(rec: T): PromiseExtended<string> {
+    return this.run('rw', () =>
+      readPacked<T>(this.store, this.entity, [rec.id]).then(([existing]) => {
+        if (existing) throw new Dexie.ConstraintError(`${this.entity} ${rec.id} already exists`)
+        return writePacked(this.store, this.entity, new Map([[rec.id, rec]])).then(() => rec.id)
+      }),
+    )
   }
 
-  bulkPut(recs: readonly T[]): Promise<void> {
-    return this.write(() => writePacked(this.store, this.entity, new Map(recs.map((r) => [r.id, r]))))
+  put(rec: T): PromiseExtended<string> {
+    return this.bulkPut([rec]).then(() => rec.id)
   }
 
-  delete(id: string): Promise<void> {
+  bulkPut(recs: readonly T[]): PromiseExtended<void> {
+    return this.run('rw', () => writePacked(this.store, this.entity, new Map(recs.map((r) => [r.id, r]))))
+  }
+
+  delete(id: string): PromiseExtended<void> {
     return this.bulkDelete([id])
   }
 
-  bulkDelete(ids: readonly string[]): Promise<void> {
-    return this.write(() => writePacked<T>(this.store, this.entity, new Map(ids.map((id) => [id, null]))))
+  bulkDelete(ids: readonly string[]): PromiseExtended<void> {
+    return this.run('rw', () => writePacked<T>(this.store, this.entity, new Map(ids.map((id) => [id, null]))))
+  }
+
+  /** Removes every record of the entity (its chunks and directories). */
+  clear(): PromiseExtended<void> {
+    const [c0, c1] = chunkRange(this.entity)
+    const [d0, d1] = dirRange(this.entity)
+    return this.run('rw', () =>
+      this.store
+        .where('key')
+        .between(c0, c1)
+        .delete()
+        .then(() => this.store.where('key').between(d0, d1).delete())
+        .then(() => undefined),
+    )
+  }
+
+  /** Is this key of the packs store one of this entity's chunks? (for watchers of `packs` writes) */
+  isChunkKey(key: string): boolean {
+    return key.startsWith(`${this.entity}|c|`)
+  }
+
+  /** Every chunk of the entity with its records, keyed as stored. */
+  allChunks(): PromiseExtended<[string, T[]][]> {
+    const [from, to] = chunkRange(this.entity)
+    return this.run('r', () =>
+      this.store
+        .where('key')
+        .between(from, to)
+        .toArray()
+        .then((chunks) => (chunks as PackChunk<T>[]).map((c): [string, T[]] => [c.key, c.recs])),
+    )
+  }
+
+  /** The records of the chunks named (undefined for a chunk no longer stored). */
+  chunkRecords(keys: string[]): PromiseExtended<(T[] | undefined)[]> {
+    return this.run('r', () => this.store.bulkGet(keys).then((chunks) => (chunks as (PackChunk<T> | undefined)[]).map((c) => c?.recs)))
   }
 }

@@ -44,7 +44,7 @@ type EntityTables = { [E in EntityName]: Table<EntityTypes[E], string> }
  * Entities stored packed (packs.ts) from version 4 on: read-mostly bulk data whose per-record
  * values and indexes cost most of a first download and of the phone's disk (DESIGN §6).
  */
-export const PACKED_ENTITIES = ['households'] as const
+export const PACKED_ENTITIES = ['households', 'visits'] as const
 export type PackedEntity = (typeof PACKED_ENTITIES)[number]
 export const isPacked = (entity: string): entity is PackedEntity => (PACKED_ENTITIES as readonly string[]).includes(entity)
 const PACKED_SINCE = 4
@@ -124,8 +124,9 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
   {
     version: 4,
     stores: {
-      // Households move into packs (packs.ts): ~60 per value, no per-record index.
+      // Households and visits move into packs (packs.ts): up to 128 per value, no per-record index.
       households: null,
+      visits: null,
       packs: 'key',
     },
     async upgrade(tx) {
@@ -145,7 +146,8 @@ export class FullGridDb extends Dexie {
   declare buildings: EntityTables['buildings']
   /** Packed (packs.ts); a Dexie table only in a database opened at a version before 4. */
   households: PackedTable<EntityTypes['households']>
-  declare visits: EntityTables['visits']
+  /** Packed (packs.ts); a Dexie table only in a database opened at a version before 4. */
+  visits: PackedTable<EntityTypes['visits']>
   declare patrols: EntityTables['patrols']
   declare trackSegments: EntityTables['trackSegments']
   declare issues: EntityTables['issues']
@@ -165,10 +167,10 @@ export class FullGridDb extends Dexie {
       const declared = this.version(v.version).stores(v.stores)
       if (v.upgrade) declared.upgrade(v.upgrade)
     }
-    this.households =
-      upTo >= PACKED_SINCE
-        ? new PackedTable(this, 'households', this.table('packs') as Table<PackRow, string>)
-        : (this.table('households') as unknown as PackedTable<EntityTypes['households']>)
+    const packed = upTo >= PACKED_SINCE
+    const packs = () => this.table('packs') as Table<PackRow, string>
+    this.households = packed ? new PackedTable(this, 'households', packs()) : (this.table('households') as unknown as PackedTable<EntityTypes['households']>)
+    this.visits = packed ? new PackedTable(this, 'visits', packs()) : (this.table('visits') as unknown as PackedTable<EntityTypes['visits']>)
   }
 
   /** The records of an entity, packed or not, through one interface. */
