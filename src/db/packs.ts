@@ -12,8 +12,8 @@
  * Writing:
  *   - an edit rewrites the one chunk that holds its record (the directory is unchanged);
  *   - new records of a bucket fill new chunks, each written once, so a first download of many
- *     pages writes every record about once; a few new records (a later pull, a worker's new
- *     household) top up the bucket's last chunk instead of making a chunk per record;
+ *     pages writes every record about once; a few new records (a later pull, a saved visit) top
+ *     up the bucket's last chunk while it is small instead of making a chunk per record;
  *   - a removed record leaves its chunk (an empty chunk is deleted) and its directory.
  * Every operation runs inside one Dexie transaction on `packs` (joining the caller's, so the one
  * write path still puts a record and its outbox entry in one transaction). Records are stored
@@ -44,8 +44,11 @@ export type PackRow = PackDirectory | PackChunk
 export const BUCKETS = 32
 /** Records per chunk at most (~100 KB of households): an edit rewrites one chunk. */
 export const CHUNK_MAX = 128
-/** New records of a bucket fewer than this top up its last chunk rather than starting one. */
-const TOP_UP_BELOW = CHUNK_MAX / 4
+/**
+ * A few new records (a saved visit, a small pull) top up the bucket's last chunk while it holds at
+ * most this many, so a single write rewrites ~20 KB, not a full chunk; past it they start a chunk.
+ */
+const TOP_UP_MAX = 32
 
 /** FNV-1a of the id: spreads UUIDv7 ids (time first) evenly over the buckets. */
 export function bucketOf(id: string): number {
@@ -153,10 +156,10 @@ export function writePacked<T extends PackedRecord>(table: PackTable, entity: st
         else if (op) fresh.push(op)
       }
       let topUp: number | null = null
-      if (fresh.length && fresh.length < TOP_UP_BELOW) {
+      if (fresh.length && fresh.length < TOP_UP_MAX) {
         const seqs = Object.keys(dir.chunks).map(Number)
         const last = seqs.length ? Math.max(...seqs) : null
-        if (last !== null && dir.chunks[last].length + fresh.length <= CHUNK_MAX) {
+        if (last !== null && dir.chunks[last].length + fresh.length <= TOP_UP_MAX) {
           topUp = last
           toRead.add(chunkKey(entity, bucket, last))
         }
