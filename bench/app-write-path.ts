@@ -21,7 +21,7 @@ export async function seedVisits(count: number, dbName = 'fullgrid'): Promise<Se
     const session = await getMeta(db, 'session')
     if (!session) throw new Error('no session in the app database: log in first')
     const workerId = session.user.id
-    const households = await db.households.limit(count).toArray()
+    const households = await db.households.filter(() => true, count)
     if (households.length === 0) throw new Error('no households in the app database: the first sync has not run')
     const repo = new Repository(db)
     const started = performance.now()

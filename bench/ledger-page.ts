@@ -51,7 +51,7 @@ export async function visitSaveTimings(count: number, dbName = 'fullgrid'): Prom
   try {
     const session = await getMeta(db, 'session')
     if (!session) throw new Error('no session in the app database: log in first')
-    const households = await db.households.limit(count).toArray()
+    const households = await db.households.filter(() => true, count)
     const repo = new Repository(db)
     const out: number[] = []
     for (let i = 0; i < count; i++) {

@@ -23,7 +23,7 @@ import type { FullGridDb, RejectedEntry } from './schema'
 export async function applyPullPage(db: FullGridDb, changes: readonly PullChange[], cursor: string, now: () => number): Promise<void> {
   const entities = [...new Set(changes.map((c) => c.entity))]
   const removesSome = changes.some(isRemoval)
-  const tables = [db.outbox, db.meta, ...(removesSome ? [db.rejected, db.issueEvents, db.trackSegments] : []), ...entities.map((e) => db.table(e))]
+  const tables = [db.outbox, db.meta, ...(removesSome ? [db.rejected, db.issueEvents, db.trackSegments] : []), ...db.storesOf(entities)]
   await db.transaction('rw', tables, async () => {
     // 1. clock
     let maxStamp = ''

@@ -1,6 +1,6 @@
 /**
- * Local reads and writes of the household ledger (住户台账). Households may later move to packed
- * storage (issue 13): features reach them only through the functions here.
+ * Local reads and writes of the household ledger (住户台账). Households are stored packed
+ * (packs.ts, schema v4): features reach them only through the functions here.
  */
 import { liveQuery } from 'dexie'
 import type { Building, Grid, Household, Issue, IssueEvent } from '../domain/entities'
@@ -16,9 +16,9 @@ export interface LedgerData {
 
 /** Every household, building and grid on the phone (tombstones left out), in one read transaction. */
 export function loadLedgerData(db: FullGridDb): Promise<LedgerData> {
-  return db.transaction('r', [db.households, db.buildings, db.grids], async () => {
+  return db.transaction('r', [db.storeOf('households'), db.buildings, db.grids], async () => {
     const [households, buildings, grids] = await Promise.all([
-      db.households.filter((h) => !h.deleted).toArray(),
+      db.households.filter((h) => !h.deleted),
       db.buildings.filter((b) => !b.deleted).toArray(),
       db.grids.filter((g) => !g.deleted).toArray(),
     ])
@@ -48,7 +48,7 @@ export function issuesOfHousehold(db: FullGridDb, householdId: string): Promise<
 
 /** Households of the building, unit and room (the duplicate check's fast path). */
 export function householdsAtRoom(db: FullGridDb, buildingId: string, unit: string, room: string): Promise<Household[]> {
-  return db.households.where('[buildingId+unit+room]').equals([buildingId, unit, room]).toArray()
+  return db.households.filter((h) => h.buildingId === buildingId && h.unit === unit && h.room === room)
 }
 
 function wrapQuota<T>(p: Promise<T>): Promise<T> {

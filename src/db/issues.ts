@@ -130,7 +130,7 @@ export interface IssueDetail {
 
 /** Everything the issue page shows, read in one transaction; null when the phone has no such issue. */
 export function readIssueDetail(db: FullGridDb, id: string): Promise<IssueDetail | null> {
-  return db.transaction('r', [db.issues, db.issueEvents, db.outbox, db.rejected, db.meta, db.users, db.households, db.buildings, db.grids], async () => {
+  return db.transaction('r', [db.issues, db.issueEvents, db.outbox, db.rejected, db.meta, db.users, db.storeOf('households'), db.buildings, db.grids], async () => {
     const issue = await db.issues.get(id)
     if (!issue || issue.deleted) return null
     const events = (await db.issueEvents.where('issueId').equals(id).toArray()).filter((e) => !e.deleted)
@@ -227,10 +227,7 @@ export async function searchPlaces(db: FullGridDb, text: string, limit = 20): Pr
   if (!q) return []
   const buildings = await db.buildings.filter((b) => !b.deleted && `${b.compound}${b.name}`.includes(q)).limit(limit).toArray()
   const byId = new Map(buildings.map((b) => [b.id, b]))
-  const households = await db.households
-    .filter((h) => !h.deleted && (h.address.includes(q) || h.headName.includes(q)))
-    .limit(limit)
-    .toArray()
+  const households = await db.households.filter((h) => !h.deleted && (h.address.includes(q) || h.headName.includes(q)), limit)
   const missing = households.map((h) => h.buildingId).filter((id): id is string => !!id && !byId.has(id))
   for (const b of await db.buildings.bulkGet(missing)) if (b) byId.set(b.id, b)
   const at = (b: Building | undefined) => (b ? { lng: b.location[0], lat: b.location[1] } : null)

@@ -16,7 +16,7 @@ export interface GridMapRecords {
 }
 
 export async function gridMapRecords(db: FullGridDb, gridIds: readonly string[]): Promise<GridMapRecords> {
-  return db.transaction('r', [db.grids, db.buildings, db.households, db.visits], async () => {
+  return db.transaction('r', [db.grids, db.buildings, ...db.storesOf(['households', 'visits'])], async () => {
     const top = (await db.grids.bulkGet([...gridIds])).filter((g): g is Grid => !!g && !g.deleted)
     const children = await db.grids.where('parentId').anyOf(top.map((g) => g.id)).filter((g) => !g.deleted).toArray()
     // A community-level id (a supervisor) reaches its grids, and their micro-grids, one level more.
@@ -26,18 +26,15 @@ export async function gridMapRecords(db: FullGridDb, gridIds: readonly string[])
     const grids = [...top, ...children, ...grandChildren]
     const ids = grids.map((g) => g.id)
     const buildings = await db.buildings.where('gridId').anyOf(ids).filter((b) => !b.deleted).toArray()
-    const households = (await db.households.where('gridId').anyOf(ids).toArray())
-      .filter((h) => !h.deleted)
+    const inGrids = new Set(ids)
+    const households = (await db.households.filter((h) => !h.deleted && inGrids.has(h.gridId)))
       .map(({ id, buildingId, tags, cadenceDays }) => ({ id, buildingId, tags, cadenceDays }))
     const lastVisit = new Map<string, number>()
-    await db.visits
-      .where('gridId')
-      .anyOf(ids)
-      .each((v) => {
-        if (v.deleted) return
-        const seen = lastVisit.get(v.householdId)
-        if (seen === undefined || v.startedAt > seen) lastVisit.set(v.householdId, v.startedAt)
-      })
+    for (const v of await db.visits.toArray()) {
+      if (v.deleted || !inGrids.has(v.gridId)) continue
+      const seen = lastVisit.get(v.householdId)
+      if (seen === undefined || v.startedAt > seen) lastVisit.set(v.householdId, v.startedAt)
+    }
     return { grids, buildings, households, lastVisit }
   })
 }

@@ -16,11 +16,10 @@
  * Without this, a losing or duplicate write replayed over a pulled record would stay on the
  * phone forever, because the server has no newer change to send for it.
  */
-import type { Table } from 'dexie'
 import type { EntityName } from '../domain/entities'
 import { overlayPending } from '../domain/merge'
 import type { OutboxEntry } from '../domain/sync'
-import type { FullGridDb } from './schema'
+import type { FullGridDb, RecordStore } from './schema'
 
 export type Rec = Record<string, unknown> & { id: string; hlc: string; deleted: boolean }
 
@@ -28,8 +27,9 @@ export const BASE_PREFIX = 'syncBase:'
 export const baseKey = (entity: string, id: string): string => `${BASE_PREFIX}${entity}:${id}`
 export const recordKey = (entity: string, id: string): string => `${entity}:${id}`
 
-export function entityTable(db: FullGridDb, entity: EntityName): Table<Rec, string> {
-  return db.table(entity) as Table<Rec, string>
+/** An entity's records (a Dexie table or packed, see schema.ts) as plain records. */
+export function entityTable(db: FullGridDb, entity: EntityName): RecordStore<Rec> {
+  return db.recordStore(entity) as unknown as RecordStore<Rec>
 }
 
 /** The order the writes happened: HLC, then id. */

@@ -1,23 +1,15 @@
-/**
- * Local reads the features share; they use the compound indexes of the schema (schema.ts v3).
- * A prefix range of a compound index runs from [id] (a shorter array sorts first) to [id, []]
- * (an array sorts after every string and number).
- */
+/** Local reads the features share. Households and visits are packed (packs.ts) and have no index. */
 import type { Household, Visit } from '../domain/entities'
 import type { FullGridDb } from './schema'
 
-/** Households of one building (楼栋), on the [buildingId+unit+room] index. */
-export function householdsInBuilding(db: FullGridDb, buildingId: string): Promise<Household[]> {
-  return db.households
-    .where('[buildingId+unit+room]')
-    .between([buildingId], [buildingId, []])
-    .toArray()
+/** Households of one building (楼栋), in unit and room order (households are packed: a scan). */
+export async function householdsInBuilding(db: FullGridDb, buildingId: string): Promise<Household[]> {
+  const inBuilding = await db.households.filter((h) => h.buildingId === buildingId)
+  return inBuilding.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.room < b.room ? -1 : a.room > b.room ? 1 : a.id < b.id ? -1 : 1))
 }
 
-/** Visits of one household, oldest first, on the [householdId+startedAt] index. */
-export function visitsOfHousehold(db: FullGridDb, householdId: string): Promise<Visit[]> {
-  return db.visits
-    .where('[householdId+startedAt]')
-    .between([householdId], [householdId, []])
-    .toArray()
+/** Visits of one household, oldest first (then by id); visits are packed: a scan. */
+export async function visitsOfHousehold(db: FullGridDb, householdId: string): Promise<Visit[]> {
+  const visits = await db.visits.filter((v) => v.householdId === householdId)
+  return visits.sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }

@@ -20,7 +20,7 @@ export async function retryRejected(db: FullGridDb, id: string, now: () => numbe
   const entry = await db.rejected.get(id)
   if (!entry) return false
   const repo = new Repository(db, { now })
-  return db.transaction('rw', [db.rejected, db.outbox, db.meta, db.table(entry.entity)], async () => {
+  return db.transaction('rw', [db.rejected, db.outbox, db.meta, db.storeOf(entry.entity)], async () => {
     const r = await db.rejected.get(id)
     if (!r) return false
     await repo.resubmit(r.entity, r.recordId, r.op, r.fields)

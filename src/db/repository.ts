@@ -8,7 +8,7 @@ import { ENTITIES, describeZodError, type EntityName, type EntityTypes } from '.
 import { uuidv7 } from '../domain/ids'
 import type { OutboxEntry } from '../domain/sync'
 import { nextStamp } from './clock'
-import type { FullGridDb } from './schema'
+import type { FullGridDb, RecordStore } from './schema'
 
 /** The fields a feature supplies; id is optional (made here), hlc and deleted are ours. */
 export type NewRecord<E extends EntityName> = Omit<EntityTypes[E], 'id' | 'hlc' | 'deleted'> & { id?: string }
@@ -123,14 +123,14 @@ export class Repository {
   private async write<E extends EntityName>(
     entity: E,
     body: (
-      table: Dexie.Table<EntityTypes[E], string>,
+      table: RecordStore<EntityTypes[E]>,
       stamp: string,
     ) => Promise<{ record: EntityTypes[E]; fields: Record<string, unknown> | null; op: 'put' | 'delete' }>,
   ): Promise<EntityTypes[E]> {
     const db = this.db
-    const table = db.entityTable(entity)
+    const table = db.recordStore(entity)
     try {
-      return await db.transaction('rw', [table, db.outbox, db.meta], async () => {
+      return await db.transaction('rw', [db.storeOf(entity), db.outbox, db.meta], async () => {
         const stamp = await this.nextStamp()
         const { record, fields, op } = await body(table, stamp)
         if (fields) {

@@ -7,6 +7,7 @@
  */
 import Dexie, { type Table, type Transaction } from 'dexie'
 import type { EntityName, EntityTypes } from '../domain/entities'
+import { PackedTable, writePacked, type PackRow } from './packs'
 import type { RejectionParams } from '../domain/rejections'
 import type { OutboxEntry } from '../domain/sync'
 
@@ -38,6 +39,28 @@ export interface MetaEntry {
 }
 
 type EntityTables = { [E in EntityName]: Table<EntityTypes[E], string> }
+
+/**
+ * Entities stored packed (packs.ts) from version 4 on: read-mostly bulk data whose per-record
+ * values and indexes cost most of a first download and of the phone's disk (DESIGN §6).
+ */
+export const PACKED_ENTITIES = ['households', 'visits'] as const
+export type PackedEntity = (typeof PACKED_ENTITIES)[number]
+export const isPacked = (entity: string): entity is PackedEntity => (PACKED_ENTITIES as readonly string[]).includes(entity)
+const PACKED_SINCE = 4
+
+/** What src/db asks of an entity's storage, whether a Dexie table or a packed one. */
+export interface RecordStore<T> {
+  get(id: string): Promise<T | undefined>
+  bulkGet(ids: string[]): Promise<(T | undefined)[]>
+  add(rec: T): Promise<unknown>
+  put(rec: T): Promise<unknown>
+  bulkPut(recs: T[]): Promise<unknown>
+  delete(id: string): Promise<void>
+  bulkDelete(ids: string[]): Promise<void>
+  count(): Promise<number>
+  toArray(): Promise<T[]>
+}
 
 interface SchemaVersion {
   version: number
@@ -98,6 +121,22 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       visits: 'id, [householdId+startedAt], startedAt, gridId',
     },
   },
+  {
+    version: 4,
+    stores: {
+      // Households and visits move into packs (packs.ts): up to 128 per value, no per-record index.
+      households: null,
+      visits: null,
+      packs: 'key',
+    },
+    async upgrade(tx) {
+      const packs = tx.table('packs') as Table<PackRow, string>
+      for (const entity of PACKED_ENTITIES) {
+        const rows = (await tx.table(entity).toArray()) as { id: string }[]
+        await writePacked(packs, entity, new Map(rows.map((r) => [r.id, r])))
+      }
+    },
+  },
 ]
 
 export const LATEST_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1].version
@@ -105,8 +144,10 @@ export const LATEST_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1].versio
 export class FullGridDb extends Dexie {
   declare grids: EntityTables['grids']
   declare buildings: EntityTables['buildings']
-  declare households: EntityTables['households']
-  declare visits: EntityTables['visits']
+  /** Packed (packs.ts); a Dexie table only in a database opened at a version before 4. */
+  households: PackedTable<EntityTypes['households']>
+  /** Packed (packs.ts); a Dexie table only in a database opened at a version before 4. */
+  visits: PackedTable<EntityTypes['visits']>
   declare patrols: EntityTables['patrols']
   declare trackSegments: EntityTables['trackSegments']
   declare issues: EntityTables['issues']
@@ -117,6 +158,7 @@ export class FullGridDb extends Dexie {
   declare rejected: Table<RejectedEntry, string>
   declare blobs: Table<BlobEntry, string>
   declare meta: Table<MetaEntry, string>
+  declare packs: Table<PackRow, string>
 
   constructor(name = 'fullgrid', upTo: number = LATEST_VERSION) {
     super(name)
@@ -125,9 +167,25 @@ export class FullGridDb extends Dexie {
       const declared = this.version(v.version).stores(v.stores)
       if (v.upgrade) declared.upgrade(v.upgrade)
     }
+    const packed = upTo >= PACKED_SINCE
+    const packs = () => this.table('packs') as Table<PackRow, string>
+    this.households = packed ? new PackedTable(this, 'households', packs()) : (this.table('households') as unknown as PackedTable<EntityTypes['households']>)
+    this.visits = packed ? new PackedTable(this, 'visits', packs()) : (this.table('visits') as unknown as PackedTable<EntityTypes['visits']>)
   }
 
-  entityTable<E extends EntityName>(entity: E): Table<EntityTypes[E], string> {
-    return this.table(entity) as unknown as Table<EntityTypes[E], string>
+  /** The records of an entity, packed or not, through one interface. */
+  recordStore<E extends EntityName>(entity: E): RecordStore<EntityTypes[E]> {
+    if (isPacked(entity)) return this[entity] as unknown as RecordStore<EntityTypes[E]>
+    return this.table(entity) as unknown as RecordStore<EntityTypes[E]>
+  }
+
+  /** The object store holding an entity's records, for transaction scopes. */
+  storeOf(entity: EntityName): Table {
+    return isPacked(entity) ? this.packs : this.table(entity)
+  }
+
+  /** Object stores of several entities, each once, for a transaction scope. */
+  storesOf(entities: Iterable<EntityName>): Table[] {
+    return [...new Set([...entities].map((e) => this.storeOf(e)))]
   }
 }

@@ -28,7 +28,7 @@ export async function settlePush(
 ): Promise<SettleOutcome> {
   const byId = new Map(entries.map((e) => [e.id, e]))
   const entities = [...new Set(entries.map((e) => e.entity))]
-  return db.transaction('rw', [db.outbox, db.rejected, db.meta, db.issueEvents, ...entities.map((e) => db.table(e))], async () => {
+  return db.transaction('rw', [db.outbox, db.rejected, db.meta, db.issueEvents, ...db.storesOf(entities)], async () => {
     const acked: OutboxEntry[] = []
     const rejected: RejectedEntry[] = []
     for (const r of results) {

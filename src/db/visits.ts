@@ -7,6 +7,7 @@ import type { Checklist, Issue, Visit } from '../domain/entities'
 import type { CadenceVisit } from '../domain/cadence'
 import { StorageFullError, isQuotaError, type NewRecord, type Repository } from './repository'
 import type { FullGridDb } from './schema'
+import { visitsOfHousehold } from './queries'
 import { shareWatch, watchTables } from './watch'
 import { LEDGER_RELOAD_MS } from './households'
 
@@ -20,10 +21,8 @@ export interface VisitRow {
 
 /** Visits of one household, newest first, each with its sync mark. */
 export function visitRowsOfHousehold(db: FullGridDb, householdId: string): Promise<VisitRow[]> {
-  return db.transaction('r', [db.visits, db.outbox, db.rejected], async () => {
-    const visits = (
-      await db.visits.where('[householdId+startedAt]').between([householdId], [householdId, []]).reverse().toArray()
-    ).filter((v) => !v.deleted)
+  return db.transaction('r', [db.storeOf('visits'), db.outbox, db.rejected], async () => {
+    const visits = (await visitsOfHousehold(db, householdId)).filter((v) => !v.deleted).reverse()
     const ids = visits.map((v) => v.id)
     const [queued, refused] = await Promise.all([
       db.outbox.where('recordId').anyOf(ids).keys(),
@@ -64,7 +63,8 @@ export async function saveVisit(
 ): Promise<{ visit: Visit; issues: Issue[] }> {
   try {
     // Only the tables written: a visit without raised needs does not lock issues.
-    const tables = issues.length ? [db.visits, db.issues, db.issueEvents, db.outbox, db.meta] : [db.visits, db.outbox, db.meta]
+    const visitStore = db.storeOf('visits')
+    const tables = issues.length ? [visitStore, db.issues, db.issueEvents, db.outbox, db.meta] : [visitStore, db.outbox, db.meta]
     return await db.transaction('rw', tables, async () => {
       const saved = await repo.create('visits', visit)
       const created: Issue[] = []
@@ -89,13 +89,16 @@ export async function saveVisit(
   }
 }
 
-/** Beyond this many changed visits in one write, re-read the table instead of the changed records. */
+/** Beyond this many rewritten chunks in one write, re-read every visit instead of those chunks. */
+const INCREMENTAL_MAX_CHUNKS = 8
+/** Beyond this many mutated keys (of any packed entity), re-read everything. */
 const INCREMENTAL_MAX = 500
 
 /**
- * Calls `onVisits` now and after every change of the visits table. A write of a few visits (a
- * saved visit, a small pull) reads only those records, so a save shows at once without re-reading
- * thousands of visits; a bigger write (a page of the first download) re-reads the table, at most every LEDGER_RELOAD_MS.
+ * Calls `onVisits` now and after every change of the visits. Visits are packed (packs.ts): a write
+ * of a few visits (a saved visit, a small pull) rewrites a few chunks, and only those chunks are
+ * read again, so a save shows at once without re-reading thousands of visits; a bigger write (a
+ * page of the first download) re-reads them all, at most every LEDGER_RELOAD_MS.
  */
 export function watchCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[]) => void, onError: (err: unknown) => void): () => void {
   return shareWatch<CadenceVisit[]>(db, 'cadenceVisits', (emit, fail) => followCadenceVisits(db, emit, fail), onVisits, onError)
@@ -103,6 +106,8 @@ export function watchCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[])
 
 function followCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[]) => void, onError: (err: unknown) => void): () => void {
   const byId = new Map<string, CadenceVisit>()
+  // Which visits each chunk held when last read: a rewritten chunk may have lost some.
+  const inChunk = new Map<string, string[]>()
   const emit = () => onVisits([...byId.values()])
   let queue: Promise<void> = Promise.resolve()
   const enqueue = (step: () => Promise<void>) => {
@@ -111,30 +116,38 @@ function followCadenceVisits(db: FullGridDb, onVisits: (v: CadenceVisit[]) => vo
   const stopFull = watchTables(
     db,
     [],
-    async () => (await db.visits.toArray()).map((v) => [v.id, toCadence(v)] as const),
-    (rows) =>
+    () => db.visits.allChunks(),
+    (chunks) =>
       enqueue(async () => {
         byId.clear()
-        for (const [id, v] of rows) byId.set(id, v)
+        inChunk.clear()
+        for (const [key, recs] of chunks) {
+          inChunk.set(key, recs.map((v) => v.id))
+          for (const v of recs) byId.set(v.id, toCadence(v))
+        }
         emit()
       }),
     onError,
     LEDGER_RELOAD_MS,
   )
-  const part = `idb://${db.name}/visits/`
+  const part = `idb://${db.name}/${db.storeOf('visits').name}/`
   const onMutated = (parts: ObservabilitySet) => {
+    if (!parts[part] && !parts[`${part}:dels`]) return
     const changed = pointKeys(parts[part])
     const deleted = pointKeys(parts[`${part}:dels`])
-    if (!parts[part] && !parts[`${part}:dels`]) return
-    if (!changed || !deleted || changed.length + deleted.length > INCREMENTAL_MAX) return stopFull.reload()
+    if (!changed || !deleted) return stopFull.reload()
+    const chunks = [...new Set([...changed, ...deleted])].filter((k) => db.visits.isChunkKey(k))
+    if (!chunks.length) return
+    if (chunks.length > INCREMENTAL_MAX_CHUNKS) return stopFull.reload()
     enqueue(async () => {
-      const records = await db.visits.bulkGet(changed)
-      changed.forEach((id, i) => {
-        const v = records[i]
-        if (v) byId.set(id, toCadence(v))
-        else byId.delete(id)
+      const records = await db.visits.chunkRecords(chunks)
+      chunks.forEach((key, i) => {
+        for (const id of inChunk.get(key) ?? []) byId.delete(id)
+        const recs = records[i] ?? []
+        for (const v of recs) byId.set(v.id, toCadence(v))
+        if (recs.length) inChunk.set(key, recs.map((v) => v.id))
+        else inChunk.delete(key)
       })
-      for (const id of deleted) byId.delete(id)
       emit()
     })
   }

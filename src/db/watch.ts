@@ -6,7 +6,7 @@
  * also carries writes of other tabs and of the service worker).
  */
 import Dexie, { type ObservabilitySet } from 'dexie'
-import type { FullGridDb } from './schema'
+import { isPacked, type FullGridDb } from './schema'
 
 export interface TableWatch {
   (): void
@@ -51,7 +51,8 @@ export function watchTables<T>(
       if (dirty) schedule()
     }
   }
-  const prefixes = tables.map((t) => `idb://${db.name}/${t}/`)
+  const stores = [...new Set(tables.map((t) => (isPacked(t) ? 'packs' : t)))]
+  const prefixes = stores.map((t) => `idb://${db.name}/${t}/`)
   const onMutated = (parts: ObservabilitySet) => {
     if (!Object.keys(parts).some((k) => prefixes.some((p) => k.startsWith(p)))) return
     if (running) dirty = true

@@ -3,6 +3,7 @@
  * service worker and in tests (where `fetch` is a fake server or `app.inject` with faults).
  */
 import type { FullGridDb } from '../db/schema'
+import { PULL_MAX_LIMIT } from '../domain/sync'
 
 /** The part of a fetch Response the engine reads. */
 export interface ResponseLike {
@@ -58,7 +59,9 @@ export function makeContext(base: Pick<SyncContext, 'db' | 'fetch'> & Partial<Sy
     baseUrl: '',
     now: Date.now,
     timeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
-    pullLimit: 2500,
+    // The most the server hands out (PULL_MAX_LIMIT; it also caps a page at ~4 MB of JSON): a first
+    // download of a street office in few requests (DESIGN §6 goal ≤ 10).
+    pullLimit: PULL_MAX_LIMIT,
     ...base,
   }
 }

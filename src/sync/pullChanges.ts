@@ -4,7 +4,7 @@
  * download resumes at the page where it stopped instead of starting again.
  */
 import { applyPullPage, getCursor } from '../db/sync'
-import { pullResponseSchema, type PullChange } from '../domain/sync'
+import { parsePullResponse, type PullChange } from '../domain/sync'
 import type { SyncContext } from './context'
 import { ProtocolError, RequestRefusedError } from './errors'
 import { apiRequest } from './request'
@@ -41,7 +41,7 @@ export async function pullChanges(ctx: SyncContext): Promise<PullOutcome> {
       throw err
     }
     next = null
-    const parsed = pullResponseSchema.safeParse(raw)
+    const parsed = parsePullResponse(raw)
     if (!parsed.success) throw new ProtocolError('服务器的回答无法识别，请稍后重试', 'pull answer does not match the protocol')
     const page = parsed.data
     if (page.hasMore && page.changes.length === 0 && page.cursor === cursor) {

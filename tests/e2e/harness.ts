@@ -167,8 +167,9 @@ export interface Profile {
  * worker's caches are real files (an incognito context keeps them in memory). close() ends the
  * browser and removes the folder.
  */
-export async function launchProfile(options: { locale?: string } = {}): Promise<Profile> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'fullgrid-profile-'))
+export async function launchProfile(options: { locale?: string; dir?: string } = {}): Promise<Profile> {
+  // `dir`: open a profile a closed context left behind (the same phone, started again).
+  const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'fullgrid-profile-')))
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: chromePath(),
     args: CHROME_ARGS,
@@ -309,7 +310,10 @@ export async function waitForSynced(page: Page, timeout = 60_000): Promise<void>
   )
 }
 
-/** Counts the households in the app's IndexedDB (read-only; for checking a benchmark's result). */
+/**
+ * Counts the households in the app's IndexedDB (read-only; for checking a benchmark's result):
+ * the ids listed by the directories of their packs (src/db/packs.ts).
+ */
 export async function storedHouseholds(page: Page, dbName = 'fullgrid'): Promise<number> {
   return page.evaluate(
     (name) =>
@@ -318,10 +322,15 @@ export async function storedHouseholds(page: Page, dbName = 'fullgrid'): Promise
         open.onerror = () => reject(open.error)
         open.onsuccess = () => {
           const db = open.result
-          const req = db.transaction('households', 'readonly').objectStore('households').count()
+          const req = db
+            .transaction('packs', 'readonly')
+            .objectStore('packs')
+            .getAll(IDBKeyRange.bound('households|d|', 'households|d|\uffff'))
           req.onsuccess = () => {
             db.close()
-            resolve(req.result)
+            let n = 0
+            for (const dir of req.result as { chunks: Record<string, string[]> }[]) for (const ids of Object.values(dir.chunks)) n += ids.length
+            resolve(n)
           }
           req.onerror = () => reject(req.error)
         }

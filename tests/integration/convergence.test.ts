@@ -364,7 +364,7 @@ const scenarioArb = fc.record({
 
 const canonical = (r: Rec) => JSON.stringify(r, Object.keys(r).sort())
 async function tableOf(db: FullGridDb, entity: EntityName, filter: (r: Rec) => boolean = () => true): Promise<string[]> {
-  const rows = (await db.table(entity).toArray()) as Rec[]
+  const rows = (await db.recordStore(entity).toArray()) as unknown as Rec[]
   return rows.filter(filter).map(canonical).sort()
 }
 
@@ -541,7 +541,7 @@ async function runScenario(server: RunServer, scenario: { ops: Op[]; skews: numb
     }
     for (const entity of OWN) {
       const rows = (await server.rows(entity)) ?? []
-      expect(await observer.db.table(entity).count(), `${entity}: another worker sees none`).toBe(0)
+      expect(await observer.db.recordStore(entity).count(), `${entity}: another worker sees none`).toBe(0)
       for (const [i, p] of phones.slice(0, PHONES).entries()) {
         const mine = (r: Rec) => r.workerId === p.userId
         expect(await tableOf(p.db, entity), `${entity} on phone ${i}`).toEqual(rows.filter(mine).map(canonical).sort())

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { householdsAtRoom } from '@/db/households'
 import { FullGridDb, LATEST_VERSION, Repository, SCHEMA_VERSIONS, ValidationError, StorageFullError, ensureDeviceId, getMeta, householdsInBuilding, visitsOfHousehold, type NewRecord } from '@/db'
 import { uuidv7 } from '@/domain/ids'
 import { parseHlc } from '@/domain/hlc'
@@ -107,7 +108,8 @@ describe('Repository', () => {
   })
 
   it('reports a full disk as StorageFullError with nothing stored', async () => {
-    db.households.hook('creating', () => {
+    // Households are packed (schema v4): the write that fails is the pack's.
+    db.packs.hook('creating', () => {
       throw new DOMException('quota', 'QuotaExceededError')
     })
     await expect(repo.create('households', household())).rejects.toThrow(StorageFullError)
@@ -118,8 +120,8 @@ describe('Repository', () => {
     const buildingId = uuidv7()
     await repo.create('households', household({ buildingId }))
     await repo.create('households', household({ buildingId, room: '302', tags: ['rental'] }))
-    expect(await db.households.where('tags').equals('rental').count()).toBe(1)
-    expect(await db.households.where('[buildingId+unit+room]').equals([buildingId, '2', '301']).count()).toBe(1)
+    expect((await db.households.filter((h) => h.tags.includes('rental'))).length).toBe(1)
+    expect(await householdsAtRoom(db, buildingId, '2', '301')).toHaveLength(1)
     expect((await householdsInBuilding(db, buildingId)).map((h) => h.room).sort()).toEqual(['301', '302'])
     expect(await householdsInBuilding(db, uuidv7())).toEqual([])
   })
@@ -162,10 +164,39 @@ describe('schema upgrades', () => {
       expect(rejected).toHaveLength(1)
       expect(rejected[0]).toMatchObject({ entity: 'visits', reason: 'unknown_reference' })
       expect(rejected[0]).not.toHaveProperty('status')
-      expect(await upgraded.households.where('tags').equals('rental').primaryKeys()).toEqual([householdId])
+      expect((await upgraded.households.filter((h) => h.tags.includes('rental'))).map((h) => h.id)).toEqual([householdId])
       expect(await getMeta(upgraded, 'deviceId')).toBe('old-phone')
       expect((await visitsOfHousehold(upgraded, householdId)).map((v) => v.id)).toEqual([visitId])
       await upgraded.delete()
     },
   )
+
+  it('moves every household of a version 3 phone into packs (v4), tombstones and the outbox kept', async () => {
+    const name = `upgrade-into-packs-${names++}`
+    const old = new FullGridDb(name, 3)
+    await old.open()
+    const rows = Array.from({ length: 1500 }, (_, i) => ({ ...f.household(gridId, { room: String(i) }), deleted: i % 100 === 0 }))
+    await old.table('households').bulkPut(rows)
+    const entry = { id: uuidv7(), entity: 'households', recordId: rows[3].id, op: 'put', fields: { phone: '13900000000' }, hlc: '001763880000000-00000-old-phone', queuedAt: 1, attempts: 0 }
+    await old.table('outbox').put(entry)
+    await old.table('meta').put({ key: `syncBase:households:${rows[3].id}`, value: rows[3] })
+    old.close()
+
+    const upgraded = new FullGridDb(name)
+    await upgraded.open()
+    expect(upgraded.verno).toBe(LATEST_VERSION)
+    expect(upgraded.tables.map((t) => t.name)).not.toContain('households')
+    expect(await upgraded.households.count()).toBe(1500)
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1)
+    expect((await upgraded.households.toArray()).sort(byId)).toEqual([...rows].sort(byId))
+    expect(await upgraded.packs.count()).toBeLessThan(100)
+    expect(await upgraded.outbox.toArray()).toEqual([entry])
+    expect((await upgraded.meta.get(`syncBase:households:${rows[3].id}`))?.value).toEqual(rows[3])
+    // The one write path works on what was moved: an edit of a moved household and its outbox entry.
+    await ensureDeviceId(upgraded, () => 'old-phone')
+    await new Repository(upgraded).update('households', rows[5].id, { phone: '13700000000' })
+    expect((await upgraded.households.get(rows[5].id))?.phone).toBe('13700000000')
+    expect(await upgraded.outbox.count()).toBe(2)
+    await upgraded.delete()
+  })
 })

@@ -67,6 +67,24 @@ describe('visit rows', () => {
   })
 })
 
+describe('saving a visit while the phone reads', () => {
+  // Packed visits (src/db/packs.ts) are written in several steps; reads of other screens running
+  // meanwhile must neither split the transaction nor see half of it.
+  it('stores the visit and its 微心愿 together or not at all', async () => {
+    const saving = saveVisit(db, repo, visit('走访'), [{ type: 'wish', category: 'micro_wish', title: '想要助行器', description: '', location: null, photoIds: [], level: 'micro' }])
+    const seen = new Set<string>()
+    const look = () => db.transaction('r', [db.storeOf('visits'), db.issues], async () => `${await db.visits.count()}/${await db.issues.count()}`)
+    for (let i = 0; i < 30; i++) {
+      seen.add(await look())
+      await new Promise((r) => setTimeout(r, 1))
+    }
+    await saving
+    seen.add(await look())
+    expect([...seen].filter((s) => s !== '0/0' && s !== '1/1')).toEqual([])
+    expect(seen.has('1/1')).toBe(true)
+  })
+})
+
 describe('drafts', () => {
   it('are kept, read back and deleted by key, outside the outbox', async () => {
     await saveDraft(db, 'visit:h1', { notes: '草稿' })

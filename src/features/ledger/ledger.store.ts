@@ -9,6 +9,7 @@ import { computed, reactive, ref, shallowRef } from 'vue'
 import { Repository, appDb } from '@/db'
 import { createHousehold, getBuilding, getHousehold, loadLedgerData, updateHousehold, watchLedgerData, type LedgerData } from '@/db/households'
 import { watchCadenceVisits } from '@/db/visits'
+import { loadPinyinCache, savePinyinCache } from '@/db/pinyinCache'
 import { dayNumber, dueState, type CadenceVisit } from '@/domain/cadence'
 import { findDuplicates, type DuplicateCandidate, type DuplicateMatch } from '@/domain/duplicates'
 import type { Household } from '@/domain/entities'
@@ -57,16 +58,33 @@ export const useLedgerStore = defineStore('ledger', () => {
   // Search (with pinyin-pro's dictionary) loads after the list is on screen, not before it.
   const search = shallowRef<typeof import('@/domain/householdSearch') | null>(null)
   let searchLoading: Promise<unknown> | null = null
-  const loadSearch = () => (searchLoading ??= import('@/domain/householdSearch').then((m) => (search.value = m)))
+  // The pinyin of names converted before (kept on the phone) comes with it: only new names are converted.
+  const loadSearch = () =>
+    (searchLoading ??= Promise.all([
+      import('@/domain/householdSearch'),
+      loadPinyinCache(appDb(), pinyinCache).catch(() => undefined),
+    ]).then(([m]) => (search.value = m)))
+  let savedNames = -1
+  let saveTimer: ReturnType<typeof setTimeout> | undefined
+  // Not from inside the computed's evaluation: a timer, once the index has been built.
+  const keepPinyin = () => {
+    if (saveTimer || pinyinCache.size === savedNames) return
+    saveTimer = setTimeout(() => {
+      saveTimer = undefined
+      savedNames = pinyinCache.size
+      void savePinyinCache(appDb(), pinyinCache).catch(() => (savedNames = -1))
+    }, 1000)
+  }
   // A computed is lazy: the index is built on first use, once per change of the households.
-  const index = computed<SearchIndex | null>(() =>
-    search.value
-      ? search.value.buildSearchIndex(
-          placed.value.map((i) => ({ household: i.household, building: i.building })),
-          pinyinCache,
-        )
-      : null,
-  )
+  const index = computed<SearchIndex | null>(() => {
+    if (!search.value) return null
+    const built = search.value.buildSearchIndex(
+      placed.value.map((i) => ({ household: i.household, building: i.building })),
+      pinyinCache,
+    )
+    keepPinyin()
+    return built
+  })
 
   const filtered = computed(() => {
     const f = filters
