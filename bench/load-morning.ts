@@ -3,7 +3,7 @@
  *
  *   1. log in (POST /api/auth/login, own username and device id) — `login`, run as a phase of its
  *      own by the bench, since its cost is the password KDF (scrypt), paid once per phone;
- *   2. first sync: pull every page from no cursor (limit 2,500, the app's page size);
+ *   2. first sync: pull every page from no cursor (limit PULL_MAX_LIMIT, the app's page size);
  *   3. push the morning's outbox in one batch: 20 door visits to households of their grids, a
  *      one-hour patrol (created, 6 track segments of 120 fixes each in the app's compact encoding,
  *      then ended with its distance and count) — 28 mutations, all stamped by the device's HLC;
@@ -15,9 +15,11 @@
 import { Hlc } from '../src/domain/hlc'
 import { uuidv7 } from '../src/domain/ids'
 import { encodeTrack } from '../src/domain/track'
+import { PULL_MAX_LIMIT } from '../src/domain/sync'
 import type { TrackPoint } from '../src/domain/entities'
 
-export const PULL_LIMIT = 2500
+/** The app's page size (src/sync/context.ts). */
+export const PULL_LIMIT = PULL_MAX_LIMIT
 export const VISITS_PER_MORNING = 20
 export const SEGMENTS_PER_PATROL = 6
 export const POINTS_PER_SEGMENT = 120
