@@ -74,7 +74,6 @@ const en: Messages = {
   today: {
     greeting: 'Hello, {name}',
     households: 'Households on this device: {count}',
-    noHouseholds: 'No households on this device yet. They appear after the first sync.',
     title: 'Today',
   },
 }

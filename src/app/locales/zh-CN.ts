@@ -75,7 +75,6 @@ const zhCN = {
   today: {
     greeting: '{name}，你好',
     households: '本机住户：{count} 户',
-    noHouseholds: '本机还没有住户数据，联网同步后显示。',
     title: '今日',
   },
 }

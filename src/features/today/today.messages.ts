@@ -12,6 +12,16 @@ export default {
         overdueDays: '逾期{n}天',
         today: '今日到期',
       },
+      firstDownload: {
+        downloading: '正在下载住户数据…',
+        empty: '本机还没有住户数据：你负责的网格中暂无住户。',
+        label: '首次下载进度',
+        offline: '离线：联网后自动下载你负责网格的住户数据。',
+        progress: '正在下载住户数据：已接收 {received} 条',
+        progressOf: '正在下载住户数据：{received} / {total} 条',
+        starting: '正在准备首次下载…',
+        waiting: '即将开始下载住户数据…',
+      },
       issues: {
         overdue: '逾期事件 {n} 件',
       },
@@ -33,6 +43,16 @@ export default {
         overdue: 'Overdue {n}',
         overdueDays: '{n} days overdue',
         today: 'Due today',
+      },
+      firstDownload: {
+        downloading: 'Downloading households…',
+        empty: 'No households on this device: none in your grids yet.',
+        label: 'First download progress',
+        offline: 'Offline: the households of your grids download once you are online.',
+        progress: 'Downloading households: {received} received',
+        progressOf: 'Downloading households: {received} / {total}',
+        starting: 'Preparing the first download…',
+        waiting: 'The household download starts shortly…',
       },
       issues: {
         overdue: 'Overdue issues: {n}',
