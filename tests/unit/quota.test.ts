@@ -26,8 +26,8 @@ function household(): NewRecord<'households'> {
 function fullUntilFreed(bytesNeeded: number): { refusals: () => number } {
   let refusals = 0
   let freed = 0
-  db.blobs.hook('updating', (mods: Record<string, unknown>, _key, obj: { size: number; data: Blob | null }) => {
-    if ('data' in mods && mods.data === null && obj.data) freed += obj.size
+  db.blobs.hook('updating', (mods, _key, obj) => {
+    if ('data' in mods && (mods as { data: unknown }).data === null && obj.data) freed += obj.size
     return undefined
   })
   db.households.hook('creating', () => {
