@@ -159,6 +159,11 @@ export interface Profile {
   context: BrowserContext
   /** The profile folder (IndexedDB lives under Default/IndexedDB). */
   dir: string
+  /**
+   * Ends the browser and starts it again on the same folder (a phone switched off and on):
+   * `context` is the new browser's; `offline` starts it without a network.
+   */
+  restart(options?: { offline?: boolean }): Promise<BrowserContext>
   close(): Promise<void>
 }
 
@@ -169,22 +174,30 @@ export interface Profile {
  */
 export async function launchProfile(options: { locale?: string } = {}): Promise<Profile> {
   const dir = await mkdtemp(path.join(tmpdir(), 'fullgrid-profile-'))
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: chromePath(),
-    args: CHROME_ARGS,
-    locale: options.locale ?? 'zh-CN',
-  })
+  const launch = (offline = false) =>
+    chromium.launchPersistentContext(dir, {
+      executablePath: chromePath(),
+      args: CHROME_ARGS,
+      locale: options.locale ?? 'zh-CN',
+      offline,
+    })
   let closed = false
-  return {
-    context,
+  const profile: Profile = {
+    context: await launch(),
     dir,
+    async restart({ offline = false } = {}) {
+      await profile.context.close().catch(() => undefined)
+      profile.context = await launch(offline)
+      return profile.context
+    },
     async close() {
       if (closed) return
       closed = true
-      await context.close().catch(() => undefined)
+      await profile.context.close().catch(() => undefined)
       await rm(dir, { recursive: true, force: true })
     },
   }
+  return profile
 }
 
 // ---------------------------------------------------------------------------------------------
