@@ -4,10 +4,9 @@
  * they arrive in parallel with the first page's own code instead of before it.
  */
 import { loginResponseSchema, meResponseSchema, type LoginResponse } from '@/domain/auth'
-import { appDb, ensureDeviceId } from '@/db'
-import { clearSession, loadSession, pendingChangeCount, saveSession, type StoredSession } from '@/db/session'
+import { appDb } from '@/db/appDb'
+import { clearSession, pendingChangeCount, saveSession } from '@/db/session'
 import { apiFetch, NetworkError, ServerError, UnauthorizedError } from './api'
-import { makeDeviceId } from './device'
 import { LoginError } from './loginError'
 
 const LOGIN_TIMEOUT_MS = 15_000
@@ -21,13 +20,7 @@ function loginErrorOf(err: unknown): LoginError {
   return new LoginError('server', (err as { status?: number }).status ?? 0)
 }
 
-export function deviceId(): Promise<string> {
-  return ensureDeviceId(appDb(), () => makeDeviceId())
-}
-
-export function storedSession(): Promise<StoredSession | null> {
-  return loadSession(appDb())
-}
+export { deviceId } from './account.boot'
 
 export async function login(body: { username: string; password: string; deviceId: string; deviceName: string }): Promise<LoginResponse> {
   let answer: unknown

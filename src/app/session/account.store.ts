@@ -7,9 +7,11 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { LoginResponse } from '@/domain/auth'
 import { deviceNameFromUserAgent } from './device'
+import { rememberSessionHint } from './sessionHint'
 
 export { LoginError, type LoginErrorCode } from './loginError'
 
+const boot = () => import('./account.boot')
 const data = () => import('./account.data')
 
 export const useAccountStore = defineStore('account', () => {
@@ -26,9 +28,9 @@ export const useAccountStore = defineStore('account', () => {
   /** Read the device id and the kept session; once per app start (the router guard awaits it). */
   async function load(): Promise<void> {
     try {
-      const d = await data()
-      deviceId.value = await d.deviceId()
-      const stored = await d.storedSession()
+      const b = await boot()
+      deviceId.value = await b.deviceId()
+      const stored = await b.storedSession()
       session.value = stored?.session ?? null
       username.value = stored?.username ?? ''
     } catch (err) {
@@ -37,6 +39,7 @@ export const useAccountStore = defineStore('account', () => {
       session.value = null
     } finally {
       loaded.value = true
+      rememberSessionHint(session.value !== null)
     }
   }
 
@@ -48,6 +51,7 @@ export const useAccountStore = defineStore('account', () => {
       const answer = await d.login({ username: name.trim(), password, deviceId: deviceId.value, deviceName: deviceName.value })
       session.value = answer
       username.value = name.trim()
+      rememberSessionHint(true)
     } finally {
       loggingIn.value = false
     }
@@ -76,6 +80,7 @@ export const useAccountStore = defineStore('account', () => {
    */
   async function logout(): Promise<void> {
     await (await data()).logout(Boolean(session.value?.token))
+    rememberSessionHint(false)
     session.value = null
     username.value = ''
   }
