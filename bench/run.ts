@@ -13,6 +13,7 @@
  *
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000]
  *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console]   (patrol: bench/patrol.ts)
+ *                       [--only entryJs,precache,coldStart,coldStartCpu4x,lighthouse,lighthouseCpu4x]   (issue 12: bench/pwa.ts, bench/lighthouse.ts)
  *
  * Progress goes to stderr; stdout is the JSON report only (with `npm run -s`).
  */
@@ -42,13 +43,17 @@ import { benchLedger } from './ledger'
 import { benchPushNode } from './push-node'
 import { benchPatrol } from './patrol'
 import { benchConsole } from './console'
+import { benchColdStart, benchEntryJs, benchPrecache } from './pwa'
+import { benchLighthouse } from './lighthouse'
 import { MB, arg, round, summarize } from './stats'
 
 const RUNS = Number(arg('runs', '5'))
 const HOUSEHOLDS = Number(arg('households', '20000'))
 const VISITS = Number(arg('visits', '1000'))
 const SETTLE_MS = Number(arg('settle-ms', '3000'))
-const ONLY = new Set((arg('only', 'firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console') ?? '').split(','))
+const ONLY = new Set(
+  (arg('only', 'firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console,entryJs,precache,coldStart,coldStartCpu4x,lighthouse,lighthouseCpu4x') ?? '').split(','),
+)
 
 const log = (...a: unknown[]) => console.error('[bench]', ...a)
 
@@ -425,6 +430,13 @@ async function main() {
   }
   // Supervisor console endpoints with 90 days of tracks (bench/console.ts); 30 requests each.
   if (ONLY.has('console')) await safely('console', () => benchConsole({ households: HOUSEHOLDS, days: 90, runs: 30 }))
+  // Issue 12 (bench/pwa.ts, bench/lighthouse.ts): entry JS, precache, offline cold start, Lighthouse; 4× CPU variants.
+  if (ONLY.has('entryJs')) await safely('entryJs', benchEntryJs)
+  if (ONLY.has('precache')) await safely('precache', async () => benchPrecache())
+  if (ONLY.has('coldStart')) await safely('coldStart', () => benchColdStart({ runs: RUNS }))
+  if (ONLY.has('coldStartCpu4x')) await safely('coldStartCpu4x', () => benchColdStart({ runs: RUNS, cpuThrottle: 4 }))
+  if (ONLY.has('lighthouse')) await safely('lighthouse', () => benchLighthouse({ runs: Math.min(RUNS, 3) }))
+  if (ONLY.has('lighthouseCpu4x')) await safely('lighthouseCpu4x', () => benchLighthouse({ runs: Math.min(RUNS, 3), devtoolsThrottling: true }))
   const report = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, chromium: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
     runsPerScenario: RUNS,

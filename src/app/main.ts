@@ -1,5 +1,3 @@
-// First: zod must be jitless before any schema parses (CSP without eval).
-import './zod-jitless'
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import './theme.css'

@@ -5,7 +5,6 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import { TILE_CACHE } from '@/domain/mapConfig'
 
 export interface EvictionNotice {
   photos: number
@@ -17,6 +16,8 @@ export interface EvictionNotice {
 /** Drops the map tiles this phone cached (the server keeps them; 离线地图 can download them again). */
 async function evictTiles(): Promise<number> {
   if (typeof caches === 'undefined') return 0
+  // Loaded here: mapConfig brings zod, which the entry chunk does without.
+  const { TILE_CACHE } = await import('@/domain/mapConfig')
   const cache = await caches.open(TILE_CACHE)
   const keys = await cache.keys()
   await caches.delete(TILE_CACHE)

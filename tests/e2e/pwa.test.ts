@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { ROOT, launchProfile, loginInUi, openMine, startServer, tab, waitForSynced, type Profile, type RunningServer } from './harness'
+import { ROOT, TABS, launchProfile, loginInUi, openMine, startServer, tab, waitForSynced, type Profile, type RunningServer } from './harness'
 
 /** "本机住户：N 户" on 今日: the households the app holds for this worker. */
 async function shownHouseholds(page: Page): Promise<number> {
@@ -41,10 +41,16 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
 
   it('is installable and opens offline after a cold start with the worker’s households', { timeout: 240_000 }, async () => {
     const page = await profile.context.newPage()
+    // The server's CSP forbids eval; zod runs jitless, so nothing the app does may be refused by it.
+    const cspErrors: string[] = []
+    page.on('console', (m) => /Content Security Policy|unsafe-eval/i.test(m.text()) && cspErrors.push(m.text()))
+    const first = await page.goto(server.url)
+    expect(first?.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/)
     await loginInUi(page, server.url, 'worker01')
     await openMine(page)
     await waitForSynced(page, 120_000)
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 })
+    for (const name of TABS) await tab(page, name).click()
 
     const cdp = await profile.context.newCDPSession(page)
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors')
@@ -62,6 +68,7 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
     await tab(page, '今日').click()
     households = await shownHouseholds(page)
     expect(households).toBeGreaterThan(0)
+    expect(cspErrors, 'no CSP violation (zod jitless)').toEqual([])
 
     // The phone is switched off, then on again in a basement.
     const context = await profile.restart({ offline: true })
