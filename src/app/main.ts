@@ -1,3 +1,5 @@
+// First: zod must be jitless before any schema is built (CSP without eval).
+import './zod-jitless'
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import './theme.css'

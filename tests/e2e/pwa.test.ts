@@ -42,8 +42,11 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
   it('is installable and opens offline after a cold start with the worker’s households', { timeout: 240_000 }, async () => {
     const page = await profile.context.newPage()
     // The server's CSP forbids eval; zod runs jitless, so nothing the app does may be refused by it.
+    // Chromium files a caught eval under CSP as an issue (DevTools Issues panel, Lighthouse best practices), not a console line.
     const cspErrors: string[] = []
-    page.on('console', (m) => /Content Security Policy|unsafe-eval/i.test(m.text()) && cspErrors.push(m.text()))
+    const cdp = await profile.context.newCDPSession(page)
+    cdp.on('Audits.issueAdded', ({ issue }) => issue.code === 'ContentSecurityPolicyIssue' && cspErrors.push(JSON.stringify(issue.details)))
+    await cdp.send('Audits.enable')
     const first = await page.goto(server.url)
     expect(first?.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/)
     await loginInUi(page, server.url, 'worker01')
@@ -52,7 +55,6 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 })
     for (const name of TABS) await tab(page, name).click()
 
-    const cdp = await profile.context.newCDPSession(page)
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors')
     expect(installabilityErrors.map((e) => e.errorId), 'Chromium finds the app installable').toEqual([])
     const manifest = await page.evaluate(async () => {

@@ -3,9 +3,6 @@
  * kept session needs, imported module by module rather than through src/db's barrel, so the
  * first screen waits for Dexie and the session schema, not the write path or the HTTP client.
  */
-// First: the session check is the app's first zod parse, and zod must be jitless before it
-// (CSP without eval); importing it here rather than in main.ts keeps zod out of the entry chunk.
-import '@/app/zod-jitless'
 import { appDb } from '@/db/appDb'
 import { ensureDeviceId } from '@/db/meta'
 import { loadSession, type StoredSession } from '@/db/session'
