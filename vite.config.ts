@@ -2,20 +2,37 @@ import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { VitePWA } from 'vite-plugin-pwa'
 import { fileURLToPath, URL } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { dirname, relative, sep } from 'node:path'
 
 const THEME_COLOR = '#b71c1c'
 
 /**
- * Vant's icon font lists a remote fallback on a CDN after its inline woff2. Every browser we
- * support uses the inline font, but Chromium still checks the remote URL against our CSP and logs
- * a violation; the app must never reach outside its own origin, so the fallback is removed.
+ * Vant's icon font is inlined in its CSS as a 25 KB base64 woff2 (~32 KB of CSS), followed by a
+ * remote fallback on a CDN. Inlined, every page that uses any Vant component with an icon (the
+ * login page's button and fields) downloads the font even though it shows no icon. Here the font
+ * becomes a file of its own (src/ui/vant/vant-icon.woff2, the same bytes), which the browser
+ * fetches only when a glyph is drawn; the remote fallback is removed, since the app must never
+ * reach outside its own origin (Chromium checks it against our CSP and logs a violation).
+ * The committed file is compared with the one inside Vant, so an upgrade cannot mismatch glyphs.
  */
-function vantIconFontOffline(): Plugin {
+function vantIconFontAsFile(): Plugin {
+  const file = fileURLToPath(new URL('./src/ui/vant/vant-icon.woff2', import.meta.url))
   return {
-    name: 'fullgrid:vant-icon-font-offline',
+    name: 'fullgrid:vant-icon-font-file',
+    // Before Vite's CSS plugin, which resolves and emits the url() written here.
+    enforce: 'pre',
     transform(code, id) {
       if (!/vant[\\/]es[\\/]icon[\\/]index\.css/.test(id)) return null
-      return code.replace(/,\s*url\(\/\/at\.alicdn\.com\/[^)]*\)\s*format\("[a-z0-9]+"\)/g, '')
+      const inline = /url\(data:font\/woff2;charset=utf-8;base64,([A-Za-z0-9+/=]+)\)/.exec(code)
+      if (!inline) throw new Error('vant icon CSS no longer inlines its woff2: update vantIconFontAsFile in vite.config.ts')
+      if (!Buffer.from(inline[1], 'base64').equals(readFileSync(file))) {
+        throw new Error(`Vant's icon font changed: copy it to ${file} (see vantIconFontAsFile in vite.config.ts)`)
+      }
+      return code
+        // Relative to Vant's CSS file, which Vite's CSS pipeline resolves and emits as an asset.
+        .replace(inline[0], `url("${relative(dirname(id.split('?')[0]), file).split(sep).join('/')}")`)
+        .replace(/,\s*url\(\/\/at\.alicdn\.com\/[^)]*\)\s*format\("[a-z0-9]+"\)/g, '')
     },
   }
 }
@@ -23,7 +40,7 @@ function vantIconFontOffline(): Plugin {
 export default defineConfig({
   plugins: [
     vue(),
-    vantIconFontOffline(),
+    vantIconFontAsFile(),
     VitePWA({
       // Our own worker (src/sw.ts): precache + offline navigation now, Background Sync later.
       strategies: 'injectManifest',
@@ -35,7 +52,8 @@ export default defineConfig({
       // globPatterns below already precache public/ icons; listing them again would duplicate entries.
       includeManifestIcons: false,
       manifest: {
-        name: '满格 FullGrid',
+        id: '/',
+        name: '满格',
         short_name: '满格',
         description: '社区网格员离线工作台：巡查、入户走访、事件、住户台账',
         lang: 'zh-CN',
@@ -50,6 +68,12 @@ export default defineConfig({
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
           { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
           { src: '/favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+        // Long-press on the home-screen icon: the three things a worker starts from the stairwell.
+        shortcuts: [
+          { name: '入户走访', short_name: '入户走访', url: '/today', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+          { name: '开始巡查', short_name: '开始巡查', url: '/patrol', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+          { name: '上报事件', short_name: '上报事件', url: '/issues/new', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] },
         ],
       },
       injectManifest: {

@@ -15,6 +15,7 @@
  *
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000] [--cpu-throttle 4]
  *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console]   (patrol: bench/patrol.ts)
+ *                       [--only entryJs,precache,coldStart,coldStartCpu4x,lighthouse,lighthouseCpu4x]   (issue 12: bench/pwa.ts, bench/lighthouse.ts)
  *   npm run -s bench -- --only load [--workers 500 --processes 1,2,4 --pglite 1 --concurrency 50]   (server load: bench/load.ts;
  *                       never in the default set: it needs PostgreSQL running and takes minutes)
  *
@@ -47,6 +48,8 @@ import { benchPushNode } from './push-node'
 import { benchPatrol } from './patrol'
 import { benchConsole } from './console'
 import { benchLoad, loadOptionsFromArgs } from './load'
+import { benchColdStart, benchEntryJs, benchPrecache } from './pwa'
+import { benchLighthouse } from './lighthouse'
 import { MB, arg, round, summarize } from './stats'
 
 const RUNS = Number(arg('runs', '5'))
@@ -55,7 +58,9 @@ const VISITS = Number(arg('visits', '1000'))
 const SETTLE_MS = Number(arg('settle-ms', '3000'))
 /** Chromium CPU throttling (Emulation.setCPUThrottlingRate) for the phone scenarios: 4 = a mid-range phone. */
 const CPU_THROTTLE = Number(arg('cpu-throttle', '1'))
-const ONLY = new Set((arg('only', 'firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console') ?? '').split(','))
+const ONLY = new Set(
+  (arg('only', 'firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console,entryJs,precache,coldStart,coldStartCpu4x,lighthouse,lighthouseCpu4x') ?? '').split(','),
+)
 
 const log = (...a: unknown[]) => console.error('[bench]', ...a)
 
@@ -183,10 +188,10 @@ interface WarmStart {
  * (served by the service worker) and a head-of-household name is typed into 搜索住户 as soon as
  * the box exists, again until the household is listed. Times are the page's own, from navigation start.
  */
-async function warmStart(dir: string, url: string, name: string): Promise<WarmStart> {
-  const profile = await launchProfile({ dir })
-  try {
-    const page = profile.context.pages()[0] ?? (await profile.context.newPage())
+async function warmStart(profile: Profile, url: string, name: string): Promise<WarmStart> {
+  const context = await profile.restart()
+  {
+    const page = context.pages()[0] ?? (await context.newPage())
     await throttle(page)
     await page.goto(`${url}/ledger`)
     // A string, not a function: tsx's name-keeping helpers (__name) do not exist in the page.
@@ -210,14 +215,11 @@ async function warmStart(dir: string, url: string, name: string): Promise<WarmSt
       }
       check()
     })`)) as WarmStart
-  } finally {
-    await profile.close()
   }
 }
 
 async function firstSyncRun(server: RunningServer, username: string, total: number, searchName: string): Promise<FirstSyncRun> {
   const profile = await launchProfile()
-  let keep = false
   try {
     const page = profile.context.pages()[0] ?? (await profile.context.newPage())
     await throttle(page)
@@ -249,8 +251,7 @@ async function firstSyncRun(server: RunningServer, username: string, total: numb
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
     await profile.context.close()
     const disk = dirSize(path.join(profile.dir, 'Default', 'IndexedDB'))
-    keep = true
-    const warm = await warmStart(profile.dir, server.url, searchName)
+    const warm = await warmStart(profile, server.url, searchName)
     return {
       wallMs: t1 - tLogin,
       heapMB: round(heap.usedSize / MB),
@@ -267,7 +268,7 @@ async function firstSyncRun(server: RunningServer, username: string, total: numb
       timeline: stats.timeline,
     }
   } finally {
-    if (!keep) await profile.close()
+    await profile.close()
   }
 }
 
@@ -508,6 +509,13 @@ async function main() {
   // Supervisor console endpoints with 90 days of tracks (bench/console.ts); 30 requests each.
   if (ONLY.has('console')) await safely('console', () => benchConsole({ households: HOUSEHOLDS, days: 90, runs: 30 }))
   if (ONLY.has('load')) await safely('load', () => benchLoad(loadOptionsFromArgs()))
+  // Issue 12 (bench/pwa.ts, bench/lighthouse.ts): entry JS, precache, offline cold start, Lighthouse; 4× CPU variants.
+  if (ONLY.has('entryJs')) await safely('entryJs', benchEntryJs)
+  if (ONLY.has('precache')) await safely('precache', async () => benchPrecache())
+  if (ONLY.has('coldStart')) await safely('coldStart', () => benchColdStart({ runs: RUNS }))
+  if (ONLY.has('coldStartCpu4x')) await safely('coldStartCpu4x', () => benchColdStart({ runs: RUNS, cpuThrottle: 4 }))
+  if (ONLY.has('lighthouse')) await safely('lighthouse', () => benchLighthouse({ runs: Math.min(RUNS, 3) }))
+  if (ONLY.has('lighthouseCpu4x')) await safely('lighthouseCpu4x', () => benchLighthouse({ runs: Math.min(RUNS, 3), devtoolsThrottling: true }))
   const report = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, chromium: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
     runsPerScenario: RUNS,

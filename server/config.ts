@@ -119,8 +119,11 @@ export function packageVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0'
 }
 
-/** The built PWA (`dist/`), when `vite build` has run. */
+/**
+ * The built PWA (`dist/`, or FULLGRID_STATIC_DIR: a deployment that publishes each version to
+ * its own folder, and the update test, which publishes a new version while the app runs).
+ */
 export function defaultStaticDir(): string | null {
-  const dir = REPO_ROOT + 'dist'
+  const dir = process.env.FULLGRID_STATIC_DIR || REPO_ROOT + 'dist'
   return existsSync(dir + '/index.html') ? dir : null
 }

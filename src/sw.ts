@@ -5,6 +5,8 @@
  * index.html (the router takes it from there). API traffic is never cached: the sync engine
  * owns freshness, and a cached /api answer would make sync status lie (DESIGN §8.2).
  */
+// First: zod must be jitless before the sync engine parses anything (the worker runs under the same CSP).
+import './app/zod-jitless'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { CacheFirst } from 'workbox-strategies'

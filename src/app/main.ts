@@ -1,3 +1,5 @@
+// First: zod must be jitless before any schema is built (CSP without eval).
+import './zod-jitless'
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import './theme.css'
@@ -5,13 +7,14 @@ import App from './App.vue'
 import { createAppRouter } from './router'
 import { i18n, restoreLocale } from './i18n'
 import * as pwa from './modules/pwa'
+import * as prefetch from './modules/prefetch'
 
 async function start(): Promise<void> {
   const app = createApp(App)
   const pinia = createPinia()
   const router = createAppRouter()
   app.use(pinia).use(i18n).use(router)
-  for (const mod of [pwa]) mod.install({ app, router, pinia })
+  for (const mod of [prefetch, pwa]) mod.install({ app, router, pinia })
   // The chosen language must be in place before the first screen, or it flashes in Chinese.
   await restoreLocale()
   // Mount once the first page (and its session check) is ready: until then index.html's splash shows.

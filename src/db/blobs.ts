@@ -4,6 +4,7 @@
  */
 import type { OutboxEntry } from '../domain/sync'
 import type { BlobEntry, FullGridDb } from './schema'
+import { withSpace } from './quota'
 
 export async function sha256Hex(blob: Blob): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())
@@ -13,11 +14,16 @@ export async function sha256Hex(blob: Blob): Promise<string> {
 /** Stores a (compressed) photo; the same bytes stored twice are one blob. Returns its key. */
 export async function storePhoto(db: FullGridDb, blob: Blob, now: () => number = Date.now): Promise<string> {
   const sha256 = await sha256Hex(blob)
-  await db.transaction('rw', db.blobs, async () => {
-    if (await db.blobs.get(sha256)) return
-    const entry: BlobEntry = { sha256, type: blob.type || 'image/jpeg', size: blob.size, data: blob, uploaded: 0, createdAt: now() }
-    await db.blobs.add(entry)
-  })
+  // A full disk first drops photos the server already has (src/db/quota.ts), then tries once more.
+  await withSpace(db, () =>
+    db.transaction('rw', db.blobs, async () => {
+      const stored = await db.blobs.get(sha256)
+      if (stored?.data) return
+      // Taken again after its bytes were evicted: keep them again (the server may still have them).
+      const entry: BlobEntry = { sha256, type: blob.type || 'image/jpeg', size: blob.size, data: blob, uploaded: stored?.uploaded ?? 0, createdAt: stored?.createdAt ?? now() }
+      await db.blobs.put(entry)
+    }),
+  )
   return sha256
 }
 

@@ -3,12 +3,4 @@ export { Repository, ValidationError, StorageFullError, NotFoundError, changedFi
 export { getMeta, setMeta, deleteMeta, ensureDeviceId, type MetaKey, type MetaValues } from './meta'
 export { householdsInBuilding, visitsOfHousehold } from './queries'
 
-import { FullGridDb } from './schema'
-
-let instance: FullGridDb | null = null
-
-/** The app's database (one per origin); tests make their own FullGridDb with another name. */
-export function appDb(): FullGridDb {
-  instance ??= new FullGridDb('fullgrid')
-  return instance
-}
+export { appDb } from './appDb'

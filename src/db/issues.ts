@@ -8,6 +8,7 @@ import { parseHlc } from '../domain/hlc'
 import { deriveIssueState, isOpen, type IssueEventLike } from '../domain/issueState'
 import { issueDeadline } from '../domain/deadlines'
 import { StorageFullError, isQuotaError, type NewRecord, type Repository } from './repository'
+import { withSpace } from './quota'
 import { getMeta } from './meta'
 import type { FullGridDb, RejectedEntry } from './schema'
 
@@ -183,11 +184,11 @@ export async function reportIssue(
   reported: NewReportedEvent,
 ): Promise<{ issue: Issue; event: IssueEvent }> {
   try {
-    return await db.transaction('rw', [db.issues, db.issueEvents, db.outbox, db.meta], async () => {
+    return await withSpace(db, () => db.transaction('rw', [db.issues, db.issueEvents, db.outbox, db.meta], async () => {
       const saved = await repo.create('issues', issue)
       const event = await repo.create('issueEvents', { ...reported, issueId: saved.id, type: 'reported' })
       return { issue: saved, event }
-    })
+    }))
   } catch (err) {
     if (isQuotaError(err)) throw new StorageFullError()
     throw err

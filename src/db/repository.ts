@@ -9,6 +9,7 @@ import { uuidv7 } from '../domain/ids'
 import type { OutboxEntry } from '../domain/sync'
 import { nextStamp } from './clock'
 import type { FullGridDb, RecordStore } from './schema'
+import { withSpace } from './quota'
 
 /** The fields a feature supplies; id is optional (made here), hlc and deleted are ours. */
 export type NewRecord<E extends EntityName> = Omit<EntityTypes[E], 'id' | 'hlc' | 'deleted'> & { id?: string }
@@ -23,7 +24,7 @@ export class ValidationError extends Error {
 export class StorageFullError extends Error {
   override name = 'StorageFullError'
   constructor() {
-    super('手机存储空间不足，本次记录未保存。请同步并清理后重试。 / Storage is full; this record was not saved.')
+    super('手机存储空间不足，这条记录还没有保存（已保存的记录都在）。请联网同步、清理手机空间后再点保存。 / Storage is full: this record is not saved yet (everything saved before is kept).')
   }
 }
 
@@ -130,7 +131,8 @@ export class Repository {
     const db = this.db
     const table = db.recordStore(entity)
     try {
-      return await db.transaction('rw', [db.storeOf(entity), db.outbox, db.meta], async () => {
+      // Quota (src/db/quota.ts): a full disk first drops what exists elsewhere, then retries once.
+      return await withSpace(db, () => db.transaction('rw', [db.storeOf(entity), db.outbox, db.meta], async () => {
         const stamp = await this.nextStamp()
         const { record, fields, op } = await body(table, stamp)
         if (fields) {
@@ -147,7 +149,7 @@ export class Repository {
           await db.outbox.add(entry)
         }
         return record
-      })
+      }))
     } catch (err) {
       if (isQuotaError(err)) throw new StorageFullError()
       throw err

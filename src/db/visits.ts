@@ -6,6 +6,7 @@ import Dexie, { RangeSet, liveQuery, type ObservabilitySet } from 'dexie'
 import type { Checklist, Issue, Visit } from '../domain/entities'
 import type { CadenceVisit } from '../domain/cadence'
 import { StorageFullError, isQuotaError, type NewRecord, type Repository } from './repository'
+import { withSpace } from './quota'
 import type { FullGridDb } from './schema'
 import { visitsOfHousehold } from './queries'
 import { shareWatch, watchTables } from './watch'
@@ -65,7 +66,7 @@ export async function saveVisit(
     // Only the tables written: a visit without raised needs does not lock issues.
     const visitStore = db.storeOf('visits')
     const tables = issues.length ? [visitStore, db.issues, db.issueEvents, db.outbox, db.meta] : [visitStore, db.outbox, db.meta]
-    return await db.transaction('rw', tables, async () => {
+    return await withSpace(db, () => db.transaction('rw', tables, async () => {
       const saved = await repo.create('visits', visit)
       const created: Issue[] = []
       for (const draft of issues) {
@@ -82,7 +83,7 @@ export async function saveVisit(
         created.push(issue)
       }
       return { visit: saved, issues: created }
-    })
+    }))
   } catch (err) {
     if (isQuotaError(err)) throw new StorageFullError()
     throw err

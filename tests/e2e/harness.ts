@@ -159,6 +159,11 @@ export interface Profile {
   context: BrowserContext
   /** The profile folder (IndexedDB lives under Default/IndexedDB). */
   dir: string
+  /**
+   * Ends the browser and starts it again on the same folder (a phone switched off and on):
+   * `context` is the new browser's; `offline` starts it without a network.
+   */
+  restart(options?: { offline?: boolean }): Promise<BrowserContext>
   close(): Promise<void>
 }
 
@@ -167,25 +172,32 @@ export interface Profile {
  * worker's caches are real files (an incognito context keeps them in memory). close() ends the
  * browser and removes the folder.
  */
-export async function launchProfile(options: { locale?: string; dir?: string } = {}): Promise<Profile> {
-  // `dir`: open a profile a closed context left behind (the same phone, started again).
-  const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'fullgrid-profile-')))
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: chromePath(),
-    args: CHROME_ARGS,
-    locale: options.locale ?? 'zh-CN',
-  })
+export async function launchProfile(options: { locale?: string } = {}): Promise<Profile> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'fullgrid-profile-'))
+  const launch = (offline = false) =>
+    chromium.launchPersistentContext(dir, {
+      executablePath: chromePath(),
+      args: CHROME_ARGS,
+      locale: options.locale ?? 'zh-CN',
+      offline,
+    })
   let closed = false
-  return {
-    context,
+  const profile: Profile = {
+    context: await launch(),
     dir,
+    async restart({ offline = false } = {}) {
+      await profile.context.close().catch(() => undefined)
+      profile.context = await launch(offline)
+      return profile.context
+    },
     async close() {
       if (closed) return
       closed = true
-      await context.close().catch(() => undefined)
+      await profile.context.close().catch(() => undefined)
       await rm(dir, { recursive: true, force: true })
     },
   }
+  return profile
 }
 
 // ---------------------------------------------------------------------------------------------

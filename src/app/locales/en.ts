@@ -36,6 +36,16 @@ const en: Messages = {
       title: 'Me',
       username: 'Username',
     },
+    storage: {
+      notPersisted: 'Off',
+      persistHint: 'The browser may clear data when space runs short; installing the app usually turns this on.',
+      persisted: 'On',
+      persistence: 'Persistent storage',
+      quota: 'Quota',
+      title: 'Storage',
+      unknown: 'Unknown',
+      usage: 'Used',
+    },
   },
   common: {
     cancel: 'Cancel',
@@ -58,8 +68,13 @@ const en: Messages = {
   },
   pwa: {
     later: 'Later',
-    ready: 'A new version is ready. Tap update to use it.',
-    update: 'Update',
+    ready: 'New version available',
+    update: 'Update now',
+    waiting: 'Updates once the open form is saved or the patrol ends; nothing is lost.',
+  },
+  storage: {
+    evicted: 'Storage is full: removed {photos} uploaded photos ({mb} MB) and {tiles} cached map tiles; they download again when online. Every record is kept.',
+    ok: 'OK',
   },
   shell: {
     nav: 'Main navigation',
@@ -74,7 +89,6 @@ const en: Messages = {
   today: {
     greeting: 'Hello, {name}',
     households: 'Households on this device: {count}',
-    noHouseholds: 'No households on this device yet. They appear after the first sync.',
     title: 'Today',
   },
 }

@@ -37,6 +37,16 @@ const zhCN = {
       title: '我的',
       username: '账号',
     },
+    storage: {
+      notPersisted: '未开启',
+      persistHint: '浏览器在空间紧张时可能清除数据；安装到桌面后通常会开启。',
+      persisted: '已开启',
+      persistence: '持久存储',
+      quota: '可用上限',
+      title: '存储',
+      unknown: '未知',
+      usage: '已使用',
+    },
   },
   common: {
     cancel: '取消',
@@ -59,8 +69,13 @@ const zhCN = {
   },
   pwa: {
     later: '稍后',
-    ready: '新版本已下载，点击更新后生效。',
-    update: '更新',
+    ready: '新版本可用',
+    update: '立即更新',
+    waiting: '正在填写的表单或进行中的巡查结束后自动更新，不会丢失内容。',
+  },
+  storage: {
+    evicted: '手机存储空间不足：已清理 {photos} 张已上传的照片（{mb} MB）和 {tiles} 块地图缓存，联网后可重新获取。所有记录都已保留。',
+    ok: '知道了',
   },
   shell: {
     nav: '主导航',
@@ -75,7 +90,6 @@ const zhCN = {
   today: {
     greeting: '{name}，你好',
     households: '本机住户：{count} 户',
-    noHouseholds: '本机还没有住户数据，联网同步后显示。',
     title: '今日',
   },
 }

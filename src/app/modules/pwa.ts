@@ -1,11 +1,20 @@
 /**
  * Service worker registration (production builds only: the dev server has no precache), after
  * the router is ready so the first screen is never competing with the precache download.
+ * workbox-window reports a new version once it is installed (fully precached) and waiting; the
+ * page reloads only after the person taps 立即更新 and no form or patrol holds the update
+ * (src/app/pwa.store.ts). A version activated from another tab does not reload this one.
  */
 import type { AppContext } from './types'
 import { usePwaStore } from '../pwa.store'
+import { useStorageStore } from '../storage.store'
+
+/** How often an open app asks the server for a new version (also on returning to the app). */
+const UPDATE_CHECK_MS = 60 * 60 * 1000
 
 export function install({ router, pinia }: AppContext): void {
+  // Ask the browser not to evict our IndexedDB under storage pressure (DESIGN §8.4).
+  void router.isReady().then(() => useStorageStore(pinia).requestPersistence())
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return
 
   void router.isReady().then(async () => {
@@ -25,9 +34,10 @@ export function install({ router, pinia }: AppContext): void {
       await wb.register()
     } catch (err) {
       console.warn('[pwa] service worker registration failed', err)
+      return
     }
-
-    // Ask the browser not to evict our IndexedDB under storage pressure (DESIGN §8.4).
-    void navigator.storage?.persist?.().catch(() => false)
+    const check = () => void wb.update().catch(() => undefined)
+    setInterval(check, UPDATE_CHECK_MS)
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && navigator.onLine && check())
   })
 }

@@ -1,37 +1,18 @@
 /**
  * Who is logged in on this phone. The session lives in IndexedDB (src/db/session.ts), so the app
  * opens to the tabs with no network; the network is needed only to log in and (best effort) out.
+ * The IndexedDB, zod and HTTP parts load lazily (account.data.ts) to keep the entry chunk small.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { loginResponseSchema, meResponseSchema, type LoginResponse } from '@/domain/auth'
-import { appDb, ensureDeviceId } from '@/db'
-import { clearSession, loadSession, pendingChangeCount, saveSession } from '@/db/session'
-import { apiFetch, NetworkError, ServerError, UnauthorizedError } from './api'
-import { deviceNameFromUserAgent, makeDeviceId } from './device'
+import type { LoginResponse } from '@/domain/auth'
+import { deviceNameFromUserAgent } from './device'
+import { rememberSessionHint } from './sessionHint'
 
-/** Why a login failed; the page shows a message for each (account.login.errors.*). */
-export type LoginErrorCode = 'invalid' | 'throttled' | 'offline' | 'server'
+export { LoginError, type LoginErrorCode } from './loginError'
 
-export class LoginError extends Error {
-  constructor(
-    readonly code: LoginErrorCode,
-    readonly status?: number,
-  ) {
-    super(`login failed: ${code}${status ? ` (${status})` : ''}`)
-  }
-}
-
-/** The login page's words for a failed request (no answer, wrong password, too many tries, other). */
-function loginErrorOf(err: unknown): LoginError {
-  if (err instanceof NetworkError) return new LoginError('offline')
-  if (err instanceof UnauthorizedError) return new LoginError('invalid', 401)
-  if (err instanceof ServerError && err.status === 429) return new LoginError('throttled', 429)
-  return new LoginError('server', (err as { status?: number }).status ?? 0)
-}
-
-const LOGIN_TIMEOUT_MS = 15_000
-const LOGOUT_TIMEOUT_MS = 3_000
+const boot = () => import('./account.boot')
+const data = () => import('./account.data')
 
 export const useAccountStore = defineStore('account', () => {
   const session = ref<LoginResponse | null>(null)
@@ -47,9 +28,9 @@ export const useAccountStore = defineStore('account', () => {
   /** Read the device id and the kept session; once per app start (the router guard awaits it). */
   async function load(): Promise<void> {
     try {
-      const db = appDb()
-      deviceId.value = await ensureDeviceId(db, () => makeDeviceId())
-      const stored = await loadSession(db)
+      const b = await boot()
+      deviceId.value = await b.deviceId()
+      const stored = await b.storedSession()
       session.value = stored?.session ?? null
       username.value = stored?.username ?? ''
     } catch (err) {
@@ -58,28 +39,19 @@ export const useAccountStore = defineStore('account', () => {
       session.value = null
     } finally {
       loaded.value = true
+      rememberSessionHint(session.value !== null)
     }
   }
 
   async function login(name: string, password: string): Promise<void> {
     loggingIn.value = true
     try {
-      if (!deviceId.value) deviceId.value = await ensureDeviceId(appDb(), () => makeDeviceId())
-      let answer: unknown
-      try {
-        answer = await apiFetch('/api/auth/login', {
-          auth: false,
-          json: { username: name.trim(), password, deviceId: deviceId.value, deviceName: deviceName.value },
-          timeoutMs: LOGIN_TIMEOUT_MS,
-        })
-      } catch (err) {
-        throw loginErrorOf(err)
-      }
-      const parsed = loginResponseSchema.safeParse(answer)
-      if (!parsed.success) throw new LoginError('server', 200)
-      await saveSession(appDb(), parsed.data, name.trim())
-      session.value = parsed.data
+      const d = await data()
+      if (!deviceId.value) deviceId.value = await d.deviceId()
+      const answer = await d.login({ username: name.trim(), password, deviceId: deviceId.value, deviceName: deviceName.value })
+      session.value = answer
       username.value = name.trim()
+      rememberSessionHint(true)
     } finally {
       loggingIn.value = false
     }
@@ -91,20 +63,15 @@ export const useAccountStore = defineStore('account', () => {
    */
   async function refresh(): Promise<boolean> {
     if (!session.value) return false
-    try {
-      const me = meResponseSchema.parse(await apiFetch('/api/me'))
-      const next = { ...session.value, user: me.user, expiresAt: me.expiresAt }
-      await saveSession(appDb(), next, username.value)
-      session.value = next
-      return true
-    } catch {
-      return false
-    }
+    const next = await (await data()).refreshed(session.value, username.value)
+    if (!next) return false
+    session.value = next
+    return true
   }
 
   /** Changes not yet accepted by the server; logging out asks first when there are any. */
-  function pendingCount(): Promise<number> {
-    return pendingChangeCount(appDb())
+  async function pendingCount(): Promise<number> {
+    return (await data()).pendingCount()
   }
 
   /**
@@ -112,10 +79,8 @@ export const useAccountStore = defineStore('account', () => {
    * token); with no signal the local logout still happens. The outbox is never touched.
    */
   async function logout(): Promise<void> {
-    if (session.value?.token) {
-      await apiFetch('/api/auth/logout', { method: 'POST', timeoutMs: LOGOUT_TIMEOUT_MS }).catch(() => undefined)
-    }
-    await clearSession(appDb())
+    await (await data()).logout(Boolean(session.value?.token))
+    rememberSessionHint(false)
     session.value = null
     username.value = ''
   }

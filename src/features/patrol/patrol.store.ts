@@ -5,7 +5,7 @@
  * in IndexedDB and carries on.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, ref, shallowRef, toRaw } from 'vue'
+import { computed, ref, shallowRef, toRaw, watch } from 'vue'
 import { Repository, appDb } from '@/db'
 import { gridNames, reportIssue } from '@/db/issues'
 import { gridMapRecords, type GridMapRecords } from '@/db/map'
@@ -26,6 +26,7 @@ import type { Checklist, Issue, Patrol, TrackPoint } from '@/domain/entities'
 import { coveredBuildingIds, trackDistanceM } from '@/domain/track'
 import { useAccountStore } from '@/app/session/account.store'
 import { useSyncStore } from '@/app/session/sync.store'
+import { usePwaStore } from '@/app/pwa.store'
 import { loadAppConfig } from '@/features/map/map.config'
 import type { MapPosition } from '@/features/map/map.models'
 import { currentPatrolChecklist, dayStart, todayPatrolStates, type GridPatrolToday } from './patrol.models'
@@ -54,6 +55,8 @@ export const usePatrolStore = defineStore('patrol', () => {
   const loaded = ref(false)
   const error = ref<string | null>(null)
   const busy = ref(false)
+  // A new app version waits while a patrol records (DESIGN §8.4): a reload would drop the GPS watch.
+  watch(active, (patrol) => usePwaStore().hold('patrol', patrol !== null && !patrol.endedAt), { immediate: true })
 
   const gridBuildings = computed(() => {
     const rec = mapRecords.value

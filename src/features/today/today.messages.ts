@@ -12,6 +12,16 @@ export default {
         overdueDays: '逾期{n}天',
         today: '今日到期',
       },
+      firstDownload: {
+        downloading: '正在下载住户数据…',
+        empty: '本机还没有住户数据：你负责的网格中暂无住户。',
+        label: '首次下载进度',
+        offline: '本机还没有住户数据：离线，联网后自动下载你负责网格的住户。',
+        progress: '正在下载住户数据：已接收 {received} 条',
+        progressOf: '正在下载住户数据：{received} / {total} 条',
+        starting: '本机还没有住户数据：正在准备首次下载…',
+        waiting: '本机还没有住户数据：即将开始首次下载…',
+      },
       issues: {
         overdue: '逾期事件 {n} 件',
       },
@@ -33,6 +43,16 @@ export default {
         overdue: 'Overdue {n}',
         overdueDays: '{n} days overdue',
         today: 'Due today',
+      },
+      firstDownload: {
+        downloading: 'Downloading households…',
+        empty: 'No households on this device yet: none in your grids.',
+        label: 'First download progress',
+        offline: 'No households on this device yet: offline; they download once you are online.',
+        progress: 'Downloading households: {received} received',
+        progressOf: 'Downloading households: {received} / {total}',
+        starting: 'No households on this device yet: preparing the first download…',
+        waiting: 'No households on this device yet: the first download starts shortly…',
       },
       issues: {
         overdue: 'Overdue issues: {n}',

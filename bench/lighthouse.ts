@@ -1,0 +1,141 @@
+/**
+ * Budget "Lighthouse (mobile preset): performance, accessibility, best practices ≥ 95" (goal
+ * 100), DESIGN §6, issue 12. Lighthouse 12.8.2 from npm drives the Chromium at /usr/bin/chromium
+ * (or CHROME_PATH) over its debugging port, against the built app served by the real server on
+ * 127.0.0.1 (ports chosen at run time). Pages: the login page of a new phone (nothing stored),
+ * then, logged in as worker01 and synced, 今日 and 我的 (storage kept: disableStorageReset).
+ *
+ * The mobile preset simulates a mid-range phone: slow 4G and a 4× CPU slowdown (Lantern). With
+ * `throttling: 'devtools'` (key lighthouseCpu4x) the 4× CPU slowdown is applied for real in the
+ * browser (DevTools CPU throttling) with the same network shaping, instead of simulated.
+ *
+ *   npx tsx bench/lighthouse.ts [--runs 3]       (also `npm run bench -- --only lighthouse,lighthouseCpu4x`)
+ */
+import { createServer } from 'node:net'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import lighthouse from 'lighthouse'
+import { chromium } from 'playwright-core'
+import { CHROME_ARGS, chromePath, loginInUi, openMine, startServer, waitForSynced } from '../tests/e2e/harness'
+import { arg, summarize } from './stats'
+
+const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const
+const log = (...a: unknown[]) => console.error('[bench:lighthouse]', ...a)
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+interface PageRun {
+  scores: Record<(typeof CATEGORIES)[number], number>
+  /** Audits below full marks in accessibility and best practices, and the main timings. */
+  failing: string[]
+  metrics: Record<string, number>
+}
+
+async function audit(url: string, port: number, keepStorage: boolean, devtoolsThrottling: boolean): Promise<PageRun> {
+  const result = await lighthouse(
+    url,
+    { port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES], disableStorageReset: keepStorage },
+    devtoolsThrottling
+      ? { extends: 'lighthouse:default', settings: { throttlingMethod: 'devtools', throttling: { cpuSlowdownMultiplier: 4, requestLatencyMs: 562.5, downloadThroughputKbps: 1474.56, uploadThroughputKbps: 675 } } }
+      : undefined,
+  )
+  if (!result) throw new Error(`lighthouse gave no result for ${url}`)
+  const lhr = result.lhr
+  // --dump DIR keeps each full report (to see which element fails an audit).
+  const dump = arg('dump')
+  if (dump) await writeFile(path.join(dump, `${new URL(url).pathname.slice(1) || 'root'}-${Date.now()}.json`), JSON.stringify(lhr))
+  const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)])) as PageRun['scores']
+  const failing: string[] = []
+  for (const c of CATEGORIES) {
+    for (const ref of lhr.categories[c]?.auditRefs ?? []) {
+      const a = lhr.audits[ref.id]
+      if (ref.weight > 0 && a && a.score !== null && a.score < 1) failing.push(`${c}:${ref.id}=${a.score}${a.displayValue ? ` (${a.displayValue})` : ''}`)
+    }
+  }
+  const metric = (id: string) => Math.round(Number(lhr.audits[id]?.numericValue ?? NaN))
+  return {
+    scores,
+    failing,
+    metrics: {
+      fcpMs: metric('first-contentful-paint'),
+      lcpMs: metric('largest-contentful-paint'),
+      tbtMs: metric('total-blocking-time'),
+      cls1000: Math.round(Number(lhr.audits['cumulative-layout-shift']?.numericValue ?? NaN) * 1000),
+      siMs: metric('speed-index'),
+    },
+  }
+}
+
+export async function benchLighthouse({ runs = 3, devtoolsThrottling = false } = {}) {
+  const server = await startServer({ demo: true })
+  const dir = await mkdtemp(path.join(tmpdir(), 'fullgrid-lh-'))
+  const port = await freePort()
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: chromePath(),
+    args: [...CHROME_ARGS, `--remote-debugging-port=${port}`],
+    locale: 'zh-CN',
+  })
+  const pages: Record<string, PageRun[]> = { login: [], today: [], me: [] }
+  try {
+    // A new phone: the login page with nothing stored (Lighthouse resets the origin's storage).
+    for (let i = 0; i < runs; i++) {
+      log(`login run ${i + 1}`)
+      pages.login.push(await audit(`${server.url}/login`, port, false, devtoolsThrottling))
+    }
+    const page = await context.newPage()
+    await loginInUi(page, server.url, 'worker01')
+    await openMine(page)
+    await waitForSynced(page, 120_000)
+    await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 })
+    for (const name of ['today', 'me'] as const) {
+      for (let i = 0; i < runs; i++) {
+        log(`${name} run ${i + 1}`)
+        pages[name].push(await audit(`${server.url}/${name}`, port, true, devtoolsThrottling))
+      }
+    }
+  } finally {
+    await context.close().catch(() => undefined)
+    await server.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+  const report: Record<string, unknown> = {}
+  let pass = true
+  for (const [name, list] of Object.entries(pages)) {
+    const cats = Object.fromEntries(
+      CATEGORIES.map((c) => {
+        const s = summarize(list.map((r) => r.scores[c]), 0)
+        if (!(s.median >= 95)) pass = false
+        return [c, { ...s, budget: 95, pass: s.median >= 95 }]
+      }),
+    )
+    const metrics = Object.fromEntries(Object.keys(list[0]?.metrics ?? {}).map((k) => [k, summarize(list.map((r) => r.metrics[k]), 0)]))
+    report[name] = { ...cats, metrics, failingAudits: [...new Set(list.flatMap((r) => r.failing))] }
+  }
+  return {
+    name: `Lighthouse 12.8.2, mobile preset${devtoolsThrottling ? ', real 4× CPU (devtools throttling)' : ' (simulated slow 4G, 4× CPU)'}`,
+    runs,
+    pages: report,
+    pass,
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const runs = Number(arg('runs', '3'))
+  benchLighthouse({ runs, devtoolsThrottling: arg('devtools', 'false') === 'true' }).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (err) => {
+      console.error(err)
+      process.exitCode = 1
+    },
+  )
+}

@@ -1,0 +1,57 @@
+/**
+ * What the account store needs from IndexedDB, zod and the network. Loaded lazily by
+ * account.store.ts, so Dexie, zod and the HTTP client stay out of the entry chunk (DESIGN §6):
+ * they arrive in parallel with the first page's own code instead of before it.
+ */
+import { loginResponseSchema, meResponseSchema, type LoginResponse } from '@/domain/auth'
+import { appDb } from '@/db/appDb'
+import { clearSession, pendingChangeCount, saveSession } from '@/db/session'
+import { apiFetch, NetworkError, ServerError, UnauthorizedError } from './api'
+import { LoginError } from './loginError'
+
+const LOGIN_TIMEOUT_MS = 15_000
+const LOGOUT_TIMEOUT_MS = 3_000
+
+/** The login page's words for a failed request (no answer, wrong password, too many tries, other). */
+function loginErrorOf(err: unknown): LoginError {
+  if (err instanceof NetworkError) return new LoginError('offline')
+  if (err instanceof UnauthorizedError) return new LoginError('invalid', 401)
+  if (err instanceof ServerError && err.status === 429) return new LoginError('throttled', 429)
+  return new LoginError('server', (err as { status?: number }).status ?? 0)
+}
+
+export { deviceId } from './account.boot'
+
+export async function login(body: { username: string; password: string; deviceId: string; deviceName: string }): Promise<LoginResponse> {
+  let answer: unknown
+  try {
+    answer = await apiFetch('/api/auth/login', { auth: false, json: body, timeoutMs: LOGIN_TIMEOUT_MS })
+  } catch (err) {
+    throw loginErrorOf(err)
+  }
+  const parsed = loginResponseSchema.safeParse(answer)
+  if (!parsed.success) throw new LoginError('server', 200)
+  await saveSession(appDb(), parsed.data, body.username)
+  return parsed.data
+}
+
+/** The server's view of this session now; null when it cannot be asked (the kept session stays). */
+export async function refreshed(current: LoginResponse, username: string): Promise<LoginResponse | null> {
+  try {
+    const me = meResponseSchema.parse(await apiFetch('/api/me'))
+    const next = { ...current, user: me.user, expiresAt: me.expiresAt }
+    await saveSession(appDb(), next, username)
+    return next
+  } catch {
+    return null
+  }
+}
+
+export function pendingCount(): Promise<number> {
+  return pendingChangeCount(appDb())
+}
+
+export async function logout(hasToken: boolean): Promise<void> {
+  if (hasToken) await apiFetch('/api/auth/logout', { method: 'POST', timeoutMs: LOGOUT_TIMEOUT_MS }).catch(() => undefined)
+  await clearSession(appDb())
+}
