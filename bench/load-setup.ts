@@ -9,10 +9,7 @@
  *  - CPU seconds of processes from /proc (process.cpuUsage only sees the bench's own process);
  *  - the exactly-once check of every pushed record, in SQL.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import type { Database, Queryable } from '../server/db/adapter'
 import { putWholeRecords } from '../server/records'
@@ -23,8 +20,8 @@ import { formatHlc } from '../src/domain/hlc'
 import { uuidv7 } from '../src/domain/ids'
 import type { User } from '../src/domain/entities'
 import type { BenchWorker, PushedRecord } from './load-morning'
+import { startServer, type RunningServer } from '../tests/e2e/harness'
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const BENCH_PASSWORD = 'load-bench-1'
 
 // ---------------------------------------------------------------------------------------------
@@ -146,81 +143,14 @@ export async function dropDatabase(base: string, name: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Server processes
+// Server processes: the e2e harness's startServer (node with tsx as a loader, its own process group,
+// stopped by the harness on exit), without the demo and without the built app.
 
-export interface ServerProcess {
-  url: string
-  pid: number
-  output(): string
-  stop(): Promise<void>
-}
-
-const live = new Set<ChildProcess>()
-process.once('exit', () => {
-  for (const child of live) killGroup(child, 'SIGKILL')
-})
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return
-  try {
-    process.kill(-child.pid, signal)
-  } catch {
-    try {
-      child.kill(signal)
-    } catch {
-      /* gone */
-    }
-  }
-}
+export type ServerProcess = RunningServer
 
 /** One `server/main.ts` process on 127.0.0.1 and a free port; resolves when it listens. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env }
-  delete childEnv.FULLGRID_DEMO
-  if (!env.DATABASE_URL) delete childEnv.DATABASE_URL
-  // node itself (not the tsx CLI, which would run the server in a child): /proc/<pid> is the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
-    cwd: ROOT,
-    env: childEnv,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  live.add(child)
-  let out = ''
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out = (out + s).slice(-20_000)))
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out = (out + s).slice(-20_000)))
-  const exited = new Promise<void>((r) => child.once('exit', () => r()))
-  let stopped = false
-  const stop = async () => {
-    if (stopped) return
-    stopped = true
-    if (child.exitCode === null && child.signalCode === null) {
-      killGroup(child, 'SIGTERM')
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000)
-      await exited
-      clearTimeout(timer)
-    }
-    live.delete(child)
-  }
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const t0 = Date.now()
-      const timer = setInterval(() => {
-        const m = /FullGrid listening on (http:\/\/\S+)/.exec(out)
-        if (m) {
-          clearInterval(timer)
-          resolve(m[1].replace(/\/$/, ''))
-        } else if (child.exitCode !== null || child.signalCode !== null || Date.now() - t0 > timeoutMs) {
-          clearInterval(timer)
-          reject(new Error(`server did not start:\n${out}`))
-        }
-      }, 50)
-    })
-    return { url, pid: child.pid!, output: () => out, stop }
-  } catch (err) {
-    await stop()
-    throw err
-  }
+export function startServerProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
+  return startServer({ demo: false, app: false, timeoutMs, env: { LOG_LEVEL: 'warn', ...env } })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -25,11 +25,15 @@ export interface StartServerOptions {
   env?: Record<string, string | undefined>
   /** How long to wait for the "listening" line. Default 120 s (seeding 20,000 households takes a while). */
   timeoutMs?: number
+  /** The server will serve the built PWA (checked up front). Default true; the load bench needs only the API. */
+  app?: boolean
 }
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:43817 */
   url: string
+  /** The server's own process (node with tsx as a loader, not a CLI wrapper): /proc/<pid> is the server. */
+  pid: number
   /** Everything the process printed so far (stdout and stderr). */
   output(): string
   stop(): Promise<void>
@@ -48,7 +52,7 @@ export function assertDistBuilt(): void {
 }
 
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
-  assertDistBuilt()
+  if (opts.app ?? true) assertDistBuilt()
   const mainTs = path.join(ROOT, 'server', 'main.ts')
   if (!existsSync(mainTs)) throw new Error(`server/main.ts does not exist yet (${mainTs})`)
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fullgrid-e2e-'))
@@ -112,7 +116,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         }
       }, 50)
     })
-    return { url, output: () => out, stop }
+    return { url, pid: child.pid!, output: () => out, stop }
   } catch (err) {
     await stop()
     throw err
