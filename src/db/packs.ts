@@ -153,20 +153,6 @@ export function readPacked<T extends PackedRecord>(table: PackTable, entity: str
   })
 }
 
-/** Every record of the entity, chunk by chunk. */
-export function readAllPacked<T extends PackedRecord>(table: PackTable, entity: string): PromiseExtended<T[]> {
-  const [from, to] = chunkRange(entity)
-  return table
-    .where('key')
-    .between(from, to)
-    .toArray()
-    .then((chunks) => {
-      const out: T[] = []
-      for (const c of chunks as PackChunk[]) for (const r of decodeRecords<T>(c)) out.push(r)
-      return out
-    })
-}
-
 /** How many records (tombstones included) the entity holds: its directories only are read. */
 export function countPacked(table: PackTable, entity: string): PromiseExtended<number> {
   const [from, to] = dirRange(entity)
@@ -344,8 +330,9 @@ export class PackedTable<T extends PackedRecord> {
     return this.run('r', () => readPacked<T>(this.store, this.entity, ids))
   }
 
+  /** Every record of the entity, chunk by chunk. */
   toArray(): PromiseExtended<T[]> {
-    return this.run('r', () => readAllPacked<T>(this.store, this.entity))
+    return this.allChunks().then((chunks) => chunks.flatMap(([, recs]) => recs))
   }
 
   count(): PromiseExtended<number> {

@@ -51,7 +51,8 @@ export class Repository {
       const id = data.id ?? uuidv7(this.now())
       if (await table.get(id)) throw new ValidationError(`${entity} ${id} already exists`)
       const record = this.validate(entity, { ...data, id, hlc: stamp, deleted: false })
-      await table.add(record)
+      // Checked just above in this transaction: put, since a packed table's add would look again.
+      await table.put(record)
       return { record, fields: { ...record } as Record<string, unknown>, op: 'put' as const }
     })
   }
