@@ -55,7 +55,7 @@ interface OpenChunk<T extends PackedRecord> {
  * deflated they are ~2.5 MB. Synchronous (fflate), so it runs inside the IndexedDB transaction.
  * Records are plain JSON data (what the server sends); an undefined field is dropped, as on the wire.
  */
-export function encodeRecords(recs: readonly PackedRecord[]): Uint8Array {
+function encodeRecords(recs: readonly PackedRecord[]): Uint8Array {
   return deflateSync(strToU8(JSON.stringify(recs)), { level: 1 })
 }
 
@@ -108,7 +108,7 @@ export const fingerprintOf = (id: string): number => fingerprinting.of(id)
 const fingerprints = (recs: readonly PackedRecord[]) => Uint32Array.from(recs, (r) => fingerprintOf(r.id))
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
-export const dirKey = (entity: string, bucket: number) => `${entity}|d|${pad(bucket, 2)}`
+const dirKey = (entity: string, bucket: number) => `${entity}|d|${pad(bucket, 2)}`
 const chunkKey = (entity: string, bucket: number, seq: number) => `${entity}|c|${pad(bucket, 2)}|${pad(seq, 6)}`
 const chunkRange = (entity: string): [string, string] => [`${entity}|c|`, `${entity}|c|\uffff`]
 const dirRange = (entity: string): [string, string] => [`${entity}|d|`, `${entity}|d|\uffff`]
