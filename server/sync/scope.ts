@@ -176,7 +176,9 @@ export function scopePlaceholders(first: number): ScopeParams {
  */
 export function visibleSql(a: string, keys: string, p: ScopeParams): string {
   const issueVisible = (i: string) => `(${i}.owner_id = ${p.user}::uuid OR ${i}.assignee_id = ${p.user}::uuid OR ${i}.grid_id = ANY(${p.grids}::uuid[]))`
-  return `(CASE ${a}.entity
+  // coalesce: a comparison with a NULL key (owner_id of a seeded or imported record) is NULL, and
+  // `NOT NULL` is NULL too — without it a removal of such a record never reached the phone.
+  return `coalesce(CASE ${a}.entity
       WHEN 'checklists' THEN true
       WHEN 'grids' THEN ${a}.grid_id = ANY(${p.grids}::uuid[]) OR (${keys}->>'communityId') = ANY(${p.communities}::text[])
       WHEN 'users' THEN ${a}.id = ${p.user}::uuid OR coalesce(${keys}->'gridIds' ?| ${p.tags}::text[], false)
@@ -186,7 +188,7 @@ export function visibleSql(a: string, keys: string, p: ScopeParams): string {
       WHEN 'issueEvents' THEN EXISTS (SELECT 1 FROM records vi
              WHERE vi.entity = 'issues' AND vi.id = (${keys}->>'issueId')::uuid AND ${issueVisible('vi')})
       ELSE ${a}.owner_id = ${p.user}::uuid OR ${a}.grid_id = ANY(${p.grids}::uuid[])
-    END)`
+    END, false)`
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -195,6 +195,18 @@ describe.each(testDatabases())('removals on $name', (tdb) => {
     expect(removed((await pullAll(app, t.as.wb, b.cursor)).changes)).toContain(`households:${h.id}`)
   })
 
+  it('a record nobody owns (seeded, imported, written by an administrator) still leaves the phone when it moves', async () => {
+    const h = { ...household(t.gridA.id), hlc: serverHlc(Date.now()) }
+    await db.transaction((tx) => putWholeRecords(tx, 'households', [h]))
+    const { rows } = await db.query<{ owner_id: string | null }>(`SELECT owner_id FROM records WHERE entity = 'households' AND id = $1`, [h.id])
+    expect(rows[0].owner_id).toBeNull()
+    const a = await pullAll(app, t.as.wa)
+    expect(kept(a.changes)).toContain(h.id)
+    await db.transaction((tx) => putWholeRecords(tx, 'households', [{ ...h, gridId: t.gridB.id, hlc: serverHlc(Date.now() + 5) }]))
+    const a2 = await pullAll(app, t.as.wa, a.cursor)
+    expect(removed(a2.changes)).toEqual([`households:${h.id}`])
+  })
+
   it.skipIf(tdb.name !== 'postgres')('never skips a removal written by a transaction that commits late (another server process)', async () => {
     const h = await newHousehold(t.gridA.id)
     const scope = await loadScope(db, { userId: t.users.wa.id, role: 'worker', gridIds: [t.gridA.id] })

@@ -43,6 +43,19 @@ describe('useSyncStore', () => {
     await until(() => sync.pendingCount === 1)
   })
 
+  it('says 离线 when the server cannot be reached at all, even if the browser reports a network', async () => {
+    const sync = useSyncStore()
+    const unreachable = async () => {
+      throw new TypeError('Failed to fetch')
+    }
+    await sync.start({ db: dev.db, fetch: unreachable, triggers: false })
+    await dev.repo.create('households', household())
+    expect(sync.online).toBe(true)
+    expect(await sync.syncNow()).toBe(false)
+    expect(sync.phase).toBe('offline')
+    expect(await dev.db.outbox.count()).toBe(1)
+  })
+
   it('asks for a login on 401 and keeps the outbox', async () => {
     const sync = useSyncStore()
     await sync.start({ db: dev.db, fetch: dev.ctx.fetch, triggers: false })

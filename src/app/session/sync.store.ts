@@ -20,6 +20,7 @@ import {
 import {
   ConnectionLoop,
   DeviceRevokedError,
+  NetworkError,
   UnauthorizedError,
   SyncRunner,
   SYNC_MESSAGE_TYPE,
@@ -82,7 +83,9 @@ export const useSyncStore = defineStore('sync', () => {
         revokedReason.value = err.message
         phase.value = 'revoked'
       } else if (err instanceof UnauthorizedError) phase.value = 'needs-login'
-      else phase.value = online.value ? 'error' : 'offline'
+      // No answer at all is 离线 even when navigator.onLine says otherwise (a browser started
+      // offline may still report a network; a captive Wi-Fi never reaches the server).
+      else phase.value = online.value && !(err instanceof NetworkError) ? 'error' : 'offline'
       throw err
     } finally {
       progress.value = null
