@@ -4,7 +4,9 @@
  * advisory lock makes the second wait and then find the marker.
  */
 import type { Database } from './db/adapter'
-import { ENTITY_NAMES, type AnyRecord, type EntityName, type EntityTypes, type Role } from '../src/domain/entities'
+import { ENTITY_NAMES, type AnyRecord, type EntityName, type EntityTypes, type Role, type User } from '../src/domain/entities'
+import { formatHlc } from '../src/domain/hlc'
+import { uuidv7 } from '../src/domain/ids'
 import { putWholeRecords } from './records'
 import { hashPassword } from './auth/password'
 
@@ -69,10 +71,20 @@ export async function seedDemo(
         [a.userId, a.username.toLowerCase(), passwordHash],
       )
     }
+    // The street office's administrator (issue 18): sets up communities, grids and people in the console.
+    const admin: User = {
+      id: uuidv7(), hlc: formatHlc({ wall: Date.now(), counter: 0, node: 'server' }), deleted: false,
+      name: '街道管理员', role: 'admin', gridIds: [], phone: '',
+    }
+    const { rows: adminTaken } = await tx.query(`SELECT 1 FROM credentials WHERE username = 'admin'`)
+    if (!adminTaken.length) {
+      await putWholeRecords(tx, 'users', [admin])
+      await tx.query(`INSERT INTO credentials (user_id, username, password_hash) VALUES ($1::uuid, 'admin', $2)`, [admin.id, passwordHash])
+    }
     const marker: DemoMarker = {
       communityId: community.communityId,
       seededAt: Date.now(),
-      accounts: community.accounts.map((a) => ({ username: a.username, role: a.role })),
+      accounts: [...community.accounts.map((a) => ({ username: a.username, role: a.role })), ...(adminTaken.length ? [] : [{ username: 'admin', role: 'admin' as const }])],
       records: count,
     }
     await tx.query('INSERT INTO server_meta (key, value) VALUES ($1, $2::jsonb)', [DEMO_META_KEY, JSON.stringify(marker)])

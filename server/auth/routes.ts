@@ -16,7 +16,9 @@ import {
 import type { User } from '../../src/domain/entities'
 import { apiErrorSchema } from '../../src/domain/sync'
 import { HttpError, unauthorized } from '../errors'
-import { decoyHash, verifyPassword } from './password'
+import { decoyHash, hashPassword, verifyPassword } from './password'
+import { passwordProblem, SIGN_IN_LINK_REFUSALS } from '../../src/domain/administration'
+import { consumeSignInLink } from '../admin/signInLinks'
 import { DEVICE_REVOKED_MESSAGE, resolveAuthOptions, type AuthOptions } from './plugin'
 import { createThrottle } from './throttle'
 import { bearerToken, hashToken, newToken } from './tokens'
@@ -74,6 +76,69 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
       const session = { tokenHash: hashToken(token), userId: cred.userId, deviceId, deviceName: request.body.deviceName?.trim() || null, now: t, expiresAt }
       await app.db.transaction((tx) => devices.createSession(session, tx))
       return { token, user: sessionUserOf(profile), expiresAt }
+    },
+  )
+
+  // 扫码登录 (issue 18): a one-time link from the console sets the password and opens a session,
+  // as a login would; the link is used up in the same transaction (signInLinks.ts).
+  app.post(
+    '/api/auth/sign-in-link',
+    {
+      schema: {
+        body: z.object({ token: z.string().min(1).max(200), password: z.string().max(200), deviceId: loginRequestSchema.shape.deviceId, deviceName: z.string().max(100).optional() }),
+        response: { 200: loginResponseSchema.extend({ username: z.string() }), 410: apiErrorSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { token, password, deviceId } = request.body
+      const weak = passwordProblem(password)
+      if (weak) throw new HttpError(400, 'weak_password', weak)
+      const t = now()
+      const hash = await hashPassword(password)
+      return app.db.transaction(async (tx) => {
+        const taken = await consumeSignInLink(tx, token, deviceId, t)
+        if (!taken) throw new HttpError(410, 'link_unknown', '这个二维码无效，请向督导索取新的二维码')
+        if (taken.state !== 'valid') throw new HttpError(410, `link_${taken.state}`, SIGN_IN_LINK_REFUSALS[taken.state])
+        const { rows } = await tx.query<{ username: string; disabled: boolean }>('SELECT username, disabled FROM credentials WHERE user_id = $1::uuid', [taken.link.userId])
+        const profile = rows[0] && !rows[0].disabled ? await accounts.profile(taken.link.userId, tx) : null
+        if (!profile) throw new HttpError(403, 'account_disabled', '此账号已停用，请联系管理员')
+        if (await devices.isRevoked(deviceId, taken.link.userId, tx)) throw new HttpError(403, 'device_revoked', DEVICE_REVOKED_MESSAGE)
+        await tx.query('UPDATE credentials SET password_hash = $2 WHERE user_id = $1::uuid', [taken.link.userId, hash])
+        const sessionToken = newToken()
+        const expiresAt = t + sessionTtlMs
+        await devices.createSession(
+          { tokenHash: hashToken(sessionToken), userId: taken.link.userId, deviceId, deviceName: request.body.deviceName?.trim() || null, now: t, expiresAt },
+          tx,
+        )
+        await tx.query(`INSERT INTO audit_log (user_id, action, detail) VALUES ($1::uuid, 'auth.sign_in_link', $2::jsonb)`, [
+          taken.link.userId,
+          JSON.stringify({ linkId: taken.link.id, name: profile.name, deviceId }),
+        ])
+        return { token: sessionToken, user: sessionUserOf(profile), expiresAt, username: rows[0].username }
+      })
+    },
+  )
+
+  app.post(
+    '/api/me/password',
+    {
+      preHandler: app.authenticate,
+      schema: { body: z.object({ currentPassword: z.string().max(200), newPassword: z.string().max(200) }), response: { 200: z.object({ ok: z.literal(true) }), ...errors } },
+    },
+    async (request) => {
+      const auth = request.auth!
+      const weak = passwordProblem(request.body.newPassword)
+      if (weak) throw new HttpError(400, 'weak_password', weak)
+      const { rows } = await app.db.query<{ password_hash: string }>('SELECT password_hash FROM credentials WHERE user_id = $1::uuid', [auth.userId])
+      if (!rows[0] || !(await verifyPassword(request.body.currentPassword, rows[0].password_hash))) {
+        throw new HttpError(400, 'wrong_password', '当前密码不正确')
+      }
+      const hash = await hashPassword(request.body.newPassword)
+      await app.db.transaction(async (tx) => {
+        await tx.query('UPDATE credentials SET password_hash = $2 WHERE user_id = $1::uuid', [auth.userId, hash])
+        await tx.query(`INSERT INTO audit_log (user_id, action, detail) VALUES ($1::uuid, 'auth.password_change', $2::jsonb)`, [auth.userId, JSON.stringify({ name: auth.user.name })])
+      })
+      return { ok: true as const }
     },
   )
 

@@ -235,6 +235,8 @@ export type Checklist = z.infer<typeof checklistSchema>
 export type ChecklistItem = z.infer<typeof checklistItemSchema>
 export type User = z.infer<typeof userSchema>
 export type Role = z.infer<typeof roleSchema>
+export type GridLevel = z.infer<typeof gridLevelSchema>
+export type Polygon = z.infer<typeof polygonSchema>
 
 /**
  * How concurrent writes to an entity merge (DESIGN §3):

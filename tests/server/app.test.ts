@@ -172,7 +172,7 @@ describe.each(testDatabases())('app on $name', (tdb) => {
     const community = smallCommunity()
     const first = await seedDemo(db, community, 'demo-pass-1')
     expect(first.seeded).toBe(true)
-    expect(first.marker.accounts.map((a) => a.username)).toEqual(['supervisor', 'worker01'])
+    expect(first.marker.accounts.map((a) => a.username)).toEqual(['supervisor', 'worker01', 'admin'])
 
     const again = await seedDemo(db, smallCommunity(), 'other-pass')
     expect(again.seeded).toBe(false)
@@ -185,10 +185,10 @@ describe.each(testDatabases())('app on $name', (tdb) => {
     expect(rows).toEqual([
       { entity: 'grids', n: 1 },
       { entity: 'households', n: 1 },
-      { entity: 'users', n: 2 },
+      { entity: 'users', n: 3 },
     ])
     const creds = await db.query<{ username: string; password_hash: string }>('SELECT username, password_hash FROM credentials')
-    expect(creds.rows).toHaveLength(2)
+    expect(creds.rows).toHaveLength(3)
     // one hash shared by every demo account (hashed once)
     expect(new Set(creds.rows.map((r) => r.password_hash)).size).toBe(1)
 
@@ -288,7 +288,7 @@ describe('server/main.ts', () => {
         }, 100)
       })
       expect(url).not.toMatch(/:0$/)
-      expect(out).toMatch(/^Demo accounts \(password demo1234\): supervisor, worker01, .*worker20, supervisor2, worker21, worker22$/m)
+      expect(out).toMatch(/^Demo accounts \(password demo1234\): supervisor, worker01, .*worker20, supervisor2, worker21, worker22, admin$/m)
       const health = await (await fetch(`${url}/api/health`)).json()
       expect(health).toMatchObject({ ok: true, db: 'pglite' })
       const res = await fetch(`${url}/api/auth/login`, {
