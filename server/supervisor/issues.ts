@@ -54,7 +54,14 @@ export function superviseIssue(issue: Issue, events: IssueEvent[], now: number, 
   }
 }
 
-export async function issueSupervision(db: Queryable, index: GridIndex, q: { gridIds: string[] | null; now: number; status?: 'open' | 'all' }): Promise<IssuesAnswer> {
+/**
+ * The board's filters: active — everything not yet 销号 (open ones and 已办结 / 已评价 waiting for
+ * the supervisor's 评价 or 销号: the console's default); open — 未办结 only; all — with the closed.
+ */
+export const ISSUE_BOARD_FILTERS = ['active', 'open', 'all'] as const
+export type IssueBoardFilter = (typeof ISSUE_BOARD_FILTERS)[number]
+
+export async function issueSupervision(db: Queryable, index: GridIndex, q: { gridIds: string[] | null; now: number; status?: IssueBoardFilter }): Promise<IssuesAnswer> {
   const all = (await loadIssues(db, q.gridIds)).map(({ issue, events }) => superviseIssue(issue, events, q.now, index))
   const byStatus: Record<string, number> = {}
   for (const i of all) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1
@@ -66,11 +73,17 @@ export async function issueSupervision(db: Queryable, index: GridIndex, q: { gri
   })
   const rated = all.filter((i) => i.rating !== null)
   const open = (i: SupervisedIssue) => i.status === 'none' || isOpen(i.status)
-  const shown = q.status === 'open' ? all.filter(open) : all
-  // Overdue open issues first, then open ones by deadline, then the finished ones, newest first.
+  const waiting = (i: SupervisedIssue) => i.status === 'resolved' || i.status === 'rated'
+  const shown = q.status === 'open' ? all.filter(open) : q.status === 'active' ? all.filter((i) => open(i) || waiting(i)) : all
+  // Overdue open issues first, then open ones by deadline, then those waiting for 评价 / 销号
+  // (longest waiting first), then the closed ones, newest first.
   shown.sort((a, b) => {
-    const rank = (i: SupervisedIssue) => (open(i) ? (i.overdue ? 0 : 1) : 2)
-    return rank(a) - rank(b) || (rank(a) < 2 ? a.deadline - b.deadline : b.reportedAt - a.reportedAt)
+    const rank = (i: SupervisedIssue) => (open(i) ? (i.overdue ? 0 : 1) : waiting(i) ? 2 : 3)
+    const r = rank(a) - rank(b)
+    if (r) return r
+    if (rank(a) < 2) return a.deadline - b.deadline
+    if (rank(a) === 2) return (a.resolvedAt ?? a.reportedAt) - (b.resolvedAt ?? b.reportedAt)
+    return b.reportedAt - a.reportedAt
   })
   return {
     issues: shown,

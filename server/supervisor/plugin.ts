@@ -6,7 +6,8 @@
  *   tracks?day=YYYY-MM-DD&workerId=|gridId=   轨迹回放
  *   daily?from=&to=[&gridId=]                 日日巡 calendar (at most 62 days)
  *   coverage?week=YYYY-Www|month=YYYY-MM      走访覆盖
- *   issues?status=open|all[&gridId=]          事件督办
+ *   issues?status=active|open|all[&gridId=]   事件督办 (active: not yet 销号 — open, and 已办结 waiting for 评价 / 销号)
+ *   issues/:id                                one issue: record, events in server order, names, place
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -19,7 +20,10 @@ import { chosenGrids, loadGridIndex, loadWorkers } from './grids'
 import { patrolReplays } from './tracks'
 import { dailyCalendar } from './daily'
 import { visitCoverage } from './coverage'
-import { issueSupervision } from './issues'
+import { ISSUE_BOARD_FILTERS, issueSupervision } from './issues'
+import { issueDetail } from './issueDetail'
+import { consoleIssueDetailSchema } from '../../src/domain/consoleIssue'
+import { apiErrorSchema } from '../../src/domain/sync'
 
 export interface SupervisorOptions {
   now?: () => number
@@ -108,10 +112,26 @@ const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, 
 
   app.get(
     '/api/supervisor/issues',
-    { preHandler, schema: { querystring: z.object({ status: z.enum(['open', 'all']).optional(), gridId: idSchema.optional() }) } },
+    { preHandler, schema: { querystring: z.object({ status: z.enum(ISSUE_BOARD_FILTERS).optional(), gridId: idSchema.optional() }) } },
     async (request) => {
       const { scope, index } = await context(request.auth!)
       return issueSupervision(app.db, index, { gridIds: chosenGrids(index, scope, request.query.gridId), now: now(), status: request.query.status })
+    },
+  )
+
+  app.get(
+    '/api/supervisor/issues/:id',
+    {
+      preHandler,
+      schema: {
+        // Any string: an id that names no issue of the caller's is "not found", malformed or not.
+        params: z.object({ id: z.string().max(100) }),
+        response: { 200: consoleIssueDetailSchema, 401: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema },
+      },
+    },
+    async (request) => {
+      const { index } = await context(request.auth!)
+      return issueDetail(app.db, index, request.params.id, now())
     },
   )
 }

@@ -175,7 +175,7 @@ export const issueSchema = z.object({
 })
 
 export const issueEventTypeSchema = z.enum([
-  'reported', 'assigned', 'accepted', 'arrived', 'progress', 'escalated', 'resolved', 'rated', 'reopened', 'closed',
+  'reported', 'assigned', 'accepted', 'arrived', 'progress', 'escalated', 'resolved', 'rated', 'reopened', 'closed', 'reminded',
 ])
 export const issueEventSchema = z.object({
   ...baseShape,

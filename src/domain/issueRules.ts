@@ -37,6 +37,8 @@ export const WHO_MAY_SEND: Record<IssueEventType, readonly IssueRole[]> = {
   rated: ['supervisor'],
   closed: ['supervisor'],
   reopened: ['supervisor'],
+  // 催办 is the supervisor's lever on whoever holds the issue; the holder does not remind themself.
+  reminded: ['supervisor'],
 }
 
 /** How far ahead of the server's clock an event's `at` may be (the same bound as HLC stamps). */
@@ -45,7 +47,7 @@ export const EVENT_MAX_AHEAD_MS = 10 * 60 * 1000
 /** The action words of the buttons (params of rejection texts are Chinese first). */
 export const ISSUE_ACTION_ZH: Record<IssueEventType, string> = {
   reported: '上报事件', assigned: '派单', accepted: '接单', arrived: '到场', progress: '进展', escalated: '上报上级',
-  resolved: '办结', rated: '评价', reopened: '重新打开', closed: '销号',
+  resolved: '办结', rated: '评价', reopened: '重新打开', closed: '销号', reminded: '催办',
 }
 export const ISSUE_STATUS_ZH: Record<IssueState['status'], string> = {
   none: '未上报', reported: '待派单', assigned: '已派单', accepted: '处理中', resolved: '已办结', rated: '已评价', closed: '已销号',
@@ -159,6 +161,9 @@ export function checkAgainstState(
     const roles = rolesOf(state, actor, facts)
     if (!WHO_MAY_SEND[event.type].some((r) => roles.has(r))) {
       return { code: 'event_not_allowed', params: { action }, reason: `${actor.role} ${actor.id} may not record "${event.type}" (${WHO_MAY_SEND[event.type].join(' or ')} only)` }
+    }
+    if (event.type === 'reminded' && state.assigneeId === actor.id) {
+      return { code: 'event_not_allowed', params: { action }, reason: 'the person holding an issue does not remind themself' }
     }
   }
   return null

@@ -12,6 +12,8 @@
  *      │                  escalated raises the level and restarts the 7135 clock, status unchanged)
  *      └─accepted─▶ accepted      (接单 without 派单 / 认领 of a 微心愿: the claimer becomes the assignee)
  *   resolved / rated / closed ─reopened─▶ accepted (back to the assignee) or reported
+ *   assigned / accepted ─reminded─▶ the same status (催办: a supervisor presses the assignee; it
+ *      reaches the assignee's phone like every event and marks the issue until a new 派单)
  *
  * ORDER. Events are folded in the order the server accepted them, never in `at` order: `at` is
  * the time the person says it happened (shown in the timeline), and a clock set wrong — or a
@@ -29,7 +31,7 @@ export type IssueEventType = IssueEvent['type']
 export type IssueLevelCode = Issue['level']
 
 export const ISSUE_EVENT_TYPES: readonly IssueEventType[] = [
-  'reported', 'assigned', 'accepted', 'arrived', 'progress', 'escalated', 'resolved', 'rated', 'reopened', 'closed',
+  'reported', 'assigned', 'accepted', 'arrived', 'progress', 'escalated', 'resolved', 'rated', 'reopened', 'closed', 'reminded',
 ]
 export const OPEN_STATUSES: readonly IssueStatus[] = ['reported', 'assigned', 'accepted']
 export const LEVEL_ORDER: readonly IssueLevelCode[] = ['micro', 'grid', 'street']
@@ -46,6 +48,8 @@ export const ALLOWED_FROM: Record<IssueEventType, readonly (IssueStatus | 'none'
   rated: ['resolved'],
   closed: ['rated'],
   reopened: ['resolved', 'rated', 'closed'],
+  // Only while someone holds the issue: there is nobody to press before 派单, nothing after 办结.
+  reminded: ['assigned', 'accepted'],
 }
 
 export interface IssueState {
@@ -70,6 +74,10 @@ export interface IssueState {
   closedAt: number | null
   rating: number | null
   reopenCount: number
+  /** `at` of the last 催办 since the issue was handed to its assignee (a new 派单 clears it). */
+  remindedAt: number | null
+  /** 催办 since then. */
+  remindCount: number
   /** Events folded into this state (events that do not fit are skipped, see deriveIssueState). */
   eventCount: number
 }
@@ -86,7 +94,7 @@ export function emptyIssueState(): IssueState {
   return {
     status: 'none', assigneeId: null, acceptedBy: null, claimant: null, level: null, escalated: false, escalatedAt: null,
     reportedAt: null, assignedAt: null, acceptedAt: null, arrivedAt: null, resolvedAt: null, ratedAt: null,
-    closedAt: null, rating: null, reopenCount: 0, eventCount: 0,
+    closedAt: null, rating: null, reopenCount: 0, remindedAt: null, remindCount: 0, eventCount: 0,
   }
 }
 
@@ -189,6 +197,9 @@ export function applyIssueEvent(state: IssueState, event: IssueEventLike, issueL
       next.acceptedBy = null
       next.arrivedAt = null
       next.claimant = null
+      // A reminder pressed the previous holder, not the new one.
+      next.remindedAt = null
+      next.remindCount = 0
       break
     case 'accepted':
       // Claiming an unassigned issue (or wish) makes the claimer its assignee.
@@ -227,6 +238,10 @@ export function applyIssueEvent(state: IssueState, event: IssueEventLike, issueL
     case 'closed':
       next.status = 'closed'
       next.closedAt = event.at
+      break
+    case 'reminded':
+      next.remindedAt = event.at
+      next.remindCount += 1
       break
     case 'reopened':
       next.status = next.assigneeId ? 'accepted' : 'reported'

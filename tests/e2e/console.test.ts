@@ -152,7 +152,7 @@ describe('supervisor console (browser)', () => {
     }
   })
 
-  it('事件督办: 派单 writes an assigned event through the browser database and the server takes it', { timeout: 180_000 }, async () => {
+  it('事件督办: an issue opens to its detail; 派单 and 催办 there are written through the browser database and the server takes them', { timeout: 240_000 }, async () => {
     const context = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } })
     const started = Date.now()
     try {
@@ -162,20 +162,32 @@ describe('supervisor console (browser)', () => {
       await page.getByLabel('密码').fill(DEMO_PASSWORD)
       await page.getByRole('button', { name: '登录' }).click()
       await page.getByRole('link', { name: '事件督办' }).click()
-      const row = page.locator('tr', { has: page.getByRole('button', { name: '派单' }) }).first()
-      await row.waitFor({ timeout: 60_000 })
-      await row.getByLabel('承办人').selectOption({ label: workerName })
+      // 未办结: every such issue can be dispatched (again).
+      await page.getByLabel('状态').selectOption({ label: '未办结' })
+      const open = page.getByRole('link', { name: /^查看：/ }).first()
+      await open.waitFor({ timeout: 60_000 })
+      await open.click()
+      await page.getByText('处理经过').waitFor({ timeout: 60_000 })
+      await page.getByText('上报', { exact: true }).first().waitFor()
+      await page.getByLabel('派给').selectOption({ label: workerName })
       const pushed = page.waitForResponse((r) => r.url().includes('/api/sync/push') && r.status() === 200, { timeout: 120_000 })
-      await row.getByRole('button', { name: '派单' }).click()
+      await page.getByRole('button', { name: '派单' }).click()
       await pushed
+      await page.getByText(`派给 ${workerName}`).first().waitFor({ timeout: 60_000 })
+
+      await page.getByLabel('催办说明（可不填）').fill('居民再次来电，请今天处理')
+      const reminded = page.waitForResponse((r) => r.url().includes('/api/sync/push') && r.status() === 200, { timeout: 120_000 })
+      await page.getByRole('button', { name: '催办' }).click()
+      await reminded
+      await page.getByText('督办人催办').first().waitFor({ timeout: 60_000 })
 
       const supervisor = await apiLogin(server!.url, 'supervisor')
       const events = (await apiPullAll(server!.url, supervisor.token))
         .filter((c) => c.entity === 'issueEvents')
-        .map((c) => c.data as { type: string; actorId: string; at: number; data: { assigneeId?: string } })
+        .map((c) => c.data as { type: string; actorId: string; at: number; data: { assigneeId?: string; note?: string } })
         .filter((e) => e.actorId === supervisor.user.id && e.at >= started)
-      expect(events).toHaveLength(1)
-      expect(events[0].type).toBe('assigned')
+      expect(events.map((e) => e.type)).toEqual(['assigned', 'reminded'])
+      expect(events[1].data.note).toBe('居民再次来电，请今天处理')
       const workers = (await apiPullAll(server!.url, supervisor.token)).filter((c) => c.entity === 'users' && (c.data as { name: string }).name === workerName)
       expect(events[0].data.assigneeId).toBe(workers[0].id)
     } finally {

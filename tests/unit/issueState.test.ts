@@ -87,7 +87,7 @@ describe('who may send', () => {
     const events = run([['reported', worker], ['assigned', sup, { assigneeId: 'w2' }]])
     expect(allowedIssueActions(events, other, facts, T0 + 10_000)).toEqual(['accepted', 'arrived', 'progress', 'escalated'])
     expect(allowedIssueActions(events, worker, facts, T0 + 10_000)).toEqual([])
-    expect(allowedIssueActions(events, sup, facts, T0 + 10_000)).toEqual(['assigned', 'progress', 'escalated'])
+    expect(allowedIssueActions(events, sup, facts, T0 + 10_000)).toEqual(['assigned', 'progress', 'escalated', 'reminded'])
   })
 
   it('undeleting follows the rule of deleting; only a supervisor lowers the level', () => {

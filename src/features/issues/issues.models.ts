@@ -29,6 +29,8 @@ export interface IssueItem {
   dueAt: number | null
   overdue: boolean
   done: boolean
+  /** 催办: a supervisor reminded the current holder and the issue is still open. */
+  reminded: boolean
 }
 
 export function toIssueItem(row: IssueRow, now: number): IssueItem {
@@ -51,6 +53,7 @@ export function toIssueItem(row: IssueRow, now: number): IssueItem {
     dueAt: done ? null : deadline.dueAt,
     overdue: deadline.overdue,
     done,
+    reminded: !done && state.remindedAt !== null,
   }
 }
 
@@ -94,6 +97,11 @@ export function deadlineMessage(d: IssueDeadline, now: number): Message {
 /** "网格事项：3 天内办结" for a level. */
 export function levelDeadlineMessage(level: Issue['level'], levelLabel: string): Message {
   return { key: 'issues.form.deadlineHint', params: { level: levelLabel, days: deadlineDays(level) } }
+}
+
+/** The heading of an event in the timeline: 催办 reads as whose it is (督办人催办), the others as their action. */
+export function eventKey(type: IssueEvent['type'], issueType: Issue['type']): string {
+  return type === 'reminded' ? 'issues.event.reminded' : actionKey(type, issueType)
 }
 
 /** The button label of an action: a wish is 认领 and 完成 where an issue is 接单 and 办结. */

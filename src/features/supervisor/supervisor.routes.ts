@@ -18,6 +18,7 @@ export default [
       { path: 'daily', name: 'console-daily', component: () => import('./DailyPage.vue') },
       { path: 'coverage', name: 'console-coverage', component: () => import('./CoveragePage.vue') },
       { path: 'issues', name: 'console-issues', component: () => import('./IssuesBoardPage.vue') },
+      { path: 'issues/:id', name: 'console-issue', component: () => import('./IssueDetailPage.vue'), props: true },
       { path: 'weekly', name: 'console-weekly', component: () => import('./WeeklyPage.vue') },
       { path: 'ledger', name: 'console-ledger', component: () => import('./LedgerIoPage.vue') },
     ],
