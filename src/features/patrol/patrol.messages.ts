@@ -65,6 +65,7 @@ export default {
         not_started: '今日未巡',
         running: '巡查中',
         title: '日日巡',
+        unnamedGrid: '我的网格',
       },
       tracking: {
         denied: '未获得定位权限：请在浏览器设置中允许定位，才能记录巡查轨迹。',
@@ -139,6 +140,7 @@ export default {
         not_started: 'Not patrolled today',
         running: 'Patrol running',
         title: 'Daily patrol',
+        unnamedGrid: 'My grid',
       },
       tracking: {
         denied: 'No location permission: allow location in the browser settings to record the track.',

@@ -7,19 +7,21 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef, toRaw, watch } from 'vue'
 import { Repository, appDb } from '@/db'
-import { gridNames, reportIssue } from '@/db/issues'
+import { reportIssue } from '@/db/issues'
 import { gridMapRecords, type GridMapRecords } from '@/db/map'
 import {
   activePatrolOf,
   endPatrol,
   patrolTrack,
-  patrolsOfWorkerSince,
+  readPatrolDay,
   recordFix,
   savePatrolAnswers,
   savePatrolGapNotes,
   setPatrolPaused,
   startPatrol,
   trackBuffer,
+  watchPatrolDay,
+  type PatrolDay,
 } from '@/db/patrols'
 import { addPhoto as addPhotoBlob } from '@/ui/photo'
 import type { Checklist, Issue, Patrol, TrackPoint } from '@/domain/entities'
@@ -94,17 +96,39 @@ export const usePatrolStore = defineStore('patrol', () => {
     const db = appDb()
     const u = user()
     timeZone = (await loadAppConfig()).timeZone
-    const names = await gridNames(db, u.gridIds)
-    grids.value = u.gridIds.map((id) => ({ id, name: names.get(id) ?? id }))
     await refreshToday()
+    followToday()
     const running = await activePatrolOf(db, u.id)
     if (running && running.id !== active.value?.id) await resume(running)
   }
 
+  /** Read today's state now (after a start or an end: the screen must not wait for the watch). */
   async function refreshToday(): Promise<void> {
-    const now = Date.now()
-    const patrols = await patrolsOfWorkerSince(appDb(), user().id, dayStart(now, timeZone))
-    today.value = todayPatrolStates(patrols, grids.value, now, timeZone)
+    const u = user()
+    showDay(await readPatrolDay(appDb(), u.gridIds, dayStart(Date.now(), timeZone)), u.gridIds)
+  }
+
+  function showDay(day: PatrolDay, gridIds: readonly string[]): void {
+    // A grid whose record has not arrived yet has no name to show: never its id (the view says 网格).
+    grids.value = gridIds.map((id) => ({ id, name: day.gridNames.get(id) ?? '' }))
+    today.value = todayPatrolStates(day.patrols, grids.value, Date.now(), timeZone)
+  }
+
+  /**
+   * Keep following the day while the app runs: grid names arrive with the first download after
+   * login, colleagues' patrols by sync. One watch per user and grids.
+   */
+  let followed: { key: string; stop: () => void } | null = null
+  function followToday(): void {
+    const u = user()
+    const key = `${u.id}|${u.gridIds.join(',')}`
+    if (followed?.key === key) return
+    followed?.stop()
+    const gridIds = [...u.gridIds]
+    const stop = watchPatrolDay(appDb(), gridIds, () => dayStart(Date.now(), timeZone), (day) => showDay(day, gridIds), (err) => {
+      error.value = err instanceof Error ? err.message : String(err)
+    })
+    followed = { key, stop }
   }
 
   async function resume(patrol: Patrol): Promise<void> {
