@@ -31,7 +31,7 @@ import { useSyncStore } from '@/app/session/sync.store'
 import { usePwaStore } from '@/app/pwa.store'
 import { loadAppConfig } from '@/features/map/map.config'
 import type { MapPosition } from '@/features/map/map.models'
-import { currentPatrolChecklist, dayStart, todayPatrolStates, type GridPatrolToday } from './patrol.models'
+import { buildingsNotPassed, currentPatrolChecklist, dayStart, endedToday, todayPatrolStates, type GridPatrolToday } from './patrol.models'
 
 type Answer = Patrol['answers'][number]
 export type TrackingState = 'off' | 'tracking' | 'paused' | 'denied' | 'unavailable'
@@ -47,6 +47,8 @@ export interface ProblemReport {
 export const usePatrolStore = defineStore('patrol', () => {
   const grids = ref<{ id: string; name: string }[]>([])
   const today = ref<GridPatrolToday[]>([])
+  /** The worker's own patrols ended today: their 巡查小结 opens again from the 巡查 tab. */
+  const ended = shallowRef<Patrol[]>([])
   const mapRecords = shallowRef<GridMapRecords | null>(null)
   const active = shallowRef<Patrol | null>(null)
   const checklist = shallowRef<Checklist | null>(null)
@@ -67,7 +69,9 @@ export const usePatrolStore = defineStore('patrol', () => {
     const inGrid = new Set(rec.grids.filter((g) => g.id === gridId || g.parentId === gridId).map((g) => g.id))
     return rec.buildings.filter((b) => inGrid.has(b.gridId))
   })
-  const passedCount = computed(() => coveredBuildingIds(points.value, gridBuildings.value).length)
+  const passedIds = computed(() => new Set(coveredBuildingIds(points.value, gridBuildings.value)))
+  const passedCount = computed(() => passedIds.value.size)
+  const notPassed = computed(() => buildingsNotPassed(gridBuildings.value, passedIds.value))
   const distanceM = computed(() => trackDistanceM(points.value))
 
   let repo: Repository | null = null
@@ -109,9 +113,12 @@ export const usePatrolStore = defineStore('patrol', () => {
   }
 
   function showDay(day: PatrolDay, gridIds: readonly string[]): void {
+    const me = useAccountStore().user?.id ?? null
+    const now = Date.now()
     // A grid whose record has not arrived yet has no name to show: never its id (the view says 网格).
     grids.value = gridIds.map((id) => ({ id, name: day.gridNames.get(id) ?? '' }))
-    today.value = todayPatrolStates(day.patrols, grids.value, Date.now(), timeZone)
+    today.value = todayPatrolStates(day.patrols, grids.value, now, timeZone, me, (id) => day.people.get(id) ?? '')
+    ended.value = me ? endedToday(day.patrols, me, now, timeZone) : []
   }
 
   /**
@@ -343,6 +350,7 @@ export const usePatrolStore = defineStore('patrol', () => {
   return {
     grids,
     today,
+    ended,
     mapRecords,
     active,
     checklist,
@@ -355,6 +363,7 @@ export const usePatrolStore = defineStore('patrol', () => {
     busy,
     gridBuildings,
     passedCount,
+    notPassed,
     distanceM,
     load,
     loadToday,
