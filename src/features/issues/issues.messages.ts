@@ -5,6 +5,14 @@
 export default {
   'zh-CN': {
     issues: {
+      place: {
+        exact: '{place}',
+        inGrid: '{grid}内',
+        near: '距{building}约{m}米',
+        nearInGrid: '{grid}内，距{building}约{m}米',
+        none: '—',
+        recorded: '已记录位置（附近没有台账楼栋）',
+      },
       action: {
         accepted: '接单',
         arrived: '到场',
@@ -111,9 +119,12 @@ export default {
         confirm: '确定',
         deadlineHint: '{level}事项：{days} 天内办结',
         here: '当前位置',
+        hereAt: '当前位置：{place}（±{accuracy} 米）',
         hereLabel: '当前位置（±{accuracy} 米）',
         locating: '正在定位…',
-        pickPlace: '从台账选择住户或楼栋',
+        pickPlace: '从台账选择楼栋或住户',
+        placeBuilding: '楼栋',
+        placeHousehold: '住户',
         placeSearch: '输入地址、楼栋或户主姓名',
         removePhoto: '删除照片',
         saved: '已保存在本机，联网后自动上传',
@@ -161,6 +172,14 @@ export default {
   },
   en: {
     issues: {
+      place: {
+        exact: '{place}',
+        inGrid: 'In {grid}',
+        near: 'About {m} m from {building}',
+        nearInGrid: 'In {grid}, about {m} m from {building}',
+        none: '—',
+        recorded: 'Position recorded (no ledger building nearby)',
+      },
       action: {
         accepted: 'Accept',
         arrived: 'Arrived',
@@ -267,9 +286,12 @@ export default {
         confirm: 'OK',
         deadlineHint: '{level} matter: done within {days} day(s)',
         here: 'Current position',
+        hereAt: 'Current position: {place} (±{accuracy} m)',
         hereLabel: 'Current position (±{accuracy} m)',
         locating: 'Locating…',
-        pickPlace: 'Pick a household or building from the ledger',
+        pickPlace: 'Pick a building or household from the ledger',
+        placeBuilding: 'Building',
+        placeHousehold: 'Household',
         placeSearch: 'Address, building or head of household',
         removePhoto: 'Remove photo',
         saved: 'Saved on this phone; it uploads when online',
