@@ -118,7 +118,7 @@ describe('issue lifecycle in the browser (issue 10)', () => {
     await act(doer.page, '办结', async (p) => {
       await p.locator('.issues-action-form textarea[name="note"]').fill('杂物已清理，楼道畅通')
       await p.locator('.issues-action-form input[type="file"]').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: PNG })
-      await p.locator('.issues-action-form .issues-photos__item').waitFor({ timeout: 30_000 })
+      await p.locator('.issues-action-form .photo-field__item').waitFor({ timeout: 30_000 })
     })
     await syncNow(doer.page)
 

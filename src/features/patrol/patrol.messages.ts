@@ -27,7 +27,7 @@ export default {
       },
       errors: {
         noChecklist: '本机没有巡查检查表，请联网同步后再开始巡查。',
-        noGrid: '你的账号还没有分配网格。',
+        noGrid: '您的账号还没有分配网格。',
       },
       gaps: {
         none: '轨迹连续，没有中断。',
