@@ -62,7 +62,7 @@ export async function loadGridIndex(db: Queryable, scope: Scope): Promise<GridIn
 export function chosenGrids(index: GridIndex, scope: Scope, gridId: string | undefined): string[] | null {
   if (!gridId) return index.scopeIds
   if (!index.byId.has(gridId)) throw notFound('找不到这个网格')
-  if (!scope.all && !scope.gridIds.has(gridId)) throw forbidden('这个网格不在你的管辖范围内')
+  if (!scope.all && !scope.gridIds.has(gridId)) throw forbidden('这个网格不在您的管辖范围内')
   return index.subtree(gridId)
 }
 

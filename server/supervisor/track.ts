@@ -1,16 +1,11 @@
 /**
  * Geometry only 轨迹回放 needs: stops and gaps with the worker's notes. Distance, simplification and
  * the buildings passed are the phone's own rules in src/domain/track. Points are [t (UTC ms), lng, lat, accuracy] as stored in trackSegments.
- * Distances use a local equirectangular projection: exact enough within one community.
+ * Distance and gaps are src/domain/track's (one rule for phone, console and demo).
  */
+import { GAP_MS, annotateGaps, distanceM, findGaps as findDomainGaps, type TrackGap } from '../../src/domain/track'
+
 export type Point = readonly [number, number, number, number?]
-
-const M_PER_DEG = 111_320
-
-export function distanceM(aLng: number, aLat: number, bLng: number, bLat: number): number {
-  const kx = M_PER_DEG * Math.cos((((aLat + bLat) / 2) * Math.PI) / 180)
-  return Math.hypot((bLng - aLng) * kx, (bLat - aLat) * M_PER_DEG)
-}
 
 export interface Stop {
   from: number
@@ -31,7 +26,7 @@ export function findStops(points: readonly Point[], minMs = 3 * 60_000, radiusM 
     while (
       j < points.length &&
       points[j][0] - points[j - 1][0] < maxFixGapMs &&
-      distanceM(points[i][1], points[i][2], points[j][1], points[j][2]) <= radiusM
+      distanceM([points[i][1], points[i][2]], [points[j][1], points[j][2]]) <= radiusM
     ) j++
     const last = j - 1
     if (points[last][0] - points[i][0] >= minMs) {
@@ -48,22 +43,10 @@ export function findStops(points: readonly Point[], minMs = 3 * 60_000, radiusM 
   return stops
 }
 
-export interface Gap {
-  from: number
-  to: number
-  /** The worker's annotation of the gap (lost signal, indoors …), when one overlaps it. */
-  reason: string | null
-}
+/** A gap of the track with the worker's note: src/domain/track's rule (findGaps + annotateGaps). */
+export type Gap = TrackGap & { reason: string | null }
 
 /** Stretches without a fix for longer than `minMs`, with the worker's note where one overlaps. */
-export function findGaps(points: readonly Point[], notes: readonly { from: number; to: number; reason: string }[] = [], minMs = 2 * 60_000): Gap[] {
-  const gaps: Gap[] = []
-  for (let i = 1; i < points.length; i++) {
-    const from = points[i - 1][0], to = points[i][0]
-    if (to - from < minMs) continue
-    const note = notes.find((n) => n.from < to && n.to > from)
-    gaps.push({ from, to, reason: note?.reason ?? null })
-  }
-  return gaps
+export function findGaps(points: readonly Point[], notes: readonly { from: number; to: number; reason: string }[] = [], minMs = GAP_MS): Gap[] {
+  return annotateGaps(findDomainGaps(points, minMs), notes)
 }
-

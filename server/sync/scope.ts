@@ -8,7 +8,9 @@
  * - supervisor: the grid tree under their gridIds (for the demo: their community and every grid
  *   and micro-grid in it); every record of those grids, patrols and tracks included.
  * - worker: their grids and every grid below them; what they wrote; the issues assigned to them,
- *   whatever their grid. Patrols and their tracks: only their own (§8.5).
+ *   whatever their grid. Patrols: those of their grids — 日日巡 is a duty of the grid, so a second
+ *   worker of the grid must see that it was patrolled today, by whom, and what the checklist found
+ *   (issue 17). Tracks (where a person walked, and when): only their own (§8.5).
  * - everyone (not admin): the grid map of their community (grids), the forms (checklists), their
  *   own users record and those of the people of their grids and community (co-workers, supervisors).
  * - an issue's events are seen exactly when the issue is.
@@ -47,7 +49,7 @@ export interface ScopedRow {
 }
 
 /** Entities whose records only their owner and supervisors may see. */
-export const OWNER_ONLY: ReadonlySet<EntityName> = new Set(['patrols', 'trackSegments'])
+export const OWNER_ONLY: ReadonlySet<EntityName> = new Set(['trackSegments'])
 
 export const ALL_FINGERPRINT = 'all'
 
@@ -128,7 +130,6 @@ export function canSee(scope: Scope, row: ScopedRow): boolean {
       const theirs = Array.isArray(row.data?.gridIds) ? (row.data.gridIds as unknown[]) : []
       return theirs.some((g) => typeof g === 'string' && (scope.gridIds.has(g) || scope.communityIds.has(g)))
     }
-    case 'patrols':
     case 'trackSegments':
       return own || (scope.role !== 'worker' && inGrid(scope, row.gridId))
     case 'issues':
@@ -182,7 +183,6 @@ export function visibleSql(a: string, keys: string, p: ScopeParams): string {
       WHEN 'checklists' THEN true
       WHEN 'grids' THEN ${a}.grid_id = ANY(${p.grids}::uuid[]) OR (${keys}->>'communityId') = ANY(${p.communities}::text[])
       WHEN 'users' THEN ${a}.id = ${p.user}::uuid OR coalesce(${keys}->'gridIds' ?| ${p.tags}::text[], false)
-      WHEN 'patrols' THEN ${a}.owner_id = ${p.user}::uuid OR (${p.supervising}::boolean AND ${a}.grid_id = ANY(${p.grids}::uuid[]))
       WHEN 'trackSegments' THEN ${a}.owner_id = ${p.user}::uuid OR (${p.supervising}::boolean AND ${a}.grid_id = ANY(${p.grids}::uuid[]))
       WHEN 'issues' THEN ${issueVisible(a)}
       WHEN 'issueEvents' THEN EXISTS (SELECT 1 FROM records vi

@@ -7,6 +7,8 @@ import type { Building, Household, Issue, IssueEvent, User } from '../domain/ent
 import { parseHlc } from '../domain/hlc'
 import { deriveIssueState, isOpen, type IssueEventLike } from '../domain/issueState'
 import { issueDeadline } from '../domain/deadlines'
+import { naturalCompare } from '../domain/naturalOrder'
+import { buildingLabel, placeOf, type PlaceGuess } from '../domain/place'
 import { StorageFullError, isQuotaError, type NewRecord, type Repository } from './repository'
 import { withSpace } from './quota'
 import { getMeta } from './meta'
@@ -126,6 +128,8 @@ export interface IssueDetail {
   people: Map<string, Pick<User, 'id' | 'name' | 'role' | 'gridIds'>>
   household: Household | null
   building: Building | null
+  /** Without a household: the issue's position as the nearest building of the ledger tells it. */
+  place: PlaceGuess<Building> | null
   gridName: string | null
 }
 
@@ -142,6 +146,7 @@ export function readIssueDetail(db: FullGridDb, id: string): Promise<IssueDetail
     const buildingId = household?.buildingId ?? null
     const building = buildingId ? ((await db.buildings.get(buildingId)) ?? null) : null
     const grid = await db.grids.get(issue.gridId)
+    const place = !household && issue.location ? placeOf(issue.location, await localBuildings(db)) : null
     return {
       issue,
       events: markEvents(events, queued, await getMeta(db, 'deviceId')),
@@ -149,6 +154,7 @@ export function readIssueDetail(db: FullGridDb, id: string): Promise<IssueDetail
       people: new Map(users.filter((u) => !u.deleted).map((u) => [u.id, { id: u.id, name: u.name, role: u.role, gridIds: u.gridIds }])),
       household,
       building,
+      place,
       gridName: grid?.name ?? null,
     }
   })
@@ -222,23 +228,38 @@ export interface PlaceOption {
   location: { lng: number; lat: number } | null
 }
 
-/** Households and buildings of the ledger whose name or address contains `text` (上报 location). */
+/** The buildings of the ledger on this phone (to name a position by its nearest building). */
+export async function localBuildings(db: FullGridDb): Promise<Building[]> {
+  return (await db.buildings.toArray()).filter((b) => !b.deleted)
+}
+
+/**
+ * Buildings and households of the ledger whose name or address contains `text` (上报 location):
+ * buildings first (a matter of a whole building is common), each group in natural order
+ * (5号楼 before 15号楼). Spaces in the text are ignored: "翠湖花园 5号楼" finds 翠湖花园5号楼.
+ */
 export async function searchPlaces(db: FullGridDb, text: string, limit = 20): Promise<PlaceOption[]> {
-  const q = text.trim()
+  const q = text.replace(/\s+/g, '')
   if (!q) return []
-  const buildings = await db.buildings.filter((b) => !b.deleted && `${b.compound}${b.name}`.includes(q)).limit(limit).toArray()
+  const buildings = (await db.buildings.filter((b) => !b.deleted && `${b.compound}${b.name}`.includes(q)).toArray())
+    .sort((a, b) => naturalCompare(buildingLabel(a), buildingLabel(b)))
+    .slice(0, limit)
   const byId = new Map(buildings.map((b) => [b.id, b]))
-  const households = await db.households.filter((h) => !h.deleted && (h.address.includes(q) || h.headName.includes(q)), limit)
+  const households = (await db.households.filter((h) => !h.deleted && (h.address.replace(/\s+/g, '').includes(q) || h.headName.includes(q)), limit * 25))
+    .sort((a, b) => naturalCompare(a.address, b.address))
+    .slice(0, limit)
   const missing = households.map((h) => h.buildingId).filter((id): id is string => !!id && !byId.has(id))
   for (const b of await db.buildings.bulkGet(missing)) if (b) byId.set(b.id, b)
   const at = (b: Building | undefined) => (b ? { lng: b.location[0], lat: b.location[1] } : null)
+  // Both kinds in the list even when one fills the limit: half each, the rest to the other.
+  const nb = Math.min(buildings.length, Math.max(Math.ceil(limit / 2), limit - households.length))
   return [
-    ...households.map((h) => ({
+    ...buildings.slice(0, nb).map((b) => ({ kind: 'building' as const, id: b.id, label: buildingLabel(b), gridId: b.gridId, householdId: null, location: at(b) })),
+    ...households.slice(0, limit - nb).map((h) => ({
       kind: 'household' as const, id: h.id, label: `${h.address} ${h.headName}`, gridId: h.gridId, householdId: h.id,
       location: at(h.buildingId ? byId.get(h.buildingId) : undefined),
     })),
-    ...buildings.map((b) => ({ kind: 'building' as const, id: b.id, label: `${b.compound}${b.name}`, gridId: b.gridId, householdId: null, location: at(b) })),
-  ].slice(0, limit)
+  ]
 }
 
 /** A photo blob by its key, or null when it is not (or no longer) on the phone. */

@@ -14,6 +14,7 @@ import type { Patrol, TrackPoint, TrackSegment } from '../domain/entities'
 import { distanceM, encodeTrack, judgeFix, quantizePoint, segmentPoints, type FixVerdict } from '../domain/track'
 import type { NewRecord, Repository } from './repository'
 import type { FullGridDb } from './schema'
+import { watchTables } from './watch'
 
 /** Points per stored segment (a fix every 5 s: ten minutes; 48 records for an 8-hour day). */
 export const SEGMENT_POINTS = 120
@@ -57,13 +58,42 @@ export async function activePatrolOf(db: FullGridDb, workerId: string): Promise<
   return mine[0] ?? null
 }
 
-/** The worker's patrols that started at or after `since` (UTC ms). */
-export async function patrolsOfWorkerSince(db: FullGridDb, workerId: string, since: number): Promise<Patrol[]> {
-  return db.patrols
-    .where('startedAt')
-    .aboveOrEqual(since)
-    .filter((p) => !p.deleted && p.workerId === workerId)
-    .toArray()
+/** 日日巡 of some grids as this phone knows it: their names, the day's patrols, who walked them. */
+export interface PatrolDay {
+  /** Grid names by id; a grid not (yet) on the phone is missing — the first download brings it. */
+  gridNames: Map<string, string>
+  /** Patrols of these grids that started at or after the day's start: the worker's own and their colleagues'. */
+  patrols: Patrol[]
+  /** Names of the people on this phone, by user id. */
+  people: Map<string, string>
+}
+
+export async function readPatrolDay(db: FullGridDb, gridIds: readonly string[], since: number): Promise<PatrolDay> {
+  return db.transaction('r', [db.grids, db.patrols, db.users], async () => {
+    const grids = await db.grids.bulkGet([...gridIds])
+    const patrols = await db.patrols.where('gridId').anyOf([...gridIds]).filter((p) => !p.deleted && p.startedAt >= since).toArray()
+    const users = await db.users.toArray()
+    return {
+      gridNames: new Map(grids.filter((g) => g && !g.deleted).map((g) => [g!.id, g!.name])),
+      patrols,
+      people: new Map(users.filter((u) => !u.deleted).map((u) => [u.id, u.name])),
+    }
+  })
+}
+
+/**
+ * Follow 日日巡 of some grids: read now and again whenever grids, patrols or users change — so
+ * names that arrive with the first download, and a colleague's patrol that arrives by sync, show
+ * without a reload. `since` is asked on every read (the day moves on at midnight).
+ */
+export function watchPatrolDay(
+  db: FullGridDb,
+  gridIds: readonly string[],
+  since: () => number,
+  onData: (day: PatrolDay) => void,
+  onError: (err: unknown) => void,
+): () => void {
+  return watchTables(db, ['grids', 'patrols', 'users'], () => readPatrolDay(db, gridIds, since()), onData, onError, 300)
 }
 
 export async function startPatrol(db: FullGridDb, repo: Repository, patrol: NewRecord<'patrols'>): Promise<Patrol> {

@@ -83,12 +83,18 @@ export function splitRuns(points: readonly TrackPoint[], gapMs = GAP_MS): TrackP
   return runs
 }
 
-export function findGaps(points: readonly TrackPoint[], gapMs = GAP_MS): TrackGap[] {
+/** Stretches without a kept fix for longer than `gapMs` — the one rule of phone, console and demo. */
+export function findGaps(points: readonly { readonly 0: number }[], gapMs = GAP_MS): TrackGap[] {
   const gaps: TrackGap[] = []
   for (let i = 1; i < points.length; i++) {
     if (points[i][0] - points[i - 1][0] > gapMs) gaps.push({ from: points[i - 1][0], to: points[i][0] })
   }
   return gaps
+}
+
+/** Each gap with the worker's note (lost signal, indoors …) where one overlaps it, else null. */
+export function annotateGaps(gaps: readonly TrackGap[], notes: readonly { from: number; to: number; reason: string }[] = []): (TrackGap & { reason: string | null })[] {
+  return gaps.map((g) => ({ ...g, reason: notes.find((n) => n.from < g.to && n.to > g.from)?.reason ?? null }))
 }
 
 /**

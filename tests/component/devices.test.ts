@@ -112,7 +112,7 @@ describe('设备管理', () => {
     await until(() => openDialog()?.textContent?.includes('确定停用？') ?? false)
     openDialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
     // the second question names what happens to the phone in one's hand
-    await until(() => openDialog()?.textContent?.includes('这是你正在使用的这台设备') ?? false)
+    await until(() => openDialog()?.textContent?.includes('这是您正在使用的这台设备') ?? false)
     expect(openDialog()!.textContent).toContain('仍要停用本机')
     expect(callsTo(fetch, '/api/devices/')).toHaveLength(0)
     openDialog()!.querySelector<HTMLButtonElement>('.van-dialog__cancel')!.click()
@@ -139,7 +139,7 @@ describe('设备管理', () => {
     revokeButton().click()
     await until(() => openDialog()?.textContent?.includes('确定停用？') ?? false)
     openDialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
-    await until(() => openDialog()?.textContent?.includes('这是你正在使用的这台设备') ?? false)
+    await until(() => openDialog()?.textContent?.includes('这是您正在使用的这台设备') ?? false)
     openDialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
     await until(() => callsTo(fetch, '/api/devices/MyOwnPhone000001/revoke').length === 1)
   })

@@ -36,9 +36,10 @@ afterEach(() => {
   unmountAll()
 })
 
-async function reported(type: 'issue' | 'wish' = 'issue', reporter = me) {
+async function reported(type: 'issue' | 'wish' = 'issue', reporter = me, location: { lng: number; lat: number; accuracy?: number } | null = null) {
   const at = Date.now() - 60_000
-  const { issue, event } = await reportIssue(appDb(), new Repository(appDb()), draftToIssue({ ...emptyDraft(gridId), type, title: '楼道堆放杂物', category: 'fire_safety' }, reporter, at), { actorId: reporter, at, data: {} })
+  const draft = { ...emptyDraft(gridId), type, title: '楼道堆放杂物', category: 'fire_safety' as const, location }
+  const { issue, event } = await reportIssue(appDb(), new Repository(appDb()), draftToIssue(draft, reporter, at), { actorId: reporter, at, data: {} })
   // Synced: the server accepted the report first and the pull brought its numbered copy back.
   await appDb().outbox.clear()
   await appDb().issueEvents.put({ ...event, acceptedSeq: 1 } as IssueEvent)
@@ -61,6 +62,25 @@ async function asSupervisor() {
 }
 
 describe('issue page', () => {
+  it('reads the place as the building it is at, or the distance to the nearest one in the grid — never coordinates', async () => {
+    const hlc = '001763880000000-00000-server'
+    await appDb().grids.put({ id: gridId, hlc, deleted: false, communityId: gridId, parentId: null, level: 'grid', name: '第一网格', code: 'G01', boundary: null, workerIds: [] })
+    await appDb().buildings.bulkPut([
+      { id: uuidv7(), hlc, deleted: false, gridId, compound: '翠湖花园', name: '5号楼', location: [120.50483, 36.87418], units: 2, floors: 6 },
+      { id: uuidv7(), hlc, deleted: false, gridId, compound: '翠湖花园', name: '15号楼', location: [120.50483, 36.8790], units: 2, floors: 6 },
+    ])
+    const atBuilding = await reported('issue', me, { lng: 120.50485, lat: 36.87422, accuracy: 8 })
+    const { wrapper } = await mountApp(`/issues/${atBuilding.id}`)
+    await until(() => wrapper.text().includes('翠湖花园 5号楼'))
+    expect(wrapper.text()).not.toMatch(/36\.87|120\.50|±/)
+    unmountAll()
+    // ~120 m south of 5号楼: in words, with the grid.
+    const near = await reported('issue', me, { lng: 120.50483, lat: 36.87418 - 120 / 111_195, accuracy: 8 })
+    const second = await mountApp(`/issues/${near.id}`)
+    await until(() => second.wrapper.text().includes('第一网格内，距翠湖花园 5号楼约120米'))
+    expect(second.wrapper.text()).not.toMatch(/36\.87|120\.50/)
+  })
+
   it('offers a worker 接单 of an unassigned issue of their grid; then 到场 / 进展 / 上报上级 / 办结, each stored as 待同步', async () => {
     const issue = await reported()
     const { wrapper } = await mountApp(`/issues/${issue.id}`)

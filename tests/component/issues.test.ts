@@ -128,6 +128,28 @@ describe('report form', () => {
     expect(issue).toMatchObject({ householdId, gridId: microId, location: { lng: 116.4, lat: 39.9 } })
   })
 
+  it('offers buildings as well as flats from the ledger, buildings first, in natural order (5号楼 before 15号楼)', async () => {
+    const hlc = '001763880000000-00000-server'
+    const b5 = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c95'
+    const b15 = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c96'
+    await appDb().buildings.bulkPut([
+      { id: b15, hlc, deleted: false, gridId, compound: '翠湖花园', name: '15号楼', location: [120.5, 36.871], units: 2, floors: 6 },
+      { id: b5, hlc, deleted: false, gridId, compound: '翠湖花园', name: '5号楼', location: [120.5, 36.87], units: 2, floors: 6 },
+    ])
+    await appDb().households.bulkPut(['15号楼1单元101', '5号楼1单元101'].map((flat, i) => ({
+      id: `0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8ca${i}`, hlc, deleted: false, gridId, buildingId: i ? b5 : b15, unit: '1', room: '101', address: `翠湖花园${flat}`, headName: '李梅',
+      phone: '', members: [], tags: [], health: '', situation: '', needs: '', notes: '',
+    })))
+    const { wrapper } = await mountApp('/issues/new')
+    await until(() => wrapper.find('input[name="placeSearch"]').exists())
+    await wrapper.find('input[name="placeSearch"]').setValue('翠湖花园')
+    await until(() => document.querySelectorAll('.issues-place__option').length === 4)
+    const options = [...document.querySelectorAll('.issues-place__option')].map((o) => o.textContent!.replace(/\s+/g, ' ').trim())
+    expect(options).toEqual(['楼栋翠湖花园 5号楼', '楼栋翠湖花园 15号楼', '住户翠湖花园5号楼1单元101 李梅', '住户翠湖花园15号楼1单元101 李梅'])
+    ;(document.querySelector('.issues-place__option') as HTMLElement).click()
+    await until(() => (wrapper.find('input[name="place"]').element as HTMLInputElement).value === '翠湖花园 5号楼')
+  })
+
   it('shows the grid by its local name', async () => {
     await appDb().grids.put({
       id: gridId, hlc: '001763880000000-00000-server', deleted: false, communityId: gridId, parentId: null,
@@ -142,7 +164,8 @@ describe('report form', () => {
     await until(() => wrapper.text().includes('上报事件'))
     button('上报事件').click()
     await until(() => wrapper.find('input[name="title"]').exists())
-    await until(() => (wrapper.find('input[name="grid"]').element as HTMLInputElement).value === gridId)
+    // The grid's record is not on this phone: it reads 网格, never its id.
+    await until(() => (wrapper.find('input[name="grid"]').element as HTMLInputElement).value === '网格')
 
     await wrapper.find('input[name="title"]').setValue('小区东门路灯不亮')
     await wrapper.find('textarea[name="description"]').setValue('东门两盏路灯坏了一周')

@@ -3,6 +3,8 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { appDb } from '@/db'
 import { generateCommunity } from '../../demo/generate'
+import { uuidv7 } from '@/domain/ids'
+import { household } from '../factories'
 import { mountApp, resetDb, saveTestSession, stubFetch, until, unmountAll } from './helpers'
 
 beforeEach(async () => {
@@ -44,5 +46,17 @@ describe('tab shell', () => {
     await appDb().households.bulkPut(community.records.households)
     await until(() => wrapper.text().includes('本机住户：3 户'))
     expect(wrapper.text()).not.toContain('本机还没有住户数据')
+  })
+
+  it('counts the households due on the 今日 tab from the first screen, before 今日 was ever opened', async () => {
+    // Recorded 30 days ago, never visited: an 独居老人 household (weekly) is overdue.
+    const due = household(uuidv7(), { id: uuidv7(Date.now() - 30 * 86_400_000) })
+    await appDb().households.bulkPut([due])
+    const { wrapper, router } = await mountApp('/me')
+    await until(() => wrapper.find('.van-tabbar').exists())
+    const todayTab = () => wrapper.findAll('.van-tabbar-item')[0]
+    await until(() => todayTab().find('.van-badge').exists())
+    expect(todayTab().find('.van-badge').text()).toBe('1')
+    expect(router.currentRoute.value.path).toBe('/me')
   })
 })

@@ -80,7 +80,7 @@ function denyGps() {
 describe('visit form', () => {
   it('names every field by its visible label', async () => {
     await openForm()
-    for (const label of ['入户', '电话', '见到本人', '不在家', '拒绝入户', '走访记录', '诉求', '拍照或选择照片', '需要跟进', '健康状况清']) {
+    for (const label of ['入户', '电话', '见到本人', '不在家', '拒绝入户', '走访记录', '诉求', '拍照/选择照片', '需要跟进', '健康状况清']) {
       expect(() => control(label), label).not.toThrow()
     }
     expect(document.body.textContent).toContain('住址清：住址与台账一致')
@@ -98,13 +98,37 @@ describe('visit form', () => {
     await until(() => document.querySelectorAll('[role="alert"]').length > 0 && document.body.textContent!.includes('请填写此项'))
     expect(await appDb().visits.count()).toBe(0)
 
+    // The notice goes as soon as the missing answers are given, before saving again.
+    expect(document.body.textContent).toContain('还有必填项没有填写')
     choose('是')
     type('健康状况清', '身体尚可')
     await settle()
+    expect(document.body.textContent).not.toContain('还有必填项没有填写')
+    expect(document.body.textContent).not.toContain('请填写此项')
     button('保存走访').click()
     await until(async () => (await appDb().visits.count()) === 1)
     const [visit] = await appDb().visits.toArray()
     expect(visit).toMatchObject({ outcome: 'met', channel: 'door', answers: { address: true, health: '身体尚可' }, checklistVersion: 2, workerId: session.user.id })
+  })
+
+  it('shows text items as boxes with a placeholder and scrolls 保存走访 to the first missing item', async () => {
+    const scrolled: string[] = []
+    const spy = vi.spyOn(HTMLElement.prototype, 'scrollIntoView').mockImplementation(function (this: HTMLElement) {
+      scrolled.push(this.id)
+    })
+    await openForm()
+    const health = control('健康状况清')
+    expect(health.placeholder).toBe('请填写')
+    expect(health.closest('.visits-box')).not.toBeNull()
+    button('保存走访').click()
+    await until(() => scrolled.length === 1)
+    expect(scrolled).toEqual(['visit-outcome'])
+    choose('见到本人')
+    await settle()
+    button('保存走访').click()
+    await until(() => scrolled.length === 2)
+    expect(scrolled[1]).toBe('visit-item-address')
+    spy.mockRestore()
   })
 
   it('saves without GPS when permission is denied, through the outbox', async () => {
@@ -145,7 +169,7 @@ describe('visit form', () => {
 
   it('compresses a photo before storing it by SHA-256 and names it in the visit', async () => {
     await openForm()
-    const input = control('拍照或选择照片')
+    const input = control('拍照/选择照片')
     const file = new File(['raw-camera-bytes'], 'IMG_0001.jpg', { type: 'image/jpeg' })
     Object.defineProperty(input, 'files', { value: [file], configurable: true })
     input.dispatchEvent(new Event('change'))

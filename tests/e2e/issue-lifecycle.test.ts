@@ -87,6 +87,12 @@ describe('issue lifecycle in the browser (issue 10)', () => {
     await reporter.page.getByLabel('标题').fill(title)
     await chooseCategory(reporter.page, '消防安全')
     await reporter.page.getByText('微网格事项：1 天内办结').waitFor()
+    // The place: a building picked from the ledger (buildings are offered besides flats).
+    await reporter.page.getByPlaceholder('输入地址、楼栋或户主姓名').fill('号楼')
+    const building = reporter.page.locator('.issues-place__option').filter({ hasText: /^楼栋/ }).first()
+    const place = (await building.innerText()).replace(/^楼栋\s*/, '').trim()
+    expect(place).toMatch(/^\S+ \d+号楼$/)
+    await building.click()
     await reporter.page.getByRole('button', { name: '提交' }).click()
     const row = reporter.page.locator('.issues-item').filter({ hasText: title })
     await row.getByText('待同步').waitFor({ timeout: 15_000 })
@@ -96,6 +102,9 @@ describe('issue lifecycle in the browser (issue 10)', () => {
     // 2. The supervisor dispatches it to worker02.
     const sup = await phone('supervisor')
     await openIssue(sup.page, title, '本网格')
+    // The place reads as the building, not as coordinates.
+    await sup.page.locator('.issues-facts').getByText(place, { exact: true }).waitFor()
+    expect(await sup.page.locator('.issues-facts').innerText()).not.toMatch(/\d+\.\d{4,}/)
     await act(sup.page, '派单', async (p) => {
       await p.locator('.issues-action-form .van-radio').filter({ hasText: w2.user.name }).click()
     })
@@ -109,7 +118,7 @@ describe('issue lifecycle in the browser (issue 10)', () => {
     await act(doer.page, '办结', async (p) => {
       await p.locator('.issues-action-form textarea[name="note"]').fill('杂物已清理，楼道畅通')
       await p.locator('.issues-action-form input[type="file"]').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: PNG })
-      await p.locator('.issues-action-form .issues-photos__item').waitFor({ timeout: 30_000 })
+      await p.locator('.issues-action-form .photo-field__item').waitFor({ timeout: 30_000 })
     })
     await syncNow(doer.page)
 

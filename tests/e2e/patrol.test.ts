@@ -3,6 +3,9 @@
  * grid (emulated geolocation, one fix a second), the app is reloaded mid-patrol and carries on,
  * one checklist item has a problem reported as an issue, 结束巡查 shows the summary with
  * coverage first; after sync the server holds the whole track, and its coverage is the summary's.
+ * While patrolling the screen shows the time so far and the buildings not yet passed; the summary
+ * opens again from the 巡查 tab; a colleague of the same grid sees on their phone that the grid
+ * was patrolled today, and by whom (issue 17).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -86,6 +89,9 @@ describe('日日巡: a patrol with its GPS track (issue 9)', () => {
     await page.getByText('未在巡查：不记录位置。').waitFor()
     await page.getByRole('button', { name: '开始巡查' }).click()
     await page.getByText(/正在记录位置：仅在本次巡查期间记录/).waitFor()
+    await page.getByText(/^已巡查 \d+ 分钟$/).waitFor()
+    const leftAtStart = Number(/（(\d+) 栋）/.exec(await page.getByText(/^尚未经过的楼栋（\d+ 栋）$/).innerText())![1])
+    expect(leftAtStart).toBe(buildings.length)
 
     await stepThrough(context, page, route.slice(0, half))
     await page.waitForFunction((n) => /已记录 (\d+) 个位置点/.exec(document.body.innerText)?.[1] === String(n), half, { timeout: 15_000 })
@@ -98,6 +104,9 @@ describe('日日巡: a patrol with its GPS track (issue 9)', () => {
 
     await stepThrough(context, page, route.slice(half))
     await page.waitForFunction((n) => /已记录 (\d+) 个位置点/.exec(document.body.innerText)?.[1] === String(n), route.length, { timeout: 15_000 })
+    // The four stops are passed: they are no longer in the list of buildings still to go.
+    const left = await page.getByText(/^尚未经过的楼栋（\d+ 栋）$/).innerText()
+    expect(Number(/（(\d+) 栋）/.exec(left)![1])).toBeLessThanOrEqual(buildings.length - stops.length)
 
     // One point of the checklist has a problem, reported as an issue linked to the patrol.
     const item = page.getByRole('article', { name: '消防通道是否畅通' })
@@ -152,5 +161,25 @@ describe('日日巡: a patrol with its GPS track (issue 9)', () => {
     expect(issue).toMatchObject({ source: 'patrol', category: 'fire_safety', gridId: patrol!.gridId })
     expect(issue!.location).toBeTruthy()
     expect(patrol!.answers.find((a) => a.itemId === 'fire_lane')?.status).toBe('problem')
+
+    // The summary opens again from the 巡查 tab, and the grid reads 今日已巡.
+    await tab(page, '巡查').click()
+    await page.getByText('今日巡查小结').waitFor()
+    await page.getByText('今日已巡').first().waitFor()
+    await page.getByText('巡查小结', { exact: true }).click()
+    await page.getByText('覆盖楼栋').waitFor()
+    expect(await page.locator('.patrol-summary .van-cell').first().innerText()).toContain(coverage[0])
+
+    // A colleague of the same grid (worker02) signs in on their own phone: 今日 says who patrolled.
+    const names = new Map(records.filter((c) => c.entity === 'users').map((c) => [c.id, (c.data as { name: string }).name]))
+    const colleague = await browser!.newContext({ locale: 'zh-CN' })
+    try {
+      const other = await colleague.newPage()
+      await loginInUi(other, server!.url, 'worker02')
+      await other.getByText(`${names.get(worker.user.id)} 今日已巡`).waitFor({ timeout: 120_000 })
+      expect(await other.getByText('今日未巡').count()).toBe(0)
+    } finally {
+      await colleague.close()
+    }
   })
 })

@@ -211,7 +211,9 @@ describe.each(testDatabases())('photos as files on $name', { timeout: 120_000 },
       const [result] = await push(app, author, [create('patrols', p, author.clock())], author.device)
       expect(result.status).toBe('applied')
       expect((await get(boss, sha(patrolPhoto))).statusCode).toBe(200)
-      expect((await get(colleague, sha(patrolPhoto))).statusCode).toBe(404)
+      // A patrol is seen by the workers of its grid (日日巡 is the grid's), not beyond it.
+      expect((await get(colleague, sha(patrolPhoto))).statusCode).toBe(200)
+      expect((await get(stranger, sha(patrolPhoto))).statusCode).toBe(404)
 
       // An event naming a photo (written as the server stores it: the issue's grid).
       const i = issue(grid.id, author.id)

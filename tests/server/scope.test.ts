@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
 import { canSee, loadScope } from '../../server/sync/scope'
 import type { EntityName } from '../../src/domain/entities'
-import { testDatabases, useTestApp } from './helper'
+import { createTestUser, login, testDatabases, useTestApp } from './helper'
 import { create, household, issue, issueEvent, patrol, pullAll, push, remove, segment, testClock, update, visit } from './syncFixtures'
 import { twoCommunities, type TwoCommunities } from './scopeFixtures'
 
@@ -93,6 +93,25 @@ describe.each(testDatabases())('scope on $name', (tdb) => {
     const seen = ids((await pullAll(app, t.as.sup1)).changes)
     expect([pa.id, sa.id].every((id) => seen.has(id))).toBe(true)
     expect([px.id, sx.id].some((id) => seen.has(id))).toBe(false)
+  })
+
+  it('日日巡 is per grid: a colleague of the grid pulls the patrol, never its track, and cannot change it', async () => {
+    const colleague = await createTestUser(db, { username: 'wa2', gridIds: [t.gridA.id] })
+    const asColleague = await login(app, colleague.username, colleague.password, 'dev-s')
+    const pa = patrol(t.gridA.id, t.users.wa.id, { endedAt: Date.now() })
+    const sa = segment(pa)
+    expect((await push(app, t.as.wa, [create('patrols', pa, clock()), create('trackSegments', sa, clock())])).map((r) => r.status)).toEqual(['applied', 'applied'])
+    const seen = ids((await pullAll(app, asColleague)).changes)
+    expect(seen.has(pa.id)).toBe(true)
+    expect(seen.has(sa.id)).toBe(false)
+    // Another grid's worker sees neither.
+    const other = ids((await pullAll(app, t.as.wb)).changes)
+    expect([pa.id, sa.id].some((id) => other.has(id))).toBe(false)
+    // Seeing is not writing: the patrol and its track stay its worker's.
+    const [edit] = await push(app, asColleague, [update('patrols', pa.id, { endedAt: null }, clock())])
+    expect(edit).toMatchObject({ status: 'rejected', code: 'not_author' })
+    const [addTrack] = await push(app, asColleague, [create('trackSegments', segment(pa, 1, { workerId: colleague.id }), clock())])
+    expect(addTrack.status).toBe('rejected')
   })
 
   it('an issue assigned to a worker of another grid reaches them with all its events, and they can accept it', async () => {

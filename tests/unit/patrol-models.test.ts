@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Building, TrackPoint } from '@/domain/entities'
-import { categoryForItem, dayStart, formatDuration, patrolSummary, todayPatrolStates } from '@/features/patrol/patrol.models'
+import { buildingsNotPassed, categoryForItem, dayStart, endedToday, formatDuration, patrolSummary, todayPatrolStates } from '@/features/patrol/patrol.models'
 import { buildingsOnMap, cadenceDaysOf, householdVisitState, trackOnMap } from '@/features/map/map.models'
 import { MIN_OFFLINE_ZOOM, tileX, tileY, tilesFor } from '@/features/offline-map/offline-map.models'
 import { GAP_MS } from '@/domain/track'
@@ -20,11 +20,51 @@ describe('the community day (日日巡)', () => {
     const now = Date.UTC(2026, 10, 26, 4, 0) // 12:00 Shanghai
     const grids = [{ id: 'g1', name: '第一网格' }, { id: 'g2', name: '第二网格' }, { id: 'g3', name: '第三网格' }]
     const patrols = [
-      { gridId: 'g1', startedAt: now - 3600_000, endedAt: now - 60_000, deleted: false },
-      { gridId: 'g2', startedAt: now - 600_000, endedAt: null, deleted: false },
-      { gridId: 'g3', startedAt: now - DAY, endedAt: now - DAY + 3600_000, deleted: false }, // yesterday
+      { gridId: 'g1', workerId: 'me', startedAt: now - 3600_000, endedAt: now - 60_000, deleted: false },
+      { gridId: 'g2', workerId: 'me', startedAt: now - 600_000, endedAt: null, deleted: false },
+      { gridId: 'g3', workerId: 'me', startedAt: now - DAY, endedAt: now - DAY + 3600_000, deleted: false }, // yesterday
     ]
-    expect(todayPatrolStates(patrols, grids, now, SH).map((g) => g.state)).toEqual(['done', 'running', 'not_started'])
+    expect(todayPatrolStates(patrols, grids, now, SH, 'me').map((g) => g.state)).toEqual(['done', 'running', 'not_started'])
+    expect(todayPatrolStates(patrols, grids, now, SH, 'me').map((g) => g.by)).toEqual([[], [], []])
+  })
+
+  it('is per grid: a colleague\'s patrol of the grid counts, and says who walked it', () => {
+    const now = Date.UTC(2026, 10, 26, 4, 0)
+    const grids = [{ id: 'g1', name: '第一网格' }, { id: 'g2', name: '第二网格' }]
+    const names: Record<string, string> = { wang: '王芳', li: '李强' }
+    const patrols = [
+      { gridId: 'g1', workerId: 'wang', startedAt: now - 3600_000, endedAt: now - 60_000, deleted: false },
+      { gridId: 'g1', workerId: 'li', startedAt: now - 600_000, endedAt: null, deleted: false },
+      { gridId: 'g2', workerId: 'li', startedAt: now - 600_000, endedAt: null, deleted: false },
+      { gridId: 'g2', workerId: 'wang', startedAt: now - 300_000, endedAt: null, deleted: true },
+    ]
+    const states = todayPatrolStates(patrols, grids, now, SH, 'me', (id) => names[id])
+    expect(states).toEqual([
+      { gridId: 'g1', name: '第一网格', state: 'done', by: ['王芳'] },
+      { gridId: 'g2', name: '第二网格', state: 'running', by: ['李强'] },
+    ])
+    // Once the worker's own patrol ends too, it is simply 今日已巡.
+    const mine = [...patrols, { gridId: 'g1', workerId: 'me', startedAt: now - 1800_000, endedAt: now - 120_000, deleted: false }]
+    expect(todayPatrolStates(mine, grids, now, SH, 'me', (id) => names[id])[0]).toMatchObject({ state: 'done', by: [] })
+  })
+
+  it("lists the worker's own patrols ended today, newest first, for their 巡查小结", () => {
+    const now = Date.UTC(2026, 10, 26, 4, 0)
+    const p = (id: string, workerId: string, startedAt: number, endedAt: number | null) => ({ id, workerId, startedAt, endedAt, deleted: false })
+    const list = [p('a', 'me', now - 7200_000, now - 3600_000), p('b', 'me', now - 1800_000, now - 60_000), p('c', 'me', now - 600_000, null), p('d', 'wang', now - 600_000, now), p('e', 'me', now - DAY, now - DAY + 60_000)]
+    expect(endedToday(list, 'me', now, SH).map((x) => x.id)).toEqual(['b', 'a'])
+  })
+})
+
+describe('buildings not passed yet (while patrolling)', () => {
+  it('lists what is left by compound, in natural order (5号楼 before 15号楼)', () => {
+    const b = (id: string, compound: string, name: string) => ({ id, compound, name })
+    const buildings = [b('1', '翠湖花园', '15号楼'), b('2', '翠湖花园', '5号楼'), b('3', '阳光小区', '2号楼'), b('4', '翠湖花园', '6号楼'), b('5', '阳光小区', '10号楼')]
+    expect(buildingsNotPassed(buildings, new Set(['4', '3']))).toEqual([
+      { compound: '翠湖花园', names: ['5号楼', '15号楼'] },
+      { compound: '阳光小区', names: ['10号楼'] },
+    ])
+    expect(buildingsNotPassed(buildings, new Set(['1', '2', '3', '4', '5']))).toEqual([])
   })
 })
 

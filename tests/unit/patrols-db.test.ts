@@ -6,10 +6,11 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FullGridDb, Repository, ensureDeviceId } from '@/db'
-import { SEGMENT_POINTS, activePatrolOf, endPatrol, patrolTrack, recordFix, savePatrolGapNotes, setPatrolPaused, startPatrol, trackBuffer } from '@/db/patrols'
+import { SEGMENT_POINTS, activePatrolOf, endPatrol, patrolTrack, recordFix, savePatrolGapNotes, setPatrolPaused, startPatrol, trackBuffer, watchPatrolDay, type PatrolDay } from '@/db/patrols'
 import { uuidv7 } from '@/domain/ids'
 import type { TrackPoint } from '@/domain/entities'
 import { ENTITIES } from '@/domain/entities'
+import { grid as makeGrid, patrol as makePatrol, user as makeUser } from '../factories'
 import { GAP_MS, decodeTrack, findGaps, quantizePoint } from '@/domain/track'
 
 const T0 = 1_763_880_000_000
@@ -117,3 +118,32 @@ describe('recording a patrol track', () => {
     expect(entries.some((e) => JSON.stringify(e.fields.gapNotes) === JSON.stringify([{ ...gap, reason: '地下车库没有信号' }]))).toBe(true)
   })
 })
+
+describe('日日巡 of the worker\'s grids (watchPatrolDay)', () => {
+  it('names a grid once its record arrives and shows a colleague\'s patrol as it syncs in, without a reload', async () => {
+    const days: PatrolDay[] = []
+    const stop = watchPatrolDay(db, [gridId], () => T0, (d) => days.push(d), (err) => { throw err })
+    await until(() => days.length >= 1)
+    // First login: the grid record is not on the phone yet — no name, never its id.
+    expect(days[0].gridNames.has(gridId)).toBe(false)
+    await db.grids.put(makeGrid({ id: gridId, name: '第一网格' }))
+    await until(() => days.at(-1)!.gridNames.get(gridId) === '第一网格')
+    const colleague = makeUser({ name: '王芳', gridIds: [gridId] })
+    await db.users.put(colleague)
+    await db.patrols.bulkPut([
+      makePatrol(gridId, colleague.id, { startedAt: T0 + 60_000, endedAt: T0 + 3_600_000 }),
+      // Yesterday's and another grid's patrols are not today's in this grid.
+      makePatrol(gridId, colleague.id, { startedAt: T0 - 3_600_000, endedAt: T0 - 60_000 }),
+      makePatrol(uuidv7(), colleague.id, { startedAt: T0 + 60_000, endedAt: null }),
+    ])
+    await until(() => days.at(-1)!.patrols.length === 1)
+    expect(days.at(-1)!.patrols[0]).toMatchObject({ workerId: colleague.id, endedAt: T0 + 3_600_000 })
+    expect(days.at(-1)!.people.get(colleague.id)).toBe('王芳')
+    stop()
+  })
+})
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10))
+  expect(ok()).toBe(true)
+}

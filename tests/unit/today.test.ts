@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { DueState } from '@/domain/cadence'
 import type { Building, Household } from '@/domain/entities'
-import { countDue, distanceM, dueToday, type DueItem } from '@/features/today/today.models'
+import { countDue, dueToday, type DueItem } from '@/features/today/today.models'
+import { distanceM } from '@/domain/track'
 
 const state = (status: DueState['status'], overdueDays = 0): DueState => ({
   cadenceDays: 7, lastVisitDay: null, lastVisitAt: null, dueDay: 0, status, overdueDays,
@@ -44,6 +45,6 @@ describe('today’s due list', () => {
   })
 
   it('measures metres on the ground', () => {
-    expect(Math.round(distanceM({ lng: 120.5, lat: 36.85 }, { lng: 120.5, lat: 36.86 }))).toBe(1112)
+    expect(Math.round(distanceM([120.5, 36.85], [120.5, 36.86]))).toBe(1112)
   })
 })

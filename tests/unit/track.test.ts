@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { safeParseRecord, type TrackPoint } from '@/domain/entities'
 import { uuidv7 } from '@/domain/ids'
 import {
+  annotateGaps,
   COVERAGE_RADIUS_M,
   GAP_MS,
   coveredBuildingIds,
@@ -187,5 +188,14 @@ describe('compact encoding', () => {
   it('refuses text it did not make', () => {
     expect(() => decodeTrack('~')).toThrow()
     expect(() => decodeTrack('??')).toThrow(/whole points/)
+  })
+})
+
+describe('gaps: one rule for phone, console and demo', () => {
+  it('finds stretches over GAP_MS without a fix and attaches the overlapping note', () => {
+    const pts = [[0], [60_000], [400_000], [401_000]] as const
+    expect(findGaps(pts)).toEqual([{ from: 60_000, to: 400_000 }])
+    expect(annotateGaps(findGaps(pts), [{ from: 100_000, to: 200_000, reason: '地下室' }])).toEqual([{ from: 60_000, to: 400_000, reason: '地下室' }])
+    expect(annotateGaps(findGaps(pts), [{ from: 0, to: 50_000, reason: '别处' }])).toEqual([{ from: 60_000, to: 400_000, reason: null }])
   })
 })

@@ -49,6 +49,13 @@ const en: Messages = {
   },
   common: {
     cancel: 'Cancel',
+    photos: {
+      add: 'Take / choose a photo',
+      compressing: 'Compressing the photo…',
+      label: 'Photos',
+      remove: 'Remove photo {n}',
+      thumb: 'Photo {n}',
+    },
   },
   issues: {
     title: 'Issues',

@@ -50,6 +50,13 @@ const zhCN = {
   },
   common: {
     cancel: '取消',
+    photos: {
+      add: '拍照/选择照片',
+      compressing: '正在压缩照片…',
+      label: '照片',
+      remove: '删除照片 {n}',
+      thumb: '照片 {n}',
+    },
   },
   issues: {
     title: '事件',
@@ -88,7 +95,7 @@ const zhCN = {
     },
   },
   today: {
-    greeting: '{name}，你好',
+    greeting: '{name}，您好',
     households: '本机住户：{count} 户',
     title: '今日',
   },

@@ -17,7 +17,7 @@ export default {
       revoke: '停用',
       revokeConfirm: '停用后该设备将无法同步，本机数据会在下次联网时被清除。确定停用？',
       revokeConfirmButton: '停用',
-      revokeOwnConfirm: '这是你正在使用的这台设备。停用后你会立即退出登录，本机数据（包括尚未同步的记录）将被清除，且不能再用这台设备登录。仍要停用本机吗？',
+      revokeOwnConfirm: '这是您正在使用的这台设备。停用后您会立即退出登录，本机数据（包括尚未同步的记录）将被清除，且不能再用这台设备登录。仍要停用本机吗？',
       revokeOwnConfirmButton: '仍要停用本机',
       revokeOwnTitle: '停用本机',
       revokeTitle: '停用 {device}',

@@ -7,6 +7,7 @@ import { DAY_MS, deadlineDays, issueDeadline, splitDuration, type IssueDeadline 
 import type { Issue, IssueEvent } from '@/domain/entities'
 import { deriveIssueState, isOpen, type IssueState } from '@/domain/issueState'
 import type { IssueRow, IssueSyncMark } from '@/db/issues'
+import { buildingLabel, type PlaceGuess } from '@/domain/place'
 import { StorageFullError, ValidationError } from '@/db'
 
 export { deadlineDays }
@@ -188,6 +189,28 @@ export function describeSaveError(err: unknown, fieldLabel: (key: string) => str
   }
   if (err instanceof StorageFullError) return { key: 'issues.errors.failed', params: { message: err.message } }
   return { key: 'issues.errors.failed', params: { message: err instanceof Error ? err.message : String(err) } }
+}
+
+/**
+ * Where an issue is, as a person reads it (issue 17): the household's address, else the building
+ * the position is at ("翠湖花园 5号楼"), else the distance to the nearest one inside the grid
+ * ("第一网格内，距翠湖花园 5号楼约120米"), else the grid — never coordinates.
+ */
+export function placeMessage(p: {
+  householdAddress?: string | null
+  place: PlaceGuess | null
+  gridName: string | null
+  hasLocation: boolean
+}): Message {
+  if (p.householdAddress) return { key: 'issues.place.exact', params: { place: p.householdAddress } }
+  const guess = p.place
+  if (guess?.kind === 'at') return { key: 'issues.place.exact', params: { place: buildingLabel(guess.building) } }
+  const grid = p.gridName ?? ''
+  if (guess?.kind === 'near') {
+    return { key: grid ? 'issues.place.nearInGrid' : 'issues.place.near', params: { grid, building: buildingLabel(guess.building), m: guess.distanceM } }
+  }
+  if (!p.hasLocation) return { key: 'issues.place.none' }
+  return grid ? { key: 'issues.place.inGrid', params: { grid } } : { key: 'issues.place.recorded' }
 }
 
 export { DAY_MS }

@@ -100,7 +100,8 @@ export const useIssuesStore = defineStore('issues', () => {
   async function loadGrids(): Promise<GridOption[]> {
     const ids = useAccountStore().user?.gridIds ?? []
     const names = await gridNames(appDb(), ids).catch(() => new Map<string, string>())
-    grids.value = ids.map((id) => ({ id, name: names.get(id) ?? id }))
+    // A grid whose record has not arrived yet is named by the view (网格), never by its id.
+    grids.value = ids.map((id) => ({ id, name: names.get(id) ?? '' }))
     return grids.value
   }
 

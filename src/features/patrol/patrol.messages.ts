@@ -27,7 +27,7 @@ export default {
       },
       errors: {
         noChecklist: '本机没有巡查检查表，请联网同步后再开始巡查。',
-        noGrid: '你的账号还没有分配网格。',
+        noGrid: '您的账号还没有分配网格。',
       },
       gaps: {
         none: '轨迹连续，没有中断。',
@@ -46,7 +46,10 @@ export default {
         reported: '已上报事件：{title}',
       },
       stats: {
+        allPassed: '网格内的楼栋都已经过。',
+        elapsed: '已巡查 {time}',
         live: '已记录 {points} 个位置点 · 途经楼栋 {passed}/{total} · {distance}',
+        notPassed: '尚未经过的楼栋（{n} 栋）',
       },
       summary: {
         answered: '检查项',
@@ -57,14 +60,20 @@ export default {
         issues: '上报事件',
         problems: '发现问题',
         title: '巡查小结',
+        today: '今日巡查小结',
+        todayItem: '{from}–{to}',
         track: '巡查轨迹',
         value: '{a} / {b}',
       },
       today: {
+        colleague: '同事',
         done: '今日已巡',
+        doneBy: '{names} 今日已巡',
         not_started: '今日未巡',
         running: '巡查中',
+        runningBy: '{names} 巡查中',
         title: '日日巡',
+        unnamedGrid: '我的网格',
       },
       tracking: {
         denied: '未获得定位权限：请在浏览器设置中允许定位，才能记录巡查轨迹。',
@@ -120,7 +129,10 @@ export default {
         reported: 'Issue reported: {title}',
       },
       stats: {
+        allPassed: 'Every building of the grid passed.',
+        elapsed: 'Patrolling for {time}',
         live: '{points} positions recorded · buildings passed {passed}/{total} · {distance}',
+        notPassed: 'Buildings not passed yet ({n})',
       },
       summary: {
         answered: 'Checklist points',
@@ -131,14 +143,20 @@ export default {
         issues: 'Issues reported',
         problems: 'Problems found',
         title: 'Patrol summary',
+        today: "Today's patrol summaries",
+        todayItem: '{from}–{to}',
         track: 'Patrol track',
         value: '{a} / {b}',
       },
       today: {
+        colleague: 'A colleague',
         done: 'Patrolled today',
+        doneBy: 'Patrolled today by {names}',
         not_started: 'Not patrolled today',
         running: 'Patrol running',
+        runningBy: '{names} patrolling now',
         title: 'Daily patrol',
+        unnamedGrid: 'My grid',
       },
       tracking: {
         denied: 'No location permission: allow location in the browser settings to record the track.',

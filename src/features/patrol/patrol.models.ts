@@ -5,6 +5,7 @@
 import { dayNumber, dayStartMs } from '@/domain/cadence'
 import { ISSUE_CATEGORIES, type IssueCategory } from '@/domain/constants'
 import type { Building, Checklist, ChecklistItem, Patrol, TrackPoint } from '@/domain/entities'
+import { naturalSort } from '@/domain/naturalOrder'
 import { coveredBuildingIds, findGaps, trackDistanceM, type TrackGap } from '@/domain/track'
 
 /** UTC ms of 00:00 of the calendar day containing `now` in `timeZone` (the community calendar of src/domain). */
@@ -18,21 +19,61 @@ export interface GridPatrolToday {
   gridId: string
   name: string
   state: DayPatrolState
+  /**
+   * Colleagues whose patrol makes the state (日日巡 is per grid): named so the worker knows the
+   * grid was walked and by whom; empty when the worker's own patrol makes it, or none does.
+   */
+  by: string[]
 }
 
-/** 日日巡: for each grid, whether today's patrol is done (an ended one), running, or not started. */
+type DayPatrol = Pick<Patrol, 'gridId' | 'workerId' | 'startedAt' | 'endedAt' | 'deleted'>
+
+/**
+ * 日日巡: for each grid, whether today's patrol is done (an ended one, by anyone of the grid),
+ * running, or not started — and, when colleagues' patrols make it so, who walked it.
+ */
 export function todayPatrolStates(
-  patrols: readonly Pick<Patrol, 'gridId' | 'startedAt' | 'endedAt' | 'deleted'>[],
+  patrols: readonly DayPatrol[],
   grids: readonly { id: string; name: string }[],
   now: number,
   timeZone: string,
+  me: string | null = null,
+  nameOf: (userId: string) => string = () => '',
 ): GridPatrolToday[] {
   const since = dayStart(now, timeZone)
   return grids.map((g) => {
     const today = patrols.filter((p) => !p.deleted && p.gridId === g.id && p.startedAt >= since)
-    const state: DayPatrolState = today.some((p) => p.endedAt !== null) ? 'done' : today.length ? 'running' : 'not_started'
-    return { gridId: g.id, name: g.name, state }
+    const ended = today.filter((p) => p.endedAt !== null)
+    const state: DayPatrolState = ended.length ? 'done' : today.length ? 'running' : 'not_started'
+    const making = state === 'done' ? ended : today
+    const by = making.some((p) => p.workerId === me) ? [] : [...new Set(making.map((p) => p.workerId))].map(nameOf)
+    return { gridId: g.id, name: g.name, state, by }
   })
+}
+
+/** The worker's own patrols that ended today, newest first: each opens its 巡查小结 again. */
+export function endedToday<P extends Pick<Patrol, 'id' | 'workerId' | 'startedAt' | 'endedAt' | 'deleted'>>(patrols: readonly P[], me: string, now: number, timeZone: string): P[] {
+  const since = dayStart(now, timeZone)
+  return patrols.filter((p) => !p.deleted && p.workerId === me && p.endedAt !== null && p.startedAt >= since).sort((a, b) => b.startedAt - a.startedAt)
+}
+
+export interface BuildingsLeft {
+  compound: string
+  names: string[]
+}
+
+/**
+ * While patrolling: the grid's buildings the track has not passed yet, by compound (小区), in
+ * natural order (5号楼 before 15号楼) — where to go next, not a score.
+ */
+export function buildingsNotPassed(buildings: readonly Pick<Building, 'id' | 'compound' | 'name'>[], passed: ReadonlySet<string>): BuildingsLeft[] {
+  const left = naturalSort(
+    buildings.filter((b) => !passed.has(b.id)),
+    (b) => b.name,
+  )
+  const byCompound = new Map<string, string[]>()
+  for (const b of left) byCompound.set(b.compound, [...(byCompound.get(b.compound) ?? []), b.name])
+  return naturalSort([...byCompound.keys()], (c) => c).map((compound) => ({ compound, names: byCompound.get(compound)! }))
 }
 
 /** The grid's current patrol checklist: the highest version of the patrol kind. */

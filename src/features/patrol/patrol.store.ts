@@ -7,19 +7,21 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef, toRaw, watch } from 'vue'
 import { Repository, appDb } from '@/db'
-import { gridNames, reportIssue } from '@/db/issues'
+import { reportIssue } from '@/db/issues'
 import { gridMapRecords, type GridMapRecords } from '@/db/map'
 import {
   activePatrolOf,
   endPatrol,
   patrolTrack,
-  patrolsOfWorkerSince,
+  readPatrolDay,
   recordFix,
   savePatrolAnswers,
   savePatrolGapNotes,
   setPatrolPaused,
   startPatrol,
   trackBuffer,
+  watchPatrolDay,
+  type PatrolDay,
 } from '@/db/patrols'
 import { addPhoto as addPhotoBlob } from '@/ui/photo'
 import type { Checklist, Issue, Patrol, TrackPoint } from '@/domain/entities'
@@ -29,7 +31,7 @@ import { useSyncStore } from '@/app/session/sync.store'
 import { usePwaStore } from '@/app/pwa.store'
 import { loadAppConfig } from '@/features/map/map.config'
 import type { MapPosition } from '@/features/map/map.models'
-import { currentPatrolChecklist, dayStart, todayPatrolStates, type GridPatrolToday } from './patrol.models'
+import { buildingsNotPassed, currentPatrolChecklist, dayStart, endedToday, todayPatrolStates, type GridPatrolToday } from './patrol.models'
 
 type Answer = Patrol['answers'][number]
 export type TrackingState = 'off' | 'tracking' | 'paused' | 'denied' | 'unavailable'
@@ -45,6 +47,8 @@ export interface ProblemReport {
 export const usePatrolStore = defineStore('patrol', () => {
   const grids = ref<{ id: string; name: string }[]>([])
   const today = ref<GridPatrolToday[]>([])
+  /** The worker's own patrols ended today: their 巡查小结 opens again from the 巡查 tab. */
+  const ended = shallowRef<Patrol[]>([])
   const mapRecords = shallowRef<GridMapRecords | null>(null)
   const active = shallowRef<Patrol | null>(null)
   const checklist = shallowRef<Checklist | null>(null)
@@ -65,7 +69,9 @@ export const usePatrolStore = defineStore('patrol', () => {
     const inGrid = new Set(rec.grids.filter((g) => g.id === gridId || g.parentId === gridId).map((g) => g.id))
     return rec.buildings.filter((b) => inGrid.has(b.gridId))
   })
-  const passedCount = computed(() => coveredBuildingIds(points.value, gridBuildings.value).length)
+  const passedIds = computed(() => new Set(coveredBuildingIds(points.value, gridBuildings.value)))
+  const passedCount = computed(() => passedIds.value.size)
+  const notPassed = computed(() => buildingsNotPassed(gridBuildings.value, passedIds.value))
   const distanceM = computed(() => trackDistanceM(points.value))
 
   let repo: Repository | null = null
@@ -94,17 +100,42 @@ export const usePatrolStore = defineStore('patrol', () => {
     const db = appDb()
     const u = user()
     timeZone = (await loadAppConfig()).timeZone
-    const names = await gridNames(db, u.gridIds)
-    grids.value = u.gridIds.map((id) => ({ id, name: names.get(id) ?? id }))
     await refreshToday()
+    followToday()
     const running = await activePatrolOf(db, u.id)
     if (running && running.id !== active.value?.id) await resume(running)
   }
 
+  /** Read today's state now (after a start or an end: the screen must not wait for the watch). */
   async function refreshToday(): Promise<void> {
+    const u = user()
+    showDay(await readPatrolDay(appDb(), u.gridIds, dayStart(Date.now(), timeZone)), u.gridIds)
+  }
+
+  function showDay(day: PatrolDay, gridIds: readonly string[]): void {
+    const me = useAccountStore().user?.id ?? null
     const now = Date.now()
-    const patrols = await patrolsOfWorkerSince(appDb(), user().id, dayStart(now, timeZone))
-    today.value = todayPatrolStates(patrols, grids.value, now, timeZone)
+    // A grid whose record has not arrived yet has no name to show: never its id (the view says 网格).
+    grids.value = gridIds.map((id) => ({ id, name: day.gridNames.get(id) ?? '' }))
+    today.value = todayPatrolStates(day.patrols, grids.value, now, timeZone, me, (id) => day.people.get(id) ?? '')
+    ended.value = me ? endedToday(day.patrols, me, now, timeZone) : []
+  }
+
+  /**
+   * Keep following the day while the app runs: grid names arrive with the first download after
+   * login, colleagues' patrols by sync. One watch per user and grids.
+   */
+  let followed: { key: string; stop: () => void } | null = null
+  function followToday(): void {
+    const u = user()
+    const key = `${u.id}|${u.gridIds.join(',')}`
+    if (followed?.key === key) return
+    followed?.stop()
+    const gridIds = [...u.gridIds]
+    const stop = watchPatrolDay(appDb(), gridIds, () => dayStart(Date.now(), timeZone), (day) => showDay(day, gridIds), (err) => {
+      error.value = err instanceof Error ? err.message : String(err)
+    })
+    followed = { key, stop }
   }
 
   async function resume(patrol: Patrol): Promise<void> {
@@ -319,6 +350,7 @@ export const usePatrolStore = defineStore('patrol', () => {
   return {
     grids,
     today,
+    ended,
     mapRecords,
     active,
     checklist,
@@ -331,6 +363,7 @@ export const usePatrolStore = defineStore('patrol', () => {
     busy,
     gridBuildings,
     passedCount,
+    notPassed,
     distanceM,
     load,
     loadToday,

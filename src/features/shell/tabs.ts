@@ -6,3 +6,13 @@ export const TABS = [
   { name: 'issues', path: '/issues', icon: 'warning-o' },
   { name: 'me', path: '/me', icon: 'user-o' },
 ] as const
+
+/**
+ * What keeps each tab's badge count (badges store) current from the first screen on, whichever
+ * tab opens first — not only once the tab itself has been visited. Loaded lazily: the shell's
+ * chunk stays small and knows no feature's internals.
+ */
+export const BADGE_SOURCES: readonly (() => Promise<void>)[] = [
+  // 今日: households due today and overdue (the today store sets the badge while it watches).
+  () => import('@/features/today/today.store').then((m) => m.useTodayStore().watch()),
+]

@@ -14,9 +14,9 @@ export default {
       },
       firstDownload: {
         downloading: '正在下载住户数据…',
-        empty: '本机还没有住户数据：你负责的网格中暂无住户。',
+        empty: '本机还没有住户数据：您负责的网格中暂无住户。',
         label: '首次下载进度',
-        offline: '本机还没有住户数据：离线，联网后自动下载你负责网格的住户。',
+        offline: '本机还没有住户数据：离线，联网后自动下载您负责网格的住户。',
         progress: '正在下载住户数据：已接收 {received} 条',
         progressOf: '正在下载住户数据：{received} / {total} 条',
         starting: '本机还没有住户数据：正在准备首次下载…',

@@ -1,3 +1,4 @@
+import { distanceM } from '@/domain/track'
 import { DEFAULT_TIME_ZONE } from '@/domain/constants'
 import type { DueState } from '@/domain/cadence'
 import type { Building, Household } from '@/domain/entities'
@@ -18,15 +19,6 @@ export interface Position {
   lng: number
 }
 
-/** Metres between two WGS84 points (haversine; plenty for a walk between buildings). */
-export function distanceM(a: Position, b: Position): number {
-  const R = 6_371_000
-  const rad = Math.PI / 180
-  const dLat = (b.lat - a.lat) * rad
-  const dLng = (b.lng - a.lng) * rad
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2
-  return 2 * R * Math.asin(Math.sqrt(h))
-}
 
 const num = (s: string) => {
   const m = /\d+/.exec(s)
@@ -45,7 +37,7 @@ export function dueToday(items: readonly DueItem[], position: Position | null = 
   const distOf = (i: DueItem) => {
     if (!position || !i.building) return Number.POSITIVE_INFINITY
     let d = dist.get(i.building.id)
-    if (d === undefined) dist.set(i.building.id, (d = distanceM(position, { lng: i.building.location[0], lat: i.building.location[1] })))
+    if (d === undefined) dist.set(i.building.id, (d = distanceM([position.lng, position.lat], i.building.location)))
     return d
   }
   return list.sort((a, b) => {

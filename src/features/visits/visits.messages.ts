@@ -10,6 +10,8 @@ export default {
       },
       checklist: {
         no: '否',
+        numberPlaceholder: '请填写数字',
+        placeholder: '请填写',
         required: '请填写此项',
         yes: '是',
       },
@@ -49,12 +51,8 @@ export default {
         refused: '拒绝入户',
       },
       photos: {
-        add: '拍照或选择照片',
-        compressing: '正在压缩照片…',
         failed: '照片未能保存：{message}',
         label: '照片',
-        remove: '移除照片 {n}',
-        thumb: '照片 {n}',
       },
       save: '保存走访',
       title: '入户走访',
@@ -70,6 +68,8 @@ export default {
       },
       checklist: {
         no: 'No',
+        numberPlaceholder: 'Enter a number',
+        placeholder: 'Type here',
         required: 'Please answer',
         yes: 'Yes',
       },
@@ -109,12 +109,8 @@ export default {
         refused: 'Refused entry',
       },
       photos: {
-        add: 'Take or choose a photo',
-        compressing: 'Compressing…',
         failed: 'Photo not saved: {message}',
         label: 'Photos',
-        remove: 'Remove photo {n}',
-        thumb: 'Photo {n}',
       },
       save: 'Save visit',
       title: 'Household visit',

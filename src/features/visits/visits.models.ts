@@ -79,6 +79,13 @@ export function isValid(m: ReturnType<typeof validateVisit>): boolean {
   return !m.outcome && m.items.length === 0
 }
 
+/** The element id of the first missing answer in the form's order (outcome, then the checklist). */
+export function firstMissingId(m: ReturnType<typeof validateVisit>, checklist: Pick<Checklist, 'items'> | null): string | null {
+  if (m.outcome) return 'visit-outcome'
+  const first = checklist?.items.find((i) => m.items.includes(i.id))
+  return first ? `visit-item-${first.id}` : null
+}
+
 export function itemKind(item: ChecklistItem): NonNullable<ChecklistItem['kind']> {
   return item.kind ?? 'yesno'
 }
