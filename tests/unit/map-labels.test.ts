@@ -129,3 +129,12 @@ describe('map names', () => {
     ])
   })
 })
+
+describe('map labels and markers', () => {
+  it('keeps a building name off the other buildings’ dots', () => {
+    const dot = (x: number, y: number) => ({ x: x - 7, y: y - 7, w: 14, h: 14 })
+    const label: LabelCandidate = { id: 'b', kind: 'building', text: '5号楼', x: 100, y: 100, at: ['right', 'below'], clearOfMarkers: true }
+    expect(layoutLabels([label], VIEW, [dot(100, 100), dot(125, 100)])[0].box.y).toBeGreaterThan(100) // right is covered: below
+    expect(layoutLabels([label], VIEW, [dot(100, 100), dot(125, 100), dot(100, 125)])).toEqual([])
+  })
+})

@@ -66,6 +66,8 @@ export interface MapPosition {
   accuracy: number
   /** Written beside the point; default 您在这里 (the console's replay names the worker). */
   label?: string
+  /** Dot colour; default the phone's blue. */
+  colour?: string
 }
 
 /** A track to draw: each run is one line; the breaks between runs are gaps (signal lost …). */
@@ -159,6 +161,7 @@ export function trackOnMap(id: string, points: readonly TrackPoint[], toleranceM
   return {
     id,
     active,
+    ends: true,
     runs: splitRuns(points).map((run) => simplify(run, toleranceM).map((p) => [p[1], p[2]] as LngLat)),
   }
 }
@@ -220,6 +223,8 @@ export interface LabelCandidate {
    * beside a marker (above, below, right, left) so the dot stays visible.
    */
   at?: readonly LabelSide[]
+  /** Must not cover a marker (obstacles): names set beside dots, so no dot hides under a name. */
+  clearOfMarkers?: boolean
 }
 
 export type LabelSide = 'center' | 'above' | 'below' | 'right' | 'left'
@@ -276,7 +281,12 @@ function inside(inner: Box, outer: Box): boolean {
  * here" and a track's 起点/终点 are placed whatever else wants their spot (they come first); when
  * none of their sides is free they still show at their first side, and are never dropped.
  */
-export function layoutLabels(candidates: readonly LabelCandidate[], view: { width: number; height: number }): PlacedLabel[] {
+export function layoutLabels(
+  candidates: readonly LabelCandidate[],
+  view: { width: number; height: number },
+  /** Screen boxes of the markers (building dots, 起点/终点, the position). */
+  obstacles: readonly Box[] = [],
+): PlacedLabel[] {
   const viewBox: Box = { x: 0, y: 0, w: view.width, h: view.height }
   const order = candidates.map((c, i) => ({ c, i })).sort((a, b) => LABEL_PRIORITY[a.c.kind] - LABEL_PRIORITY[b.c.kind] || a.i - b.i)
   const placed: PlacedLabel[] = []
@@ -289,6 +299,7 @@ export function layoutLabels(candidates: readonly LabelCandidate[], view: { widt
       if (!inside(box, viewBox)) continue
       if (c.within && !inside(box, c.within)) continue
       if (placed.some((p) => overlaps(p.box, box))) continue
+      if (c.clearOfMarkers && obstacles.some((o) => overlaps(o, box))) continue
       chosen = box
       break
     }
@@ -335,4 +346,31 @@ export function compoundsOf(buildings: readonly MapBuilding[]): { name: string; 
 export function ringLabelPoint(ring: readonly LngLat[]): LngLat {
   const box = boundsOf([ring])!
   return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2]
+}
+
+export interface LegendItem {
+  colour: string
+  label: string
+}
+
+/**
+ * What the map's view fits, [west, south, east, north]: the tracks when asked and there are
+ * any; else the grids looked at (not the muted neighbours); else everything drawn. No centre is
+ * ever assumed: an empty map waits for its data.
+ */
+export function fitBoxOf(content: {
+  fit?: 'auto' | 'boundaries' | 'tracks'
+  boundaries: readonly MapBoundary[]
+  buildings: readonly MapBuilding[]
+  pins: readonly MapPin[]
+  tracks: readonly MapTrack[]
+  position: MapPosition | null
+}): [number, number, number, number] | null {
+  const runs = content.tracks.flatMap((t) => t.runs).filter((r) => r.length)
+  if (content.fit === 'tracks' && runs.length) return boundsOf(runs)
+  const own = content.boundaries.filter((b) => !b.muted).map((b) => b.ring)
+  if (own.length) return boundsOf(own)
+  const points: LngLat[] = [...content.buildings.map((b) => b.location), ...content.pins.map((p) => p.location)]
+  if (content.position) points.push([content.position.lng, content.position.lat])
+  return boundsOf([...runs, points, ...content.boundaries.map((b) => b.ring)])
 }
