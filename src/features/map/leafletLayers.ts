@@ -50,9 +50,15 @@ export interface TileSettings {
 
 const LABEL_PANE = 'gridMapLabels'
 
-export function createLeafletMap(el: HTMLElement, tiles: TileSettings | null): { map: L.Map; renderer: L.Canvas; labels: HTMLElement } {
+export function createLeafletMap(
+  el: HTMLElement,
+  tiles: TileSettings | null,
+  words: { zoomIn: string; zoomOut: string },
+): { map: L.Map; renderer: L.Canvas; labels: HTMLElement } {
   const renderer = L.canvas({ padding: 0.5, tolerance: 6 })
-  const map = L.map(el, { preferCanvas: true, renderer, zoomSnap: 0.5, maxZoom: tiles?.maxZoom ?? 19, attributionControl: !!tiles })
+  const map = L.map(el, { preferCanvas: true, renderer, zoomSnap: 0.5, maxZoom: tiles?.maxZoom ?? 19, attributionControl: !!tiles, zoomControl: false })
+  // Leaflet's own buttons are titled in English: a worker hears 放大/缩小.
+  L.control.zoom({ zoomInTitle: words.zoomIn, zoomOutTitle: words.zoomOut }).addTo(map)
   if (tiles) L.tileLayer(tiles.url, { maxZoom: tiles.maxZoom, attribution: tiles.attribution }).addTo(map)
   // A scale bar: on a schematic it is the only sense of distance a worker has.
   L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map)
@@ -157,7 +163,7 @@ export function drawBuildings(
     labels.push({ id: `h:${b.id}`, kind: 'building', text: b.label ?? b.name, at, sides: BUILDING_SIDES, clearOfMarkers: true, minZoom: BUILDING_LABEL_ZOOM })
   }
   for (const c of compoundsOf(buildings)) {
-    labels.push({ id: `c:${c.name}`, kind: 'compound', text: c.name, at: toMap(c.location), sides: ['center', 'above', 'below'], clearOfMarkers: true, minZoom: COMPOUND_LABEL_ZOOM })
+    labels.push({ id: `c:${c.name}`, kind: 'compound', text: c.name, at: toMap(c.location), sides: ['center', 'above', 'below', 'right', 'left'], clearOfMarkers: true, minZoom: COMPOUND_LABEL_ZOOM })
   }
   return { labels, markers }
 }

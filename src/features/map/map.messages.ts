@@ -15,6 +15,8 @@ export default {
         overdue: '逾期未访',
       },
       stopped: '停留 {n} 分钟',
+      zoomIn: '放大',
+      zoomOut: '缩小',
     },
   },
   en: {
@@ -32,6 +34,8 @@ export default {
         overdue: 'Overdue',
       },
       stopped: 'Stopped {n} min',
+      zoomIn: 'Zoom in',
+      zoomOut: 'Zoom out',
     },
   },
 }
