@@ -160,4 +160,25 @@ describe('the map reads: names where they fit, 您在这里, 起点 and 终点 (
       await context.close()
     }
   })
+
+  it('console: 走访覆盖 shows the community’s grids and buildings on the same map, names apart', { timeout: 180_000 }, async () => {
+    const context = await world.browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } })
+    try {
+      const page = await context.newPage()
+      await page.goto(world.server.url)
+      await page.getByLabel('账号').fill('supervisor')
+      await page.getByLabel('密码').fill(DEMO_PASSWORD)
+      await page.getByRole('button', { name: '登录' }).click()
+      await page.getByRole('link', { name: '走访覆盖' }).click()
+      const map = page.getByRole('img', { name: '楼栋走访覆盖' })
+      await map.scrollIntoViewIfNeeded()
+      const labels = await labelsOnceShowing(map, /^第.网格$/)
+      await picture(page, 'console-coverage')
+      expectReadable(labels)
+      expect(labels.map((l) => l.text)).toContain('第一网格')
+      await map.getByText('已访不足五成').waitFor()
+    } finally {
+      await context.close()
+    }
+  })
 })

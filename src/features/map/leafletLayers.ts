@@ -98,6 +98,7 @@ export interface Drawn {
 }
 
 const EMPTY: Drawn = { labels: [], markers: [] }
+const AREA_SIDES: readonly LabelSide[] = ['center', 'above', 'below', 'right', 'left']
 const BESIDE: readonly LabelSide[] = ['above', 'below', 'right', 'left']
 const BUILDING_SIDES: readonly LabelSide[] = ['right', 'left', 'below', 'above']
 /** Building names from this zoom on: about a metre a pixel, where a 5号楼 fits between blocks. */
@@ -130,7 +131,8 @@ export function drawBoundaries(
     })
     poly.addTo(group)
     polys.push(poly)
-    labels.push({ id: `b:${b.id}`, kind: grid ? 'grid' : 'micro', text: b.name, at: toMap(ringLabelPoint(b.ring)), within: L.latLngBounds(ring) })
+    // Off the building dots where the area leaves room: a name over a dot hides the dot's colour.
+    labels.push({ id: `b:${b.id}`, kind: grid ? 'grid' : 'micro', text: b.name, at: toMap(ringLabelPoint(b.ring)), within: L.latLngBounds(ring), sides: AREA_SIDES, clearOfMarkers: true })
   }
   // Outlines stay under buildings and tracks however late they arrive (one canvas: draw order).
   for (let i = polys.length - 1; i >= 0; i--) polys[i].bringToBack()
