@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/domain/password'
+import { isSpent, linkFailureOf, passwordFormProblem, tokenFromHash } from '@/features/onboarding/onboarding.models'
+import { NetworkError, ProtocolError, RequestRefusedError, ServerError, UnauthorizedError } from '@/sync/errors'
+
+const TOKEN = 'Zx8_k2-Lq9pV7mN3rT5wY1aB4cD6eF0g'
+
+describe('tokenFromHash', () => {
+  it('reads t from the fragment, with or without the #', () => {
+    expect(tokenFromHash(`#t=${TOKEN}`)).toBe(TOKEN)
+    expect(tokenFromHash(`t=${TOKEN}`)).toBe(TOKEN)
+    expect(tokenFromHash(`#x=1&t=${TOKEN}`)).toBe(TOKEN)
+  })
+
+  it.each([
+    ['no fragment', ''],
+    ['only #', '#'],
+    ['another key', `#token=${TOKEN}`],
+    ['empty t', '#t='],
+    ['too short to be a token', '#t=abc'],
+    ['characters no token has', '#t=abc<script>defgh'],
+    ['far too long', `#t=${'a'.repeat(513)}`],
+  ])('is null for %s', (_, hash) => {
+    expect(tokenFromHash(hash)).toBeNull()
+  })
+})
+
+describe('passwordFormProblem', () => {
+  const ok = 'a'.repeat(MIN_PASSWORD_LENGTH)
+
+  it('accepts 8 characters typed twice alike', () => {
+    expect(passwordFormProblem(ok, ok)).toBeNull()
+    expect(passwordFormProblem('网格员张三二零二六', '网格员张三二零二六')).toBeNull()
+  })
+
+  it('asks for a password first', () => {
+    expect(passwordFormProblem('', '')).toBe('required')
+  })
+
+  it('refuses fewer than 8 characters, counting characters rather than UTF-16 units', () => {
+    expect(passwordFormProblem('a'.repeat(MIN_PASSWORD_LENGTH - 1), 'a'.repeat(MIN_PASSWORD_LENGTH - 1))).toBe('tooShort')
+    // Four emoji are 8 UTF-16 units but 4 characters.
+    expect(passwordFormProblem('😀😀😀😀', '😀😀😀😀')).toBe('tooShort')
+  })
+
+  it('refuses what login could not take (too long, NUL)', () => {
+    const long = 'a'.repeat(MAX_PASSWORD_LENGTH + 1)
+    expect(passwordFormProblem(long, long)).toBe('tooLong')
+    expect(passwordFormProblem(`${ok}\u0000`, `${ok}\u0000`)).toBe('nul')
+  })
+
+  it('refuses two different entries, after the rule of the first', () => {
+    expect(passwordFormProblem(ok, `${ok}b`)).toBe('mismatch')
+    expect(passwordFormProblem(ok, '')).toBe('mismatch')
+    expect(passwordFormProblem('short', 'other')).toBe('tooShort')
+  })
+})
+
+describe('linkFailureOf', () => {
+  it.each([
+    ['a code naming it', 'link_used', '二维码不可用', 'used'],
+    ['the Chinese words', 'gone', '此二维码已使用', 'used'],
+    ['a code naming expiry', 'link_expired', 'x', 'expired'],
+    ['words naming expiry', 'gone', '链接已过期', 'expired'],
+    ['a code naming revocation', 'link_revoked', 'x', 'revoked'],
+    ['words naming revocation', 'gone', '链接已被撤销', 'revoked'],
+    ['the code before the words', 'link_expired', '已使用', 'expired'],
+    ['nothing recognisable', 'http_410', '不可用', 'gone'],
+  ])('sorts a 410 by %s', (_, code, message, problem) => {
+    expect(linkFailureOf(new ServerError(410, message, code))).toEqual({ problem, status: 410 })
+  })
+
+  it('calls every 410 and an unknown link spent, but not a network or password problem', () => {
+    for (const p of ['used', 'expired', 'revoked', 'gone', 'invalid'] as const) expect(isSpent(p)).toBe(true)
+    for (const p of ['refused', 'offline', 'throttled', 'server'] as const) expect(isSpent(p)).toBe(false)
+  })
+
+  it('keeps the server words of a refused password', () => {
+    expect(linkFailureOf(new RequestRefusedError(400, 'weak_password', '密码至少需要 8 个字符'))).toEqual({ problem: 'refused', message: '密码至少需要 8 个字符', status: 400 })
+  })
+
+  it('sorts the other failures', () => {
+    expect(linkFailureOf(new NetworkError())).toEqual({ problem: 'offline' })
+    expect(linkFailureOf(new ServerError(404, 'x', 'not_found')).problem).toBe('invalid')
+    expect(linkFailureOf(new UnauthorizedError('x')).problem).toBe('invalid')
+    expect(linkFailureOf(new ServerError(429, 'x')).problem).toBe('throttled')
+    expect(linkFailureOf(new ServerError(503, 'x'))).toEqual({ problem: 'server', status: 503 })
+    expect(linkFailureOf(new ProtocolError('x')).problem).toBe('server')
+    expect(linkFailureOf(new Error('boom'))).toEqual({ problem: 'server', status: 0 })
+  })
+})
