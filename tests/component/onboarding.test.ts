@@ -139,3 +139,67 @@ describe('sign-in link page', () => {
     expect(await getMeta(appDb(), 'session')).toEqual(session)
   })
 })
+
+describe('我的 › 修改密码', () => {
+  function field(name: string): HTMLInputElement {
+    const input = document.body.querySelector<HTMLInputElement>(`.me-password input[name="${name}"]`)
+    if (!input) throw new Error(`no field ${name}`)
+    return input
+  }
+  async function fill(values: Record<string, string>) {
+    for (const [name, value] of Object.entries(values)) {
+      const input = field(name)
+      input.value = value
+      input.dispatchEvent(new Event('input'))
+    }
+    document.body.querySelector('.me-password form')!.dispatchEvent(new Event('submit'))
+  }
+  const alert = () => document.body.querySelector('.me-password [role="alert"]')?.textContent?.trim()
+
+  async function openSheet() {
+    await saveTestSession()
+    const answers: Array<() => Response | Promise<Response>> = []
+    const fetch = stubFetch((url) => (url === '/api/me/password' ? answers.shift()!() : jsonResponse({ accepted: [], rejected: [] })))
+    const { wrapper } = await mountApp('/me')
+    await until(() => wrapper.text().includes('修改密码'), TODAY_MS)
+    const entry = wrapper.findAll('.van-cell').find((c) => c.text() === '修改密码')!
+    await entry.trigger('click')
+    await until(() => document.body.querySelector('.me-password form') !== null)
+    expect([...document.body.querySelectorAll('.me-password label')].map((l) => l.textContent?.trim())).toEqual(['当前密码', '新密码', '确认新密码'])
+    return { fetch, answers }
+  }
+
+  it('shows the server words for a wrong current password, then changes it and says so', async () => {
+    const { fetch, answers } = await openSheet()
+    answers.push(() => jsonResponse({ error: 'wrong_password', message: '当前密码不正确' }, 400), () => jsonResponse({ ok: true }))
+    await fill({ 'current-password': 'jiumima01', 'new-password': 'xinmima2026', 'repeat-password': 'xinmima2026' })
+    await until(() => alert() === '当前密码不正确')
+
+    await fill({ 'current-password': 'demo1234' })
+    await until(() => document.body.querySelector('.me-password [role="status"]') !== null)
+    expect(document.body.querySelector('.me-password [role="status"]')!.textContent).toBe('密码已修改。以后登录请使用新密码。')
+
+    const calls = callsTo(fetch, '/api/me/password')
+    expect(calls).toHaveLength(2)
+    expect(JSON.parse(String(calls[1][1]?.body))).toEqual({ currentPassword: 'demo1234', newPassword: 'xinmima2026' })
+    expect(new Headers(calls[1][1]?.headers).get('authorization')).toBe(`Bearer ${session.token}`)
+    // The session on this phone stays.
+    expect(await getMeta(appDb(), 'session')).toEqual(session)
+    button('完成').click()
+  })
+
+  it('checks the fields before asking, and says the network is needed', async () => {
+    const { fetch, answers } = await openSheet()
+    await fill({ 'current-password': '', 'new-password': 'xinmima2026', 'repeat-password': 'xinmima2026' })
+    await until(() => alert() === '请输入当前密码')
+    await fill({ 'current-password': 'demo1234', 'new-password': 'xin', 'repeat-password': 'xin' })
+    await until(() => alert() === '密码至少需要 8 个字符')
+    await fill({ 'new-password': 'demo1234', 'repeat-password': 'demo1234' })
+    await until(() => alert() === '新密码不能与当前密码相同')
+    expect(callsTo(fetch, '/api/me/password')).toHaveLength(0)
+
+    answers.push(() => Promise.reject(new TypeError('Failed to fetch')))
+    await fill({ 'new-password': 'xinmima2026', 'repeat-password': 'xinmima2026' })
+    await until(() => alert() === '需要联网才能修改密码')
+  })
+})

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/domain/password'
 import { isSpent, linkFailureOf, passwordFormProblem, tokenFromHash } from '@/features/onboarding/onboarding.models'
-import { NetworkError, ProtocolError, RequestRefusedError, ServerError, UnauthorizedError } from '@/sync/errors'
+import { changePasswordFailureOf, changePasswordProblem } from '@/features/account/account.models'
+import { DeviceRevokedError, NetworkError, ProtocolError, RequestRefusedError, ServerError, UnauthorizedError } from '@/sync/errors'
 
 const TOKEN = 'Zx8_k2-Lq9pV7mN3rT5wY1aB4cD6eF0g'
 
@@ -87,5 +88,29 @@ describe('linkFailureOf', () => {
     expect(linkFailureOf(new ServerError(503, 'x'))).toEqual({ problem: 'server', status: 503 })
     expect(linkFailureOf(new ProtocolError('x')).problem).toBe('server')
     expect(linkFailureOf(new Error('boom'))).toEqual({ problem: 'server', status: 0 })
+  })
+})
+
+describe('changePasswordProblem (我的 › 修改密码)', () => {
+  it('asks for the current password, then applies the new-password rule', () => {
+    expect(changePasswordProblem('', 'xinmima2026', 'xinmima2026')).toBe('currentRequired')
+    expect(changePasswordProblem('demo1234', 'xin', 'xin')).toBe('tooShort')
+    expect(changePasswordProblem('demo1234', 'xinmima2026', 'xinmima2027')).toBe('mismatch')
+  })
+
+  it('refuses the same password again, and accepts a new one', () => {
+    expect(changePasswordProblem('demo1234', 'demo1234', 'demo1234')).toBe('same')
+    expect(changePasswordProblem('demo1234', 'xinmima2026', 'xinmima2026')).toBeNull()
+  })
+})
+
+describe('changePasswordFailureOf', () => {
+  it('tells the network, a lost session and the server words apart', () => {
+    expect(changePasswordFailureOf(new NetworkError())).toEqual({ kind: 'offline' })
+    expect(changePasswordFailureOf(new UnauthorizedError('登录已过期'))).toEqual({ kind: 'session' })
+    expect(changePasswordFailureOf(new DeviceRevokedError('设备已停用'))).toEqual({ kind: 'session' })
+    expect(changePasswordFailureOf(new RequestRefusedError(400, 'wrong_password', '当前密码不正确'))).toEqual({ kind: 'server', message: '当前密码不正确' })
+    // A 401 that names the password, not the session, is the server's to explain.
+    expect(changePasswordFailureOf(new UnauthorizedError('当前密码不正确', 'wrong_password'))).toEqual({ kind: 'server', message: '当前密码不正确' })
   })
 })
