@@ -50,6 +50,8 @@ describe('sign-in link page', () => {
     expect(labels).toEqual(['新密码', '确认密码'])
     for (const label of wrapper.findAll('label')) expect(wrapper.find(`#${label.attributes('for')}`).attributes('type')).toBe('password')
     expect(wrapper.find('button[type="submit"]').text()).toBe('设置密码并登录')
+    // In the phone browser: no advice to switch browsers.
+    expect(wrapper.find('[role="note"]').exists()).toBe(false)
   })
 
   it('sets the password, stores the session like a login and starts the first download on 今日', async () => {
@@ -117,6 +119,14 @@ describe('sign-in link page', () => {
     await setPassword(wrapper, '12345678')
     await until(() => wrapper.find('[role="alert"]').exists())
     expect(alertText(wrapper)).toBe('密码过于简单，请换一个')
+    expect(wrapper.find('form').exists()).toBe(true)
+  })
+
+  it('inside 微信 says to open the page in the phone browser first', async () => {
+    vi.stubGlobal('navigator', { ...navigator, onLine: true, userAgent: 'Mozilla/5.0 (Linux; Android 14) MicroMessenger/8.0.49.2600 WeChat/arm64' })
+    server(() => jsonResponse({}))
+    const { wrapper } = await mountApp(`/link#t=${TOKEN}`)
+    expect(wrapper.find('[role="note"]').text()).toContain('你正在微信中打开此页面')
     expect(wrapper.find('form').exists()).toBe(true)
   })
 

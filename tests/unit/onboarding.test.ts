@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/domain/password'
-import { isSpent, linkFailureOf, passwordFormProblem, tokenFromHash } from '@/features/onboarding/onboarding.models'
+import { inAppBrowser, isSpent, linkFailureOf, passwordFormProblem, tokenFromHash } from '@/features/onboarding/onboarding.models'
 import { changePasswordFailureOf, changePasswordProblem } from '@/features/account/account.models'
 import { DeviceRevokedError, NetworkError, ProtocolError, RequestRefusedError, ServerError, UnauthorizedError } from '@/sync/errors'
 
@@ -23,6 +23,25 @@ describe('tokenFromHash', () => {
     ['far too long', `#t=${'a'.repeat(513)}`],
   ])('is null for %s', (_, hash) => {
     expect(tokenFromHash(hash)).toBeNull()
+  })
+})
+
+describe('inAppBrowser', () => {
+  const android = 'Mozilla/5.0 (Linux; Android 14; V2309A Build/UP1A; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/130.0.6723.103 Mobile Safari/537.36'
+  it.each([
+    ['微信', `${android} XWEB/1300199 MMWEBSDK/20240404 MMWEBID/1234 MicroMessenger/8.0.49.2600(0x28003133) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64`],
+    ['钉钉', `${android} AliApp(DingTalk/7.6.0) com.alibaba.android.rimet/38212345 Channel/700159 language/zh-CN DingTalk/7.6.0`],
+    ['支付宝', `${android} AlipayClient/10.6.0.8000 Language/zh-Hans`],
+    ['QQ', `${android} V1_AND_SQ_9.0.8_6260_YYB_D QQ/9.0.8.14755 NetType/WIFI`],
+  ])('names %s', (app, ua) => {
+    expect(inAppBrowser(ua)).toBe(app)
+  })
+
+  it('is null in the phone browser', () => {
+    expect(inAppBrowser('Mozilla/5.0 (Linux; Android 14; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36')).toBeNull()
+    expect(inAppBrowser('Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1')).toBeNull()
+    // QQ's own browser app is a browser, not a chat app's web view.
+    expect(inAppBrowser('Mozilla/5.0 (Linux; U; Android 14; zh-cn) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 MQQBrowser/14.8 Mobile Safari/537.36')).toBeNull()
   })
 })
 

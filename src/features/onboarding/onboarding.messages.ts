@@ -12,7 +12,8 @@ export default {
         throttled: '尝试次数过多，请稍后再试',
         used: '此二维码已使用，请向督导索取新的二维码',
       },
-      hint: '设置后即可开始使用；以后在其他手机登录，或登录过期时，也使用这个密码。',
+      hint: '设置后即可开始使用。以后在其他手机登录或登录过期时，账号见「我的」页面，密码就是这里设置的密码。',
+      inApp: '你正在{app}中打开此页面。请先点右上角「···」，选择「在浏览器中打开」，再设置密码：在{app}里设置的登录只留在{app}中，手机浏览器和桌面图标都用不了，二维码也会作废。',
       newPassword: '新密码',
       newPasswordPlaceholder: '至少 {min} 个字符',
       noToken: {
@@ -42,7 +43,8 @@ export default {
         throttled: 'Too many attempts. Please try again later.',
         used: 'This QR code has already been used. Ask your supervisor for a new one.',
       },
-      hint: 'You can start right after. Use this password to sign in on another phone or when your login expires.',
+      hint: 'You can start right after. To sign in on another phone or after your login expires, your username is on "Me" and the password is the one you set here.',
+      inApp: 'This page is open inside {app}. Tap "···" at the top right and choose "Open in browser" before setting the password: a sign-in made inside {app} stays there, the phone browser and the home-screen app cannot use it, and the QR code is spent.',
       newPassword: 'New password',
       newPasswordPlaceholder: 'At least {min} characters',
       noToken: {

@@ -20,6 +20,22 @@ export function tokenFromHash(hash: string): string | null {
   return TOKEN.test(t) ? t : null
 }
 
+const IN_APP_BROWSERS: ReadonlyArray<[string, RegExp]> = [
+  ['微信', /MicroMessenger\//],
+  ['钉钉', /DingTalk\//],
+  ['支付宝', /AlipayClient\//],
+  ['QQ', /\sQQ\//],
+]
+
+/**
+ * The chat app whose built-in browser opened the link (a QR code scanned in 微信 opens there), or
+ * null. Its storage is not the phone browser's: a session set up there stays in the chat app, the
+ * installed app never sees it, and the one-time link is spent — so the page says to switch first.
+ */
+export function inAppBrowser(userAgent: string): string | null {
+  return IN_APP_BROWSERS.find(([, re]) => re.test(userAgent))?.[0] ?? null
+}
+
 /** The two password fields of the page; null when the form may be sent. */
 export function passwordFormProblem(password: string, repeat: string): PasswordProblem | null {
   return newPasswordProblem(password, repeat)
