@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/domain/password'
 import { inAppBrowser, isSpent, linkFailureOf, passwordFormProblem, tokenFromHash } from '@/features/onboarding/onboarding.models'
+import accountMessages from '@/features/account/account.messages'
+import onboardingMessages from '@/features/onboarding/onboarding.messages'
 import { changePasswordFailureOf, changePasswordProblem } from '@/features/account/account.models'
 import { DeviceRevokedError, NetworkError, ProtocolError, RequestRefusedError, ServerError, UnauthorizedError } from '@/sync/errors'
 
@@ -131,5 +133,20 @@ describe('changePasswordFailureOf', () => {
     expect(changePasswordFailureOf(new RequestRefusedError(400, 'wrong_password', '当前密码不正确'))).toEqual({ kind: 'server', message: '当前密码不正确' })
     // A 401 that names the password, not the session, is the server's to explain.
     expect(changePasswordFailureOf(new UnauthorizedError('当前密码不正确', 'wrong_password'))).toEqual({ kind: 'server', message: '当前密码不正确' })
+  })
+})
+
+describe('messages', () => {
+  type Tree = { [key: string]: string | Tree }
+  const keys = (tree: Tree, prefix = ''): string[] =>
+    Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`)))
+
+  it.each([
+    ['onboarding', onboardingMessages],
+    ['account', accountMessages],
+  ])('%s has every key in English too, none empty', (_, messages) => {
+    expect(keys(messages.en).sort()).toEqual(keys(messages['zh-CN']).sort())
+    const texts = (tree: Tree): string[] => Object.values(tree).flatMap((v) => (typeof v === 'string' ? [v] : texts(v)))
+    for (const text of [...texts(messages.en), ...texts(messages['zh-CN'])]) expect(text.trim()).not.toBe('')
   })
 })
