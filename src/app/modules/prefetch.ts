@@ -11,6 +11,9 @@ export function install(): void {
     void import('@/features/shell/ShellLayout.vue').catch(ignore)
     const path = location.pathname
     if (path === '/' || path.startsWith('/today')) void import('@/features/today/TodayPage.vue').catch(ignore)
+  } else if (location.pathname.startsWith('/link')) {
+    // A new phone that scanned the console's QR code.
+    void import('@/features/onboarding/SignInLinkPage.vue').catch(ignore)
   } else {
     // Logged out (or a new phone): every path leads to the login page.
     void import('@/features/account/LoginPage.vue').catch(ignore)

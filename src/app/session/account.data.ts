@@ -3,10 +3,11 @@
  * account.store.ts, so Dexie, zod and the HTTP client stay out of the entry chunk (DESIGN §6):
  * they arrive in parallel with the first page's own code instead of before it.
  */
+import { z } from 'zod'
 import { loginResponseSchema, meResponseSchema, type LoginResponse } from '@/domain/auth'
 import { appDb } from '@/db/appDb'
 import { clearSession, pendingChangeCount, saveSession } from '@/db/session'
-import { apiFetch, NetworkError, ServerError, UnauthorizedError } from './api'
+import { apiFetch, NetworkError, ProtocolError, ServerError, UnauthorizedError } from './api'
 import { LoginError } from './loginError'
 
 const LOGIN_TIMEOUT_MS = 15_000
@@ -33,6 +34,28 @@ export async function login(body: { username: string; password: string; deviceId
   if (!parsed.success) throw new LoginError('server', 200)
   await saveSession(appDb(), parsed.data, body.username)
   return parsed.data
+}
+
+// The sign-in link's answer is a login's plus the account name, which the phone never typed.
+const linkAnswerSchema = loginResponseSchema.extend({ username: z.string().min(1) })
+
+/**
+ * Sets the password of a one-time sign-in link (the console's QR code) and keeps the session it
+ * opens exactly as a login does. Errors pass through as the API client's (NetworkError, a 410
+ * ServerError for a used, expired or revoked link, …): the link page says which in its words.
+ */
+export async function signInWithLink(body: { token: string; password: string; deviceId: string; deviceName: string }): Promise<{ session: LoginResponse; username: string }> {
+  const answer = await apiFetch('/api/auth/sign-in-link', { auth: false, json: body, timeoutMs: LOGIN_TIMEOUT_MS })
+  const parsed = linkAnswerSchema.safeParse(answer)
+  if (!parsed.success) throw new ProtocolError('服务器的回答无法识别，请稍后重试', 'sign-in-link: the answer is not a session')
+  const { username, ...session } = parsed.data
+  await saveSession(appDb(), session, username)
+  return { session, username }
+}
+
+/** 修改密码: the server checks the current password (400 with its reason when wrong). */
+export async function changePassword(body: { currentPassword: string; newPassword: string }): Promise<void> {
+  await apiFetch('/api/me/password', { json: body, timeoutMs: LOGIN_TIMEOUT_MS })
 }
 
 /** The server's view of this session now; null when it cannot be asked (the kept session stays). */

@@ -58,6 +58,29 @@ export const useAccountStore = defineStore('account', () => {
   }
 
   /**
+   * The phone side of the console's QR code: set the password of the one-time link and keep the
+   * session as login() does, so the shell's first sync (the first download) starts the same way.
+   */
+  async function signInWithLink(token: string, password: string): Promise<void> {
+    loggingIn.value = true
+    try {
+      const d = await data()
+      if (!deviceId.value) deviceId.value = await d.deviceId()
+      const answer = await d.signInWithLink({ token, password, deviceId: deviceId.value, deviceName: deviceName.value })
+      session.value = answer.session
+      username.value = answer.username
+      rememberSessionHint(true)
+    } finally {
+      loggingIn.value = false
+    }
+  }
+
+  /** 修改密码 on 我的; needs the network, throws the API client's error (its message is readable). */
+  async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await (await data()).changePassword({ currentPassword, newPassword })
+  }
+
+  /**
    * Asks the server who this session belongs to now (grids and role may have changed since the
    * login) and keeps the answer for offline starts. Offline or failing: the kept session stays.
    */
@@ -85,7 +108,7 @@ export const useAccountStore = defineStore('account', () => {
     username.value = ''
   }
 
-  return { session, user, username, deviceId, deviceName, loaded, loggingIn, isLoggedIn, load, login, logout, refresh, pendingCount }
+  return { session, user, username, deviceId, deviceName, loaded, loggingIn, isLoggedIn, load, login, signInWithLink, changePassword, logout, refresh, pendingCount }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useAccountStore, import.meta.hot))
