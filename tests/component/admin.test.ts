@@ -7,7 +7,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { appDb, setMeta } from '@/db'
-import { button, callsTo, jsonResponse, mountApp, resetDb, session, stubFetch, until, unmountAll } from './helpers'
+import { button, callsTo, jsonResponse, mountApp, resetDb, session, settle, stubFetch, until, unmountAll } from './helpers'
 
 // Leaflet needs a real canvas; the map's own tests are in the browser. Here: what it is given.
 vi.mock('@/features/map/GridMap.vue', async () => {
@@ -316,5 +316,99 @@ describe('社区与网格', () => {
     fill('网格编码', 'G1')
     document.querySelector<HTMLButtonElement>('form button[type="submit"]')!.click()
     await until(() => document.querySelector('[role="alert"]')?.textContent?.includes('编码“G1”在本社区已被“第一网格”使用') ?? false)
+  })
+})
+
+describe('人员', () => {
+  it('lists role, grid names, state and devices, never ids', async () => {
+    await setMeta(appDb(), 'session', admin)
+    fakeServer(w)
+    await mountApp('/console/admin/people')
+    await until(() => text().includes('王芳'))
+    const rows = [...document.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].slice(0, 7).map((td) => td.textContent?.trim()))
+    expect(rows).toEqual([
+      ['王芳', 'wangfang', '13800000001', '网格员', '第一网格、一号微网格', '在用', '2'],
+      ['李强', 'liqiang', '13800000002', '网格员', '第二网格', '在用', '0'],
+    ])
+    noIds()
+  })
+
+  it('新建人员 sends name, username, mobile, role, the chosen grids, and no password when none is given', async () => {
+    await setMeta(appDb(), 'session', admin)
+    fakeServer(w)
+    await mountApp('/console/admin/people')
+    await until(() => text().includes('王芳'))
+    button('新建人员').click()
+    await until(() => text().includes('初始密码'))
+    fill('姓名', '赵敏')
+    fill('用户名', 'zhaomin')
+    fill('手机', '139 0000 0003')
+    const grids = control<HTMLSelectElement>('网格')
+    expect([...grids.options].map((o) => o.textContent)).toEqual(['第一网格', '第一网格 / 一号微网格', '第二网格'])
+    for (const o of grids.options) o.selected = o.value !== G1
+    grids.dispatchEvent(new Event('change'))
+    await submit('新建人员')
+    await until(() => text().includes('已新建“赵敏”'))
+    expect(w.calls.find((c) => c.method === 'POST' && c.url === '/api/admin/people')?.body).toEqual({
+      communityId: C1, name: '赵敏', username: 'zhaomin', phone: '13900000003', role: 'worker', gridIds: [M1, G2],
+    })
+  })
+
+  it('停用 asks first, saying every device signs out, then sends disabled: true', async () => {
+    await setMeta(appDb(), 'session', admin)
+    fakeServer(w)
+    await mountApp('/console/admin/people')
+    await until(() => text().includes('王芳'))
+    document.querySelector<HTMLButtonElement>('button[aria-label="停用 王芳"]')!.click()
+    await until(() => dialog()?.textContent?.includes('停用后该账号的所有设备立即退出。确定停用“王芳”？') ?? false)
+    dialog()!.querySelector<HTMLButtonElement>('.van-dialog__cancel')!.click()
+    await until(() => !dialog())
+    expect(w.calls.some((c) => c.method === 'PATCH')).toBe(false)
+
+    document.querySelector<HTMLButtonElement>('button[aria-label="停用 王芳"]')!.click()
+    await until(() => !!dialog())
+    dialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
+    await until(() => !!document.querySelector('button[aria-label="启用 王芳"]'))
+    expect(w.calls.find((c) => c.method === 'PATCH')).toMatchObject({ url: `/api/admin/people/${W1}`, body: { disabled: true } })
+    expect(document.querySelector('tbody tr td:nth-child(6)')?.textContent).toBe('停用')
+  })
+
+  it('重置密码 refuses a short one and sends a good one', async () => {
+    await setMeta(appDb(), 'session', admin)
+    fakeServer(w)
+    await mountApp('/console/admin/people')
+    await until(() => text().includes('王芳'))
+    document.querySelector<HTMLButtonElement>('button[aria-label="重置密码 王芳"]')!.click()
+    await until(() => text().includes('新密码（至少 8 位）'))
+    fill('新密码（至少 8 位）', 'short')
+    await settle()
+    expect(document.querySelector<HTMLButtonElement>('section[aria-label="重置密码：王芳"] button[type="submit"]')!.disabled).toBe(true)
+    fill('新密码（至少 8 位）', 'long enough')
+    await submit('重置密码：王芳')
+    await until(() => text().includes('已为“王芳”设置新密码'))
+    expect(w.calls.find((c) => c.url === `/api/admin/people/${W1}/password`)?.body).toEqual({ password: 'long enough' })
+  })
+
+  it('扫码登录 shows the QR code, the link and its expiry; 作废二维码 revokes it', async () => {
+    await setMeta(appDb(), 'session', admin)
+    fakeServer(w)
+    await mountApp('/console/admin/people')
+    await until(() => text().includes('李强'))
+    document.querySelector<HTMLButtonElement>('button[aria-label="扫码登录 李强"]')!.click()
+    await until(() => text().includes('“李强”扫码登录'))
+    button('生成二维码').click()
+    await until(() => !!document.querySelector('img[alt="登录二维码"]'))
+    expect(document.querySelector<HTMLImageElement>('img[alt="登录二维码"]')!.src).toMatch(/^data:image\/png;base64,/)
+    expect(control('登录链接').value).toBe('http://127.0.0.1:8080/link#t=secret-token')
+    expect(text()).toContain('有效期至 2026/12/08 10:30，只能使用一次')
+    await until(() => document.querySelector('section[aria-label="“李强”扫码登录"] tbody td:nth-child(3)')?.textContent === '有效')
+
+    button('作废二维码').click()
+    await until(() => dialog()?.textContent?.includes('作废后这个二维码和链接不能再用') ?? false)
+    dialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
+    await until(() => document.querySelector('section[aria-label="“李强”扫码登录"] tbody td:nth-child(3)')?.textContent === '已作废')
+    expect(document.querySelector('img[alt="登录二维码"]')).toBeNull()
+    expect(w.calls.some((c) => c.method === 'POST' && c.url === `/api/admin/sign-in-links/${L1}/revoke`)).toBe(true)
+    noIds()
   })
 })
