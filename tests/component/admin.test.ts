@@ -373,6 +373,23 @@ describe('人员', () => {
     expect(document.querySelector('tbody tr td:nth-child(6)')?.textContent).toBe('停用')
   })
 
+  it('编辑 changes the mobile and keeps the grids; username and password are not part of it', async () => {
+    await setMeta(appDb(), 'session', admin)
+    fakeServer(w)
+    await mountApp('/console/admin/people')
+    await until(() => text().includes('王芳'))
+    document.querySelector<HTMLButtonElement>('button[aria-label="编辑 王芳"]')!.click()
+    await until(() => text().includes('编辑人员：王芳'))
+    expect(text()).not.toContain('初始密码')
+    expect(control('手机').value).toBe('13800000001')
+    fill('手机', '13800000009')
+    await submit('编辑人员：王芳')
+    await until(() => text().includes('已保存“王芳”'))
+    expect(w.calls.find((c) => c.method === 'PATCH')).toMatchObject({
+      url: `/api/admin/people/${W1}`, body: { name: '王芳', phone: '13800000009', role: 'worker', gridIds: [G1, M1] },
+    })
+  })
+
   it('重置密码 refuses a short one and sends a good one', async () => {
     await setMeta(appDb(), 'session', admin)
     fakeServer(w)
