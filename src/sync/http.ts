@@ -21,10 +21,12 @@ import {
 import type { FetchLike } from './context'
 
 export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   path: string
   json?: unknown
   blob?: Blob
+  /** Multipart upload; sent without a content-type header so the browser adds the boundary. */
+  form?: FormData
   /** 'blob' for downloads (Excel, photos); JSON otherwise. */
   responseType?: 'json' | 'blob'
   /** False for calls made without a session (login). */
@@ -53,8 +55,10 @@ export async function apiFetch(client: ApiClient, req: ApiRequest): Promise<unkn
     if (!token) throw new UnauthorizedError('请先登录 / Please log in', 'unauthorized')
     headers.authorization = `Bearer ${token}`
   }
-  let body: string | Blob | undefined
-  if (req.json !== undefined) {
+  let body: string | Blob | FormData | undefined
+  if (req.form) {
+    body = req.form
+  } else if (req.json !== undefined) {
     headers['content-type'] = 'application/json'
     body = JSON.stringify(req.json)
   } else if (req.blob) {
