@@ -29,6 +29,7 @@ import { loadTileConfig, type TileConfig } from './tiles/config'
 import supervisorRoutes from './supervisor/plugin'
 import reportsRoutes from './reports/plugin'
 import ledgerIoRoutes from './ledger-io/plugin'
+import checklistAdminRoutes from './admin/checklists'
 import './types'
 
 export interface BuildAppOptions {
@@ -148,6 +149,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(supervisorRoutes, { now: opts.now })
   await app.register(reportsRoutes)
   await app.register(ledgerIoRoutes, { now: opts.now })
+  await app.register(checklistAdminRoutes, { now: opts.now })
 
   if (staticDir) await registerStatic(app, staticDir)
 
