@@ -187,3 +187,25 @@ export function pickChecklist(
   const own = usable.filter((c) => c.communityId && communityIds.has(c.communityId.toLowerCase()))
   return latest(own) ?? latest(usable.filter((c) => !c.communityId))
 }
+
+export interface AnswerLine {
+  itemId: string
+  label: string
+  kind: ChecklistItem['kind']
+  value: string | number | boolean
+}
+
+/**
+ * A visit's answers as lines to show, in the order of the items of its version (pass
+ * itemsForVersion): unanswered items are left out, and so are answers no item of that version
+ * names (they would have no label; an id is never shown to a person).
+ */
+export function answerLines(items: readonly ChecklistItem[], answers: Readonly<Record<string, string | number | boolean | null>>): AnswerLine[] {
+  const lines: AnswerLine[] = []
+  for (const item of items) {
+    const value = answers[item.id]
+    if (value === null || value === undefined || value === '') continue
+    lines.push({ itemId: item.id, label: item.label, kind: item.kind, value })
+  }
+  return lines
+}

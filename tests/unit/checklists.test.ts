@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   CHECKLIST_HISTORY_MAX,
+  answerLines,
   canEditChecklist,
   checklistProblems,
   checklistProblemText,
@@ -129,5 +130,15 @@ describe('the phone picks its checklist', () => {
     expect(pickChecklist([shared, theirs], 'visit', new Set([c1]))).toBe(shared)
     expect(pickChecklist([shared, { ...mine, deleted: true }], 'visit', new Set([c1]))).toBe(shared)
     expect(pickChecklist([theirs], 'visit', new Set([c1]))).toBeNull()
+  })
+})
+
+describe('answers as lines', () => {
+  it('a visit of version 1 reads with the labels of version 1 after version 2 renamed and removed items', () => {
+    const c = v1()
+    const next = publishChecklist(c, { name: 'x', items: [item('b', '电话已核实'), item('n', '诉求')] }, stamp(2000, 'server'))
+    const answers = { a: true, b: false, stray: '无此项', n: null }
+    expect(answerLines(itemsForVersion(next, 1), answers).map((l) => [l.label, l.value])).toEqual([['住址清', true], ['联系方式清', false]])
+    expect(answerLines(itemsForVersion(next, 2), answers).map((l) => [l.label, l.value])).toEqual([['电话已核实', false]])
   })
 })

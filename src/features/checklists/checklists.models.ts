@@ -58,10 +58,12 @@ export function blankItem(checklistKind: Checklist['kind'], taken: readonly { id
   return { id: newItemId(taken), label: '', category: '', required: true, kind: checklistKind === 'patrol' ? 'status' : 'yesno', optionsText: '' }
 }
 
-export function toEditable(c: Pick<Checklist, 'name' | 'items'>): EditableChecklist {
+export function toEditable(c: Pick<Checklist, 'kind' | 'name' | 'items'>): EditableChecklist {
+  // An item without a kind is answered as the phone shows it: yes/no on a visit, status on a patrol.
+  const fallback: ChecklistItemKind = c.kind === 'patrol' ? 'status' : 'yesno'
   return {
     name: c.name,
-    items: c.items.map((i) => ({ id: i.id, label: i.label, category: i.category, required: i.required, kind: i.kind ?? 'status', optionsText: (i.options ?? []).join('\n') })),
+    items: c.items.map((i) => ({ id: i.id, label: i.label, category: i.category, required: i.required, kind: i.kind ?? fallback, optionsText: (i.options ?? []).join('\n') })),
   }
 }
 

@@ -35,11 +35,6 @@ export function todayPatrolStates(
   })
 }
 
-/** The grid's current patrol checklist: the highest version of the patrol kind. */
-export function currentPatrolChecklist(checklists: readonly Checklist[]): Checklist | null {
-  return checklists.filter((c) => c.kind === 'patrol' && !c.deleted).sort((a, b) => b.version - a.version)[0] ?? null
-}
-
 export interface PatrolSummary {
   buildingsPassed: number
   buildingsTotal: number
