@@ -30,6 +30,7 @@ import supervisorRoutes from './supervisor/plugin'
 import reportsRoutes from './reports/plugin'
 import ledgerIoRoutes from './ledger-io/plugin'
 import adminRoutes from './admin/plugin'
+import checklistAdminRoutes from './admin/checklists'
 import './types'
 
 export interface BuildAppOptions {
@@ -150,6 +151,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(reportsRoutes)
   await app.register(ledgerIoRoutes, { now: opts.now })
   await app.register(adminRoutes, { now: opts.now })
+  await app.register(checklistAdminRoutes, { now: opts.now })
 
   if (staticDir) await registerStatic(app, staticDir)
 

@@ -11,7 +11,8 @@
  *  4. Merge (src/domain/merge): fields known and valid, immutable fields untouched, field LWW.
  *  5. Scope (scope.ts, the rule pull uses): a user may only change records they can see, may not
  *     move a record out to, or create one in, a grid outside their scope (a supervisor: their
- *     community's grid tree); patrols and tracks belong to their worker (and supervisors).
+ *     community's grid tree); patrols and tracks belong to their worker (and supervisors); a
+ *     supervisor changes their own community's checklists only (src/domain/checklists).
  *  6. Authorship: visits, patrols and track segments carry the pusher's own workerId; an issue
  *     its reporter, an event its actor — the server never writes in someone else's name; only
  *     an issue's reporter or a supervisor deletes it.
@@ -27,6 +28,7 @@
  * Every rejection carries a `code` and `params` (src/domain/rejections: the phone shows them in
  * Chinese) and `reason`, an English sentence for scripts and logs.
  */
+import { canEditChecklist } from '../../src/domain/checklists'
 import { MAX_FUTURE_DRIFT_MS, parseHlc } from '../../src/domain/hlc'
 import type { RejectionCode, RejectionParams } from '../../src/domain/rejections'
 import { checkIssueEvent, checkIssueRecordChange, type IssueFacts } from '../../src/domain/issueRules'
@@ -185,6 +187,15 @@ function checkScope(scope: Scope, entity: EntityName, before: WorkingRow | null,
     const community = typeof after.communityId === 'string' ? after.communityId.toLowerCase() : ''
     if (!placedBefore && !inGrid(scope, parent) && !(parent === null && scope.communityIds.has(community))) {
       return refuse('out_of_scope', { entity }, `parentId ${String(after.parentId)} is not one of your grids`)
+    }
+    return null
+  }
+  if (entity === 'checklists') {
+    // Checklists belong to a community (src/domain/checklists): a supervisor writes their own
+    // community's only, neither the shared set nor another's, and cannot move one out of theirs.
+    const communityOf = (d: Record<string, unknown>) => (typeof d.communityId === 'string' ? d.communityId : null)
+    if (!canEditChecklist(scope, communityOf(after)) || (before && !canEditChecklist(scope, communityOf(before.data)))) {
+      return refuse('out_of_scope', { entity }, 'only checklists of your own community can be changed')
     }
     return null
   }

@@ -11,11 +11,13 @@
  *   whatever their grid. Patrols: those of their grids — 日日巡 is a duty of the grid, so a second
  *   worker of the grid must see that it was patrolled today, by whom, and what the checklist found
  *   (issue 17). Tracks (where a person walked, and when): only their own (§8.5).
- * - everyone (not admin): the grid map of their community (grids), the forms (checklists), their
+ * - everyone (not admin): the grid map of their community (grids), the shared forms (checklists
+ *   without a community) and their community's (src/domain/checklists checklistVisible), their
  *   own users record and those of the people of their grids and community (co-workers, supervisors).
  * - an issue's events are seen exactly when the issue is.
  */
 import { createHash } from 'node:crypto'
+import { checklistVisible } from '../../src/domain/checklists'
 import type { EntityName, Role } from '../../src/domain/entities'
 import type { Queryable } from '../db/adapter'
 import type { AuthContext } from '../types'
@@ -122,7 +124,7 @@ export function canSee(scope: Scope, row: ScopedRow): boolean {
   const own = row.ownerId === scope.userId
   switch (row.entity) {
     case 'checklists':
-      return true
+      return checklistVisible(scope, typeof row.data?.communityId === 'string' ? row.data.communityId : null)
     case 'grids':
       return inGrid(scope, row.gridId) || scope.communityIds.has(String(row.data?.communityId ?? '').toLowerCase())
     case 'users': {
@@ -172,7 +174,7 @@ export function scopePlaceholders(first: number): ScopeParams {
 
 /**
  * The SQL form of canSee for a row alias `a` with columns entity, id, grid_id, owner_id,
- * assignee_id, and `keys`: the jsonb holding gridIds (users), communityId (grids) and issueId
+ * assignee_id, and `keys`: the jsonb holding gridIds (users), communityId (grids, checklists) and issueId
  * (events) — `a.data` for a record, `a.keys` for a record_exits row. Null for an admin (no limit).
  */
 export function visibleSql(a: string, keys: string, p: ScopeParams): string {
@@ -180,7 +182,7 @@ export function visibleSql(a: string, keys: string, p: ScopeParams): string {
   // coalesce: a comparison with a NULL key (owner_id of a seeded or imported record) is NULL, and
   // `NOT NULL` is NULL too — without it a removal of such a record never reached the phone.
   return `coalesce(CASE ${a}.entity
-      WHEN 'checklists' THEN true
+      WHEN 'checklists' THEN (${keys}->>'communityId') IS NULL OR (${keys}->>'communityId') = ANY(${p.communities}::text[])
       WHEN 'grids' THEN ${a}.grid_id = ANY(${p.grids}::uuid[]) OR (${keys}->>'communityId') = ANY(${p.communities}::text[])
       WHEN 'users' THEN ${a}.id = ${p.user}::uuid OR coalesce(${keys}->'gridIds' ?| ${p.tags}::text[], false)
       WHEN 'trackSegments' THEN ${a}.owner_id = ${p.user}::uuid OR (${p.supervising}::boolean AND ${a}.grid_id = ANY(${p.grids}::uuid[]))

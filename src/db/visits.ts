@@ -11,6 +11,7 @@ import type { FullGridDb } from './schema'
 import { visitsOfHousehold } from './queries'
 import { shareWatch, watchTables } from './watch'
 import { LEDGER_RELOAD_MS } from './households'
+import { checklistFor } from './checklists'
 
 /** 已同步 only when the server acknowledged the visit: no outbox entry for it remains. */
 export type VisitSyncMark = 'pending' | 'rejected' | 'synced'
@@ -183,9 +184,7 @@ export function watchVisitRows(db: FullGridDb, householdId: string, onRows: (r: 
   return () => sub.unsubscribe()
 }
 
-/** The current version of the visit checklist on the phone (the highest version not deleted). */
-export async function currentChecklist(db: FullGridDb, kind: 'visit' | 'patrol' = 'visit'): Promise<Checklist | null> {
-  const all = (await db.checklists.where('kind').equals(kind).toArray()).filter((c) => !c.deleted)
-  if (!all.length) return null
-  return all.reduce((a, b) => (b.version > a.version ? b : a))
+/** The checklist a visit is made with: the user's community's, else the shared one (./checklists). */
+export function currentChecklist(db: FullGridDb, kind: 'visit' | 'patrol' = 'visit', gridIds: readonly string[] = []): Promise<Checklist | null> {
+  return checklistFor(db, kind, gridIds)
 }

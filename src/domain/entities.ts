@@ -204,12 +204,22 @@ export const checklistItemSchema = z.object({
   kind: z.enum(CHECKLIST_ITEM_KIND_CODES).optional(),
   options: z.array(text(100)).max(30).optional(),
 })
+/** An earlier version of a checklist, kept so records made with it show its labels (src/domain/checklists). */
+export const checklistVersionSchema = z.object({
+  version: z.number().int().min(1),
+  name: text(100).min(1),
+  items: z.array(checklistItemSchema).min(1).max(200),
+})
 export const checklistSchema = z.object({
   ...baseShape,
+  /** The community whose checklist this is; null or absent: the shared default set everyone sees. */
+  communityId: idSchema.nullable().optional(),
   kind: z.enum(['patrol', 'visit']),
   name: text(100).min(1),
   version: z.number().int().min(1),
   items: z.array(checklistItemSchema).min(1).max(200),
+  /** Earlier versions, newest first, at most CHECKLIST_HISTORY_MAX (src/domain/checklists). */
+  history: z.array(checklistVersionSchema).max(20).optional(),
 })
 
 export const roleSchema = z.enum(['worker', 'supervisor', 'admin'])
@@ -233,6 +243,7 @@ export type Issue = z.infer<typeof issueSchema>
 export type IssueEvent = z.infer<typeof issueEventSchema>
 export type Checklist = z.infer<typeof checklistSchema>
 export type ChecklistItem = z.infer<typeof checklistItemSchema>
+export type ChecklistVersion = z.infer<typeof checklistVersionSchema>
 export type User = z.infer<typeof userSchema>
 export type Role = z.infer<typeof roleSchema>
 export type GridLevel = z.infer<typeof gridLevelSchema>

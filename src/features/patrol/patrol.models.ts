@@ -76,11 +76,6 @@ export function buildingsNotPassed(buildings: readonly Pick<Building, 'id' | 'co
   return naturalSort([...byCompound.keys()], (c) => c).map((compound) => ({ compound, names: byCompound.get(compound)! }))
 }
 
-/** The grid's current patrol checklist: the highest version of the patrol kind. */
-export function currentPatrolChecklist(checklists: readonly Checklist[]): Checklist | null {
-  return checklists.filter((c) => c.kind === 'patrol' && !c.deleted).sort((a, b) => b.version - a.version)[0] ?? null
-}
-
 export interface PatrolSummary {
   buildingsPassed: number
   buildingsTotal: number

@@ -27,11 +27,13 @@ import { addPhoto as addPhotoBlob } from '@/ui/photo'
 import type { Checklist, Issue, Patrol, TrackPoint } from '@/domain/entities'
 import { coveredBuildingIds, trackDistanceM } from '@/domain/track'
 import { useAccountStore } from '@/app/session/account.store'
+import { checklistFor } from '@/db/checklists'
+import { itemsForVersion } from '@/domain/checklists'
 import { useSyncStore } from '@/app/session/sync.store'
 import { usePwaStore } from '@/app/pwa.store'
 import { loadAppConfig } from '@/features/map/map.config'
 import type { MapPosition } from '@/features/map/map.models'
-import { buildingsNotPassed, currentPatrolChecklist, dayStart, endedToday, todayPatrolStates, type GridPatrolToday } from './patrol.models'
+import { buildingsNotPassed, dayStart, endedToday, todayPatrolStates, type GridPatrolToday } from './patrol.models'
 
 type Answer = Patrol['answers'][number]
 export type TrackingState = 'off' | 'tracking' | 'paused' | 'denied' | 'unavailable'
@@ -142,7 +144,8 @@ export const usePatrolStore = defineStore('patrol', () => {
     const db = appDb()
     // Everything read first, then shown at once: the screen never says "0 points" of a resumed patrol.
     const [list, track, buffer] = await Promise.all([db.checklists.get(patrol.checklistId), patrolTrack(db, patrol.id), trackBuffer(db, patrol.id)])
-    checklist.value = list ?? null
+    // The items of the version the patrol was started with, even if a newer one arrived since.
+    checklist.value = list ? { ...list, items: itemsForVersion(list, patrol.checklistVersion), version: patrol.checklistVersion ?? list.version } : null
     points.value = track
     active.value = patrol
     if (buffer.paused) tracking.value = 'paused'
@@ -152,7 +155,7 @@ export const usePatrolStore = defineStore('patrol', () => {
   /** 开始巡查 in a grid, with the current patrol checklist. */
   async function start(gridId: string): Promise<void> {
     const db = appDb()
-    const list = currentPatrolChecklist(await db.checklists.where('kind').equals('patrol').toArray())
+    const list = await checklistFor(db, 'patrol', user().gridIds)
     if (!list) throw new Error('no_checklist')
     busy.value = true
     try {

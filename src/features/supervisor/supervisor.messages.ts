@@ -56,7 +56,7 @@ export default {
         import: '台账导入', file: '选择 Excel 文件（.xlsx）', grid: '导入到网格', dryRun: '预检（不保存）', run: '导入', export: '导出台账（已脱敏）',
         result: '可导入 {imported} 户，跳过重复 {skipped} 户，新建楼栋 {buildings} 栋，有问题 {errors} 行', saved: '已导入 {imported} 户，手机同步后可见',
         row: '行', column: '列', message: '问题', columns: '识别的列', ignored: '未使用的列', audit: '导出与导入记录', who: '人员', when: '时间', what: '操作',
-        actions: { export_households: '导出台账', import_households: '导入台账' },
+        actions: { export_households: '导出台账', import_households: '导入台账', checklist_create: '新建检查表', checklist_publish: '发布检查表新版本' },
         mapping: '列对应（可改，改后重新预检）', sheetColumn: '表格列', header: '表头', importAs: '导入为', notImported: '不导入',
         preview: '预览（前 {n} 行，清理后的值）', errors: '逐行问题', status: { ok: '可导入', skipped: '重复，跳过', error: '有问题' },
         fields: {
@@ -122,7 +122,7 @@ export default {
         import: 'Import the ledger', file: 'Choose an Excel file (.xlsx)', grid: 'Into grid', dryRun: 'Check (saves nothing)', run: 'Import', export: 'Export the ledger (masked)',
         result: '{imported} households to import, {skipped} repeats skipped, {buildings} new buildings, {errors} rows with problems', saved: '{imported} households imported; phones get them with their next sync',
         row: 'Row', column: 'Column', message: 'Problem', columns: 'Columns recognised', ignored: 'Columns not used', audit: 'Exports and imports', who: 'Who', when: 'When', what: 'What',
-        actions: { export_households: 'Ledger export', import_households: 'Ledger import' },
+        actions: { export_households: 'Ledger export', import_households: 'Ledger import', checklist_create: 'Checklist created', checklist_publish: 'Checklist version published' },
         mapping: 'Column mapping (change it and the check runs again)', sheetColumn: 'Sheet column', header: 'Header', importAs: 'Import as', notImported: 'Do not import',
         preview: 'Preview (first {n} rows, cleaned values)', errors: 'Problems by row', status: { ok: 'Ready', skipped: 'Repeat, skipped', error: 'Problem' },
         fields: {

@@ -31,7 +31,7 @@ export const useVisitsStore = defineStore('visits', () => {
     const db = appDb()
     const [household, checklist, corrects, draft] = await Promise.all([
       getHousehold(db, householdId),
-      currentChecklist(db, 'visit'),
+      currentChecklist(db, 'visit', useAccountStore().user?.gridIds ?? []),
       correctsId ? getVisit(db, correctsId).then((v) => v ?? null) : Promise.resolve(null),
       loadDraft<VisitDraft>(db, draftKey(householdId, correctsId)),
     ])
