@@ -16,8 +16,13 @@ import { migrate } from '../server/db/migrate'
 import { buildApp } from '../server/app'
 import { seedDemo } from '../server/seed'
 import { DEMO_NOW, generateCommunity } from '../demo/generate'
-import { dayOf, isoWeekOf } from '../src/domain/weeks'
+import { dayOf as dayIn, isoWeekOf as weekIn } from '../src/domain/calendar'
+import { DEFAULT_TIME_ZONE } from '../src/domain/constants'
 import { arg, round } from './stats'
+
+// The demo community's calendar (the server's default zone).
+const dayOf = (t: number) => dayIn(t, DEFAULT_TIME_ZONE)
+const isoWeekOf = (t: number) => weekIn(t, DEFAULT_TIME_ZONE)
 
 export interface ConsoleBenchResult {
   name: 'console'

@@ -60,8 +60,10 @@ export interface BuildAppOptions {
   trustProxy?: false | number | string | string[]
   /** Largest request body in bytes; routes that take more (blobs) set their own. */
   bodyLimit?: number
-  /** Base map and time zone for /api/config and /api/tiles; none (schematic map) by default. */
+  /** Base map for /api/config and /api/tiles; none (schematic map) by default. */
   tiles?: TileConfig
+  /** The community's calendar (FULLGRID_TIME_ZONE); `tiles.timeZone`, else Asia/Shanghai. */
+  timeZone?: string
 }
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
@@ -146,9 +148,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(authRoutes, authOptions)
   await app.register(devicesRoutes, { now: opts.now })
   await app.register(syncRoutes, { prefix: '/api', blobs: { uploadQuotaBytes: opts.uploadQuotaBytes, now: opts.now } })
-  await app.register(tilesPlugin, { tiles: opts.tiles ?? loadTileConfig({}, 'memory://') })
-  await app.register(supervisorRoutes, { now: opts.now })
-  await app.register(reportsRoutes)
+  const tiles = opts.tiles ?? loadTileConfig({}, 'memory://')
+  // One zone for every answer: /api/config hands it to the phones, the console's aggregates count in it.
+  const timeZone = opts.timeZone ?? tiles.timeZone
+  await app.register(tilesPlugin, { tiles: { ...tiles, timeZone } })
+  await app.register(supervisorRoutes, { now: opts.now, timeZone })
+  await app.register(reportsRoutes, { timeZone })
   await app.register(ledgerIoRoutes, { now: opts.now })
   await app.register(adminRoutes, { now: opts.now })
   await app.register(checklistAdminRoutes, { now: opts.now })

@@ -31,8 +31,13 @@ export interface ServerConfig {
   blobDir: string
   /** Bytes of photos one user may upload per 24 hours (FULLGRID_UPLOAD_QUOTA_MB). */
   uploadQuotaBytes: number
-  /** Base map and time zone (server/tiles/config.ts). */
+  /** Base map (server/tiles/config.ts). */
   tiles: TileConfig
+  /**
+   * FULLGRID_TIME_ZONE: the community's calendar (src/domain/calendar.ts) for 日日巡, 走访覆盖 and
+   * 周报 on the server, and, through /api/config, for 今日 and every date on the phones.
+   */
+  timeZone: string
 }
 
 export class ConfigError extends Error {}
@@ -53,8 +58,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustProxy: trustProxyFrom(env.FULLGRID_TRUST_PROXY),
     blobDir: env.FULLGRID_BLOBS?.trim() || join(dataDir, 'blobs'),
     uploadQuotaBytes: intFrom(env, 'FULLGRID_UPLOAD_QUOTA_MB', DEFAULT_UPLOAD_QUOTA_MB, 1, 1_000_000) * 1024 * 1024,
-    tiles: tilesFrom(env, dataDir),
+    ...tilesAndZone(env, dataDir),
   }
+}
+
+function tilesAndZone(env: NodeJS.ProcessEnv, dataDir: string): { tiles: TileConfig; timeZone: string } {
+  const tiles = tilesFrom(env, dataDir)
+  return { tiles, timeZone: tiles.timeZone }
 }
 
 function tilesFrom(env: NodeJS.ProcessEnv, dataDir: string): TileConfig {

@@ -46,6 +46,7 @@ async function main() {
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
     tiles: config.tiles,
+    timeZone: config.timeZone,
   })
   await app.listen({ host: config.host, port: config.port })
   const { port } = app.server.address() as AddressInfo

@@ -3,7 +3,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { idSchema } from '../../src/domain/entities'
-import { isoWeekRange } from '../../src/domain/weeks'
+import { isoWeekRange } from '../../src/domain/calendar'
+import { DEFAULT_TIME_ZONE } from '../../src/domain/constants'
+import { formatWeek } from '../../src/ui/time'
 import { badRequest } from '../errors'
 import { loadScope } from '../sync/scope'
 import { chosenGrids, loadGridIndex } from '../supervisor/grids'
@@ -12,8 +14,14 @@ import { weeklyWorkbook } from './xlsx'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
-const reportsRoutes: FastifyPluginAsync = async (fastify) => {
+export interface ReportsOptions {
+  /** The community's calendar (FULLGRID_TIME_ZONE): where a week begins and ends. */
+  timeZone?: string
+}
+
+const reportsRoutes: FastifyPluginAsync<ReportsOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
+  const zone = opts.timeZone ?? DEFAULT_TIME_ZONE
   app.get(
     '/api/reports/weekly',
     {
@@ -28,16 +36,16 @@ const reportsRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request, reply) => {
       const q = request.query
-      const range = isoWeekRange(q.week)
+      const range = isoWeekRange(q.week, zone)
       if (!range) throw badRequest(`没有这一周：${q.week}`)
       const scope = await loadScope(app.db, request.auth!)
       const index = await loadGridIndex(app.db, scope)
-      const report = await weeklyReport(app.db, index, { week: q.week, ...range, gridIds: chosenGrids(index, scope, q.gridId) })
+      const report = await weeklyReport(app.db, index, { week: q.week, ...range, timeZone: zone, gridIds: chosenGrids(index, scope, q.gridId) })
       if (q.format !== 'xlsx') return report
-      const body = await weeklyWorkbook(report)
+      const body = await weeklyWorkbook(report, zone)
       return reply
         .type(XLSX)
-        .header('content-disposition', `attachment; filename="weekly-${q.week}.xlsx"; filename*=UTF-8''${encodeURIComponent(`周报-${q.week}.xlsx`)}`)
+        .header('content-disposition', `attachment; filename="weekly-${q.week}.xlsx"; filename*=UTF-8''${encodeURIComponent(`周报 ${formatWeek(q.week, 'zh-CN', { year: true })}.xlsx`)}`)
         .send(body)
     },
   )

@@ -7,13 +7,13 @@
 import type { Queryable } from '../db/adapter'
 import { ISSUE_CATEGORIES, labelOf } from '../../src/domain/constants'
 import { deriveIssueState, OPEN_STATUSES } from '../../src/domain/issueState'
-import { DAY_MS, dayOf, SHANGHAI_OFFSET_MS } from '../../src/domain/weeks'
+import { daysOfRange } from '../../src/domain/calendar'
 import type { GridIndex } from '../supervisor/grids'
 import { dailyCalendar } from '../supervisor/daily'
 import { loadIssues } from '../supervisor/issues'
 import type { WeeklyAnswer } from '../../src/domain/console'
 
-export async function weeklyReport(db: Queryable, index: GridIndex, q: { week: string; from: number; to: number; gridIds: string[] | null }): Promise<WeeklyAnswer> {
+export async function weeklyReport(db: Queryable, index: GridIndex, q: { week: string; from: number; to: number; timeZone: string; gridIds: string[] | null }): Promise<WeeklyAnswer> {
   const issues = await loadIssues(db, q.gridIds, { to: q.to })
   const cats = new Map<string, { found: number; closed: number }>()
   const cat = (c: string) => {
@@ -54,8 +54,8 @@ export async function weeklyReport(db: Queryable, index: GridIndex, q: { week: s
     if (r.channel in byChannel) byChannel[r.channel as keyof typeof byChannel] += r.n
   }
 
-  const days = Array.from({ length: Math.round((q.to - q.from) / DAY_MS) }, (_, i) => dayOf(q.from + i * DAY_MS))
-  const calendar = await dailyCalendar(db, index, { from: q.from, days, offsetMs: SHANGHAI_OFFSET_MS, gridIds: q.gridIds })
+  const days = daysOfRange(q, q.timeZone)
+  const calendar = await dailyCalendar(db, index, { days, timeZone: q.timeZone, gridIds: q.gridIds })
 
   return {
     week: q.week,

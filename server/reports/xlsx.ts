@@ -1,13 +1,15 @@
 /** The weekly report as an .xlsx workbook (exceljs): one sheet per part, Chinese headers. */
 import ExcelJS from 'exceljs'
 import { VISIT_OUTCOMES, labelOf, ISSUE_CATEGORIES } from '../../src/domain/constants'
-import { dayOf } from '../../src/domain/weeks'
+import { dayOf } from '../../src/domain/calendar'
+// The phone's and console's formatters: the workbook reads as the page does (2026年第49周 11月30日–12月6日).
+import { formatDayId, formatWeek } from '../../src/ui/time'
 import type { WeeklyAnswer } from '../../src/domain/console'
 
-export async function weeklyWorkbook(r: WeeklyAnswer): Promise<Buffer> {
+export async function weeklyWorkbook(r: WeeklyAnswer, timeZone: string): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
   wb.creator = 'FullGrid 满格'
-  const title = `周报（周周清）${r.week}：${r.days[0]} 至 ${r.days.at(-1)}`
+  const title = `周报（周周清）${formatWeek(r.week, 'zh-CN', { year: true })}`
 
   const summary = wb.addWorksheet('概况')
   summary.addRow([title]).font = { bold: true, size: 14 }
@@ -28,7 +30,7 @@ export async function weeklyWorkbook(r: WeeklyAnswer): Promise<Buffer> {
   for (const c of r.issues.byCategory) issues.addRow([c.label, c.found, c.closed])
   issues.addRow([])
   issues.addRow(['仍未办结', '网格', '上报日期', '类别'])
-  for (const o of r.issues.open) issues.addRow([o.title, o.gridName, dayOf(o.reportedAt), labelOf(ISSUE_CATEGORIES, o.category)])
+  for (const o of r.issues.open) issues.addRow([o.title, o.gridName, formatDayId(dayOf(o.reportedAt, timeZone), 'zh-CN'), labelOf(ISSUE_CATEGORIES, o.category)])
   issues.getColumn(1).width = 30
 
   const patrols = wb.addWorksheet('巡查')

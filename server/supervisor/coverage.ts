@@ -5,8 +5,8 @@
  * Rules: src/domain/cadence.ts, the phones' 今日 due list, computed here in SQL. A household's
  * cadence is its own `cadenceDays`, else the strictest cadence of its tags and its present members'
  * tags, else quarterly; a phone call does not count for a household that must be seen at the door
- * (DOOR_ONLY_TAGS); days are calendar days in the community's zone (Asia/Shanghai, UTC+8 all year,
- * the dayNumber of cadence.ts); the clock of a never-visited household starts on the day it was
+ * (DOOR_ONLY_TAGS); days are calendar days in the community's zone (FULLGRID_TIME_ZONE, the
+ * dayNumber of src/domain/calendar.ts); the clock of a never-visited household starts on the day it was
  * recorded (its UUIDv7 time). Over a period:
  *   due      — dueThisWeek as of the period's start: the due day after the last counting visit
  *              before the period falls on or before the period's last day;
@@ -16,8 +16,8 @@
  * All of it is one SQL statement over households and their visits (visits' householdId index).
  */
 import type { Queryable } from '../db/adapter'
-import { DAY_MS, SHANGHAI_OFFSET_MS } from '../../src/domain/weeks'
-import { DOOR_ONLY_TAGS, QUARTERLY_DAYS, TAG_CADENCE, dayNumber } from '../../src/domain/cadence'
+import { DAY_MS, dayNumber, fixedOffsetMs } from '../../src/domain/calendar'
+import { DOOR_ONLY_TAGS, QUARTERLY_DAYS, TAG_CADENCE } from '../../src/domain/cadence'
 import type { GridIndex, WorkerInfo } from './grids'
 import type { CoverageAnswer, CoverageCounts, OverdueHousehold } from '../../src/domain/console'
 
@@ -39,8 +39,16 @@ const TAG_DAYS = TAG_CODES.map((t) => TAG_CADENCE.get(t)!)
 const TAG_CADENCE_SQL = (tags: string) =>
   `least(${TAG_CODES.map((_, i) => `CASE WHEN ${tags} ? ($7::text[])[${i + 1}] THEN ($8::int[])[${i + 1}] END`).join(', ')})`
 
-/** Calendar day number (cadence.ts dayNumber) of a millisecond time, in SQL. */
-const DAY_SQL = (ms: string) => `floor((${ms} + ${SHANGHAI_OFFSET_MS}::bigint) / ${DAY_MS}.0)::int`
+/**
+ * Calendar day number (calendar.ts dayNumber) of a millisecond time, in SQL. A zone that keeps one
+ * offset all year (Asia/Shanghai) is plain arithmetic; a zone with daylight saving asks the
+ * database's zone rules, the zone's name being parameter `$zoneParam`.
+ */
+function daySql(timeZone: string, zoneParam: string): (ms: string) => string {
+  const offset = fixedOffsetMs(timeZone)
+  if (offset !== null) return (ms) => `floor((${ms} + ${offset}::bigint) / ${DAY_MS}.0)::int`
+  return (ms) => `((to_timestamp((${ms})::float8 / 1000) AT TIME ZONE ${zoneParam}::text)::date - DATE '1970-01-01')`
+}
 
 /** Present members' tags (a member without a status lives there). */
 const MEMBER_TAGS_PATH = '$.members[*] ? (!exists(@.status) || @.status == "present").tags[*]'
@@ -55,12 +63,16 @@ export async function visitCoverage(
   db: Queryable,
   index: GridIndex,
   workers: WorkerInfo[],
-  q: { from: number; to: number; now: number; gridIds: string[] | null; overdueLimit?: number },
+  q: { from: number; to: number; now: number; timeZone: string; gridIds: string[] | null; overdueLimit?: number },
 ): Promise<CoverageAnswer> {
   const at = Math.min(q.to, q.now)
   // The period's last day, and "today" for overdue: the last day, or today if the period runs on.
-  const lastDay = dayNumber(q.to - 1)
-  const today = dayNumber(at === q.to ? q.to - 1 : at)
+  const lastDay = dayNumber(q.to - 1, q.timeZone)
+  const today = dayNumber(at === q.to ? q.to - 1 : at, q.timeZone)
+  const DAY_SQL = daySql(q.timeZone, '$13')
+  const params: unknown[] = [q.from, q.to, at, q.gridIds, [...SPECIAL_TAGS], q.overdueLimit ?? 200, TAG_CODES, TAG_DAYS, [...DOOR_ONLY_TAGS], QUARTERLY_DAYS, lastDay, today]
+  // $13 only where the statement names it: PostgreSQL refuses parameters a statement does not use.
+  if (fixedOffsetMs(q.timeZone) === null) params.push(q.timeZone)
   // One statement: each household's cadence and its counting visits' last dates (hash join on
   // the visits' householdId index), the three flags, then counts per grid and per building and
   // the first overdue households — only those few rows carry names and addresses back to Node.
@@ -128,7 +140,7 @@ export async function visitCoverage(
             FROM late l JOIN records r ON r.entity = 'households' AND r.id = l.id
            ORDER BY l.special DESC, l.days_overdue DESC, r.data->>'address'
            LIMIT $6) o) AS overdue`,
-    [q.from, q.to, at, q.gridIds, [...SPECIAL_TAGS], q.overdueLimit ?? 200, TAG_CODES, TAG_DAYS, [...DOOR_ONLY_TAGS], QUARTERLY_DAYS, lastDay, today],
+    params,
   )
   const row = rows[0]
   const empty = (): CoverageCounts => ({ households: 0, due: 0, visited: 0, overdue: 0 })

@@ -13,7 +13,8 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { idSchema } from '../../src/domain/entities'
-import { DAY_MS, dayStart, daysBetween, isoWeekRange, monthRange, SHANGHAI_OFFSET_MS } from '../../src/domain/weeks'
+import { dayOf, dayRange, daysBetween, isoWeekRange, monthRange } from '../../src/domain/calendar'
+import { DEFAULT_TIME_ZONE } from '../../src/domain/constants'
 import { badRequest } from '../errors'
 import { loadScope } from '../sync/scope'
 import { chosenGrids, loadGridIndex, loadWorkers } from './grids'
@@ -27,20 +28,23 @@ import { apiErrorSchema } from '../../src/domain/sync'
 
 export interface SupervisorOptions {
   now?: () => number
+  /** The community's calendar (FULLGRID_TIME_ZONE): what "a day", "a week" and "today" mean. */
+  timeZone?: string
 }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
 const MAX_CALENDAR_DAYS = 62
 
-function startOf(value: string): number {
-  const t = dayStart(value, SHANGHAI_OFFSET_MS)
-  if (t === null) throw badRequest(`日期不存在：${value}`)
-  return t
+function rangeOf(value: string, zone: string): { from: number; to: number } {
+  const r = dayRange(value, zone)
+  if (r === null) throw badRequest(`日期不存在：${value}`)
+  return r
 }
 
 const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
   const now = opts.now ?? Date.now
+  const zone = opts.timeZone ?? DEFAULT_TIME_ZONE
   const preHandler = [app.authenticate, app.requireRole('supervisor', 'admin')]
   const context = async (auth: NonNullable<Parameters<typeof loadScope>[1]>) => {
     const scope = await loadScope(app.db, auth)
@@ -64,8 +68,8 @@ const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, 
       const q = request.query
       if (!q.workerId && !q.gridId) throw badRequest('请选择网格员（workerId）或网格（gridId）')
       const { scope, index } = await context(request.auth!)
-      const from = startOf(q.day)
-      const patrols = await patrolReplays(app.db, index, { from, to: from + DAY_MS, workerId: q.workerId, gridIds: chosenGrids(index, scope, q.gridId) })
+      const { from, to } = rangeOf(q.day, zone)
+      const patrols = await patrolReplays(app.db, index, { from, to, workerId: q.workerId, gridIds: chosenGrids(index, scope, q.gridId) })
       return { day: q.day, patrols }
     },
   )
@@ -75,15 +79,16 @@ const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, 
     { preHandler, schema: { querystring: z.object({ from: day, to: day, gridId: idSchema.optional() }) } },
     async (request) => {
       const q = request.query
-      const from = startOf(q.from)
-      startOf(q.to)
+      rangeOf(q.from, zone)
+      rangeOf(q.to, zone)
       const days = daysBetween(q.from, q.to)
       if (!days.length) throw badRequest('结束日期不能早于开始日期')
       if (days.length > MAX_CALENDAR_DAYS) throw badRequest(`一次最多查看 ${MAX_CALENDAR_DAYS} 天`)
       const { scope, index } = await context(request.auth!)
       const workers = await loadWorkers(app.db, index)
-      const grids = await dailyCalendar(app.db, index, { from, days, offsetMs: SHANGHAI_OFFSET_MS, gridIds: chosenGrids(index, scope, q.gridId) })
-      return { days, grids, workers: workers.map((w) => ({ id: w.id, name: w.name })) }
+      const today = dayOf(now(), zone)
+      const grids = await dailyCalendar(app.db, index, { days, today, timeZone: zone, gridIds: chosenGrids(index, scope, q.gridId) })
+      return { days, today, grids, workers: workers.map((w) => ({ id: w.id, name: w.name })) }
     },
   )
 
@@ -102,11 +107,11 @@ const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, 
     async (request) => {
       const q = request.query
       if (!q.week === !q.month) throw badRequest('请给出 week（YYYY-Www）或 month（YYYY-MM）其中之一')
-      const range = q.week ? isoWeekRange(q.week) : monthRange(q.month!)
+      const range = q.week ? isoWeekRange(q.week, zone) : monthRange(q.month!, zone)
       if (!range) throw badRequest(`没有这个${q.week ? '周' : '月份'}：${q.week ?? q.month}`)
       const { scope, index } = await context(request.auth!)
       const workers = await loadWorkers(app.db, index)
-      return visitCoverage(app.db, index, workers, { ...range, now: now(), gridIds: chosenGrids(index, scope, q.gridId) })
+      return visitCoverage(app.db, index, workers, { ...range, now: now(), timeZone: zone, gridIds: chosenGrids(index, scope, q.gridId) })
     },
   )
 

@@ -7,6 +7,7 @@
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DEFAULT_TIME_ZONE } from '../../src/domain/constants'
+import { isTimeZone } from '../../src/domain/calendar'
 import type { TileCrs } from '../../src/domain/mapConfig'
 
 export interface TileConfig {
@@ -35,10 +36,8 @@ export function loadTileConfig(env: NodeJS.ProcessEnv, dataDir: string): TileCon
     throw new TileConfigError(`FULLGRID_TILE_MAX_ZOOM must be an integer from 1 to 22, got "${zoomRaw}"`)
   }
   const timeZone = env.FULLGRID_TIME_ZONE?.trim() || DEFAULT_TIME_ZONE
-  try {
-    new Intl.DateTimeFormat('en', { timeZone })
-  } catch {
-    throw new TileConfigError(`FULLGRID_TIME_ZONE is not a time zone: "${timeZone}"`)
+  if (!isTimeZone(timeZone)) {
+    throw new TileConfigError(`FULLGRID_TIME_ZONE is not an IANA time zone (e.g. Asia/Shanghai): "${timeZone}"`)
   }
   return {
     upstream,

@@ -8,8 +8,11 @@ import { createAppRouter } from './router'
 import { i18n, restoreLocale } from './i18n'
 import * as pwa from './modules/pwa'
 import * as prefetch from './modules/prefetch'
+import { primeCommunityZone } from '@/features/map/map.config'
 
 async function start(): Promise<void> {
+  // Dates on the first screen are on the community's calendar (FULLGRID_TIME_ZONE via /api/config).
+  primeCommunityZone()
   const app = createApp(App)
   const pinia = createPinia()
   const router = createAppRouter()

@@ -15,6 +15,7 @@
 import { HOUSEHOLD_TAGS, DEFAULT_TIME_ZONE, type HouseholdTag } from './constants'
 import type { Household, Visit } from './entities'
 import { uuidv7Time } from './ids'
+import { dayNumber, weekStartDay } from './calendar'
 
 export const QUARTERLY_DAYS = 90
 
@@ -89,51 +90,9 @@ export function visitCounts(h: CadenceHousehold, v: CadenceVisit): boolean {
   return counts(requiresDoorVisit(h), v)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Calendar days in the community's time zone
-
-const dayFormats = new Map<string, Intl.DateTimeFormat>()
-/** Per zone: quarter-hour bucket → day. Every zone's offset is a multiple of 15 minutes, so a day
- * boundary never falls inside a bucket; 20,000 households cost a few hundred Intl calls, not 20,000. */
-const dayCache = new Map<string, Map<number, number>>()
-const QUARTER_HOUR = 900_000
-
-/** Days since 1970-01-01 of the calendar day `ms` falls on in `timeZone`. */
-export function dayNumber(ms: number, timeZone: string = DEFAULT_TIME_ZONE): number {
-  let cache = dayCache.get(timeZone)
-  if (!cache) dayCache.set(timeZone, (cache = new Map()))
-  const bucket = Math.floor(ms / QUARTER_HOUR)
-  const hit = cache.get(bucket)
-  if (hit !== undefined) return hit
-  let f = dayFormats.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    dayFormats.set(timeZone, f)
-  }
-  // en-CA formats as YYYY-MM-DD.
-  const s = f.format(bucket * QUARTER_HOUR)
-  const day = Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / 86_400_000
-  if (cache.size > 50_000) cache.clear()
-  cache.set(bucket, day)
-  return day
-}
-
-/**
- * UTC ms at which calendar day `day` (a dayNumber) begins in `timeZone`: the first quarter hour
- * that dayNumber puts on that day (zone offsets are whole quarter hours and within ±14 h).
- */
-export function dayStartMs(day: number, timeZone: string = DEFAULT_TIME_ZONE): number {
-  const utcMidnight = day * 86_400_000
-  for (let t = utcMidnight - 14 * 3_600_000; t <= utcMidnight + 14 * 3_600_000; t += QUARTER_HOUR) {
-    if (dayNumber(t, timeZone) === day) return t
-  }
-  return utcMidnight
-}
-
-/** Monday of the week `day` (a dayNumber) falls in; 1970-01-01 was a Thursday. */
-export function weekStartDay(day: number): number {
-  return day - ((day + 3) % 7)
-}
+// Calendar days in the community's time zone: src/domain/calendar.ts (re-exported for callers
+// that think in cadences).
+export { dayNumber, dayStartMs, weekStartDay } from './calendar'
 
 export type DueStatus = 'overdue' | 'due' | 'upcoming'
 

@@ -78,13 +78,17 @@ export interface DailyGrid {
   gridId: string
   gridName: string
   cells: DailyCell[]
-  /** Days without any patrol. */
+  /** Days up to today (`counted` of them) without any patrol; days still to come are no gap. */
   gaps: number
+  /** Days of the window up to and including today: the "of N days" of "N 天中 gaps 天未巡". */
+  counted: number
 }
 
 /** GET /api/supervisor/daily */
 export interface DailyAnswer {
   days: string[]
+  /** Today in the community's calendar ('YYYY-MM-DD'): its cell may still fill. */
+  today: string
   grids: DailyGrid[]
   workers: { id: string; name: string }[]
 }

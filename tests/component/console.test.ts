@@ -23,7 +23,8 @@ function fakeServer() {
     if (url.startsWith('/api/supervisor/daily')) {
       return jsonResponse({
         days: ['2026-11-19', '2026-11-20', '2026-11-21'],
-        grids: [{ gridId: G1, gridName: '第一网格', gaps: 2, cells: [
+        today: '2026-11-21',
+        grids: [{ gridId: G1, gridName: '第一网格', gaps: 2, counted: 3, cells: [
           { day: '2026-11-19', patrols: 0, workerIds: [], coverage: null },
           { day: '2026-11-20', patrols: 1, workerIds: [W1], coverage: 0.75 },
           { day: '2026-11-21', patrols: 0, workerIds: [], coverage: null },
@@ -74,7 +75,10 @@ describe('supervisor console', () => {
     await setMeta(appDb(), 'session', supervisor)
     fakeServer()
     const { wrapper } = await mountApp('/console/daily')
-    await until(() => wrapper.text().includes('未巡 2 天'))
+    // The count says what it counts; days read as dates, today as 今天, never as ids.
+    await until(() => wrapper.text().includes('近3天中 2 天未巡'))
+    expect(wrapper.text()).toContain('2026年11月19日–21日，共 3 天（含今天）')
+    expect([...document.querySelectorAll('thead th')].map((th) => th.textContent?.trim())).toEqual(['网格', '11月19日', '11月20日', '今天'])
     const cells = [...document.querySelectorAll('tbody td')].map((td) => td.textContent?.trim())
     expect(cells).toEqual(['✗', '✓', '✗'])
     expect(document.querySelector('tbody td:nth-child(3)')?.getAttribute('title')).toContain('王芳')

@@ -64,7 +64,7 @@ describe('设备管理', () => {
     expect(wrapper.find('.van-tabbar').exists()).toBe(false)
 
     const text = items()[0].textContent!
-    for (const part of ['张伟（worker01）', 'Android 14 · Chrome 131', 'LostPh…3456', '2025/01/15 10:30', '使用中']) expect(text).toContain(part)
+    for (const part of ['张伟（worker01）', 'Android 14 · Chrome 131', 'LostPh…3456', '2025年1月15日 10:30', '使用中']) expect(text).toContain(part)
     expect(text).not.toContain('LostPhone0123456')
     expect(new Headers(callsTo(fetch, '/api/devices')[0][1]?.headers).get('authorization')).toBe(`Bearer ${session.token}`)
 
@@ -78,7 +78,7 @@ describe('设备管理', () => {
     expect(revoke[1]?.method).toBe('POST')
     expect(new Headers(revoke[1]?.headers).get('authorization')).toBe(`Bearer ${session.token}`)
     expect(JSON.parse(String(revoke[1]?.body))).toEqual({ userId: workerId })
-    expect(items()[0].textContent).toContain('2025/01/16 09:05')
+    expect(items()[0].textContent).toContain('2025年1月16日 09:05')
     expect(items()[0].textContent).not.toContain('使用中')
     expect(items()[0].querySelector('button')).toBeNull()
     expect(callsTo(fetch, '/api/devices').filter(([u]) => u === '/api/devices')).toHaveLength(2)

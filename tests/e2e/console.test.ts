@@ -139,14 +139,14 @@ describe('supervisor console (browser)', () => {
       if (process.env.CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT })
 
       await page.getByRole('link', { name: '周报' }).click()
-      await page.getByLabel('周').fill('2026-W44')
+      await page.getByLabel('周').selectOption({ label: '2026年第44周 10月26日–11月1日' })
       await page.getByText('发现事件').first().waitFor()
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Excel' }).click()])
       const bytes = await readFile((await download.path())!)
       const wb = new ExcelJS.Workbook()
       await wb.xlsx.load(bytes as unknown as ArrayBuffer)
       expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '事件', '巡查'])
-      expect(String(wb.getWorksheet('概况')!.getCell('A1').value)).toContain('2026-W44')
+      expect(String(wb.getWorksheet('概况')!.getCell('A1').value)).toContain('2026年第44周')
     } finally {
       await context.close()
     }

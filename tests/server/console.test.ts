@@ -8,10 +8,13 @@ import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
 import { seedDemo } from '../../server/seed'
 import { generateCommunity, DEMO_NOW } from '../../demo/generate'
-import { dayOf, isoWeekOf } from '../../src/domain/weeks'
+import { dayOf as dayIn, isoWeekOf as weekIn } from '../../src/domain/calendar'
 import { dayNumber, dueState } from '../../src/domain/cadence'
 import { buildTestApp, injectJson, login, testDatabases, useTestApp, type LoggedIn } from './helper'
 import { B1, B2, DAY, NOW, PATROL_DAY, consoleSession, type ConsoleFixture } from './consoleFixture'
+
+const dayOf = (t: number) => dayIn(t, 'Asia/Shanghai')
+const isoWeekOf = (t: number) => weekIn(t, 'Asia/Shanghai')
 
 describe.each(testDatabases())('supervisor console on $name', (tdb) => {
   let db: Database
@@ -90,6 +93,12 @@ describe.each(testDatabases())('supervisor console on $name', (tdb) => {
     expect(g1.cells[1]).toEqual({ day: '2026-11-20', patrols: 1, workerIds: [fx.w1.id], coverage: 0.75 })
     expect(g1.gaps).toBe(2)
     expect(g2.gaps).toBe(3)
+    // Today (NOW is 2026-11-21 noon) is in the window and counted; tomorrow is shown, not a gap yet.
+    expect(res.body.today).toBe('2026-11-21')
+    expect(g1.counted).toBe(3)
+    const ahead = await get('/api/supervisor/daily?from=2026-11-19&to=2026-11-22')
+    expect(ahead.body.grids[0]).toMatchObject({ gaps: 2, counted: 3 })
+    expect(ahead.body.grids[0].cells).toHaveLength(4)
     expect((await get('/api/supervisor/daily?from=2026-11-21&to=2026-11-19')).status).toBe(400)
     expect((await get('/api/supervisor/daily?from=2026-01-01&to=2026-11-19')).status).toBe(400)
   })
@@ -154,6 +163,9 @@ describe.each(testDatabases())('supervisor console on $name', (tdb) => {
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
     expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '事件', '巡查'])
     const summary = wb.getWorksheet('概况')!
+    // Weeks and dates read as the console writes them, never as ids.
+    expect(summary.getCell('A1').value).toBe('周报（周周清）2026年第47周 11月16日–22日')
+    expect(JSON.stringify(wb.getWorksheet('事件')!.getSheetValues())).not.toMatch(/\d{4}-\d{2}-\d{2}|W\d\d/)
     const figure = (label: string) => (summary.getSheetValues().find((r) => Array.isArray(r) && r[1] === label) as unknown[] | undefined)?.[2]
     expect(figure('发现事件')).toBe(3)
     expect(figure('办结（销号）事件')).toBe(1)

@@ -1,37 +1,12 @@
 /**
- * Pure rules behind the supervisor console: the community's calendar (days, ISO weeks, months in
- * UTC+8), track geometry for 轨迹回放 (simplification, stops, gaps, buildings passed), the ledger
- * columns' cleaning, and who lands in the console.
+ * Pure rules behind the supervisor console (its calendar: calendar.test.ts): track geometry for
+ * 轨迹回放 (simplification, stops, gaps, buildings passed), the ledger columns' cleaning, and who
+ * lands in the console.
  */
 import { describe, expect, it } from 'vitest'
-import { dayOf, dayStart, daysBetween, isoWeekOf, isoWeekRange, monthRange } from '@/domain/weeks'
 import { findGaps, findStops, type Point } from '../../server/supervisor/track'
 import { clean, cleanBuilding, cleanRoom, cleanUnit, fieldOfHeader, idNumberProblem, phoneProblem } from '../../server/ledger-io/columns'
 import { positionAt, prefersConsole } from '@/features/supervisor/supervisor.models'
-
-
-describe('community calendar', () => {
-  it('days start at midnight in Shanghai and refuse dates that do not exist', () => {
-    expect(dayStart('2026-11-20')).toBe(Date.UTC(2026, 10, 19, 16))
-    expect(dayStart('2026-02-29')).toBeNull()
-    expect(dayStart('2026-13-01')).toBeNull()
-    expect(dayOf(Date.UTC(2026, 10, 19, 16))).toBe('2026-11-20')
-    expect(dayOf(Date.UTC(2026, 10, 19, 15, 59))).toBe('2026-11-19')
-    expect(daysBetween('2026-12-30', '2027-01-02')).toEqual(['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02'])
-  })
-
-  it('ISO weeks: 2026-W48 is Monday 23 November; week 53 only in long years', () => {
-    expect(isoWeekRange('2026-W48')).toEqual({ from: Date.UTC(2026, 10, 22, 16), to: Date.UTC(2026, 10, 29, 16) })
-    expect(isoWeekOf(Date.UTC(2026, 10, 22, 16))).toBe('2026-W48')
-    expect(isoWeekOf(Date.UTC(2026, 10, 22, 15, 59))).toBe('2026-W47')
-    // 1 January 2027 is a Friday: it belongs to the last week of 2026.
-    expect(isoWeekOf(Date.UTC(2027, 0, 1, 4))).toBe('2026-W53')
-    expect(isoWeekRange('2026-W53')).not.toBeNull()
-    expect(isoWeekRange('2025-W53')).toBeNull()
-    expect(isoWeekRange('2026-W00')).toBeNull()
-    expect(monthRange('2026-11')).toEqual({ from: Date.UTC(2026, 9, 31, 16), to: Date.UTC(2026, 10, 30, 16) })
-  })
-})
 
 describe('track geometry', () => {
   const east = (i: number, t0 = 0): Point => [t0 + i * 15_000, 120.5 + i * 0.0002, 36.87, 5]

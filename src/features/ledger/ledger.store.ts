@@ -11,6 +11,7 @@ import { createHousehold, getBuilding, getHousehold, loadLedgerData, updateHouse
 import { watchCadenceVisits } from '@/db/visits'
 import { loadPinyinCache, savePinyinCache } from '@/db/pinyinCache'
 import { dayNumber, dueState, type CadenceVisit } from '@/domain/cadence'
+import { communityTimeZone } from '@/ui/time'
 import { findDuplicates, type DuplicateCandidate, type DuplicateMatch } from '@/domain/duplicates'
 import type { Household } from '@/domain/entities'
 import type { Pinyin, SearchIndex } from '@/domain/householdSearch'
@@ -31,7 +32,7 @@ export const useLedgerStore = defineStore('ledger', () => {
   const loadError = ref<string | null>(null)
   const query = ref('')
   const filters = reactive<LedgerFilters>({ ...NO_FILTERS })
-  const today = ref(dayNumber(Date.now()))
+  const today = ref(dayNumber(Date.now(), communityTimeZone()))
   const loaded = computed(() => data.value !== null)
   const pinyinCache = new Map<string, Pinyin>()
 
@@ -49,7 +50,7 @@ export const useLedgerStore = defineStore('ledger', () => {
       if (list) list.push(v)
       else byHousehold.set(v.householdId, [v])
     }
-    return placed.value.map((p) => ({ ...p, due: dueState(p.household, byHousehold.get(p.household.id) ?? [], today.value) }))
+    return placed.value.map((p) => ({ ...p, due: dueState(p.household, byHousehold.get(p.household.id) ?? [], today.value, communityTimeZone()) }))
   })
   const byId = computed(() => new Map(items.value.map((i) => [i.household.id, i])))
   const parentOf = computed(() => gridMembership(data.value?.grids ?? []))
@@ -123,7 +124,7 @@ export const useLedgerStore = defineStore('ledger', () => {
     if (stops.length) return
     const db = appDb()
     const fail = (err: unknown) => (loadError.value = err instanceof Error ? err.message : String(err))
-    stops.push(watchLedgerData(db, (d) => ((today.value = dayNumber(Date.now())), (data.value = d)), fail))
+    stops.push(watchLedgerData(db, (d) => ((today.value = dayNumber(Date.now(), communityTimeZone())), (data.value = d)), fail))
     stops.push(watchCadenceVisits(db, (v) => (visits.value = v), fail))
   }
   function unwatch(): void {

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_TIME_ZONE } from '@/domain/constants'
 import { appConfigSchema, type AppConfig } from '@/domain/mapConfig'
+import { setCommunityTimeZone } from '@/ui/time'
 
 const STORAGE_KEY = 'fullgrid.config'
 export const FALLBACK_CONFIG: AppConfig = { tiles: null, timeZone: DEFAULT_TIME_ZONE }
@@ -22,6 +23,16 @@ function stored(): AppConfig | null {
 
 let pending: Promise<AppConfig> | null = null
 
+/**
+ * The community's zone for every date on screen (src/ui/time.ts) before the first paint: the one
+ * kept from the last online start; loadAppConfig then brings the server's.
+ */
+export function primeCommunityZone(): void {
+  const kept = stored()
+  if (kept) setCommunityTimeZone(kept.timeZone)
+  void loadAppConfig()
+}
+
 /** The server's answer when it can be reached, else the last one kept, else no base map. */
 export function loadAppConfig(fetcher: typeof fetch = fetch): Promise<AppConfig> {
   pending ??= (async () => {
@@ -29,6 +40,7 @@ export function loadAppConfig(fetcher: typeof fetch = fetch): Promise<AppConfig>
       const res = await fetcher('/api/config', { headers: { accept: 'application/json' } })
       if (!res.ok) throw new Error(`HTTP ${res.status}`)
       const config = appConfigSchema.parse(await res.json())
+      setCommunityTimeZone(config.timeZone)
       try {
         localStorage.setItem(STORAGE_KEY, JSON.stringify(config))
       } catch {

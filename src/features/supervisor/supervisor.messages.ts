@@ -16,7 +16,7 @@ export default {
         stops: '停留 {n} 处', gaps: '无定位 {n} 段', gapNote: '{from}–{to} 无定位：{reason}', gapNoNote: '未说明',
         pins: '走访和事件', visit: '走访', issue: '事件', replay: '回放', play: '播放', pause: '暂停',
       },
-      daily: { from: '从', to: '至', patrolled: '已巡', missing: '未巡', gaps: '未巡 {n} 天', by: '{names}', coverage: '检查项覆盖 {p}' },
+      daily: { from: '从', to: '至', patrolled: '已巡', missing: '未巡', gaps: '近{days}天中 {n} 天未巡', window: '{span}，共 {days} 天（含今天）；“未巡”数的是截至今天没有任何巡查的天数', today: '今天', by: '{names}', coverage: '检查项覆盖 {p}' },
       coverage: {
         period: '周期', byWeek: '本周', byMonth: '本月', due: '应访', visited: '已访', overdue: '逾期', households: '户数', visits: '走访次数',
         rate: '走访率', grids: '按网格', workers: '按网格员', overdueList: '逾期未访（重点人群优先）', special: '重点', lastVisit: '上次走访', never: '从未走访', daysOverdue: '逾期 {n} 天',
@@ -82,7 +82,7 @@ export default {
         stops: '{n} stops', gaps: '{n} gaps', gapNote: '{from}–{to} no fix: {reason}', gapNoNote: 'not explained',
         pins: 'Visits and issues', visit: 'Visit', issue: 'Issue', replay: 'Replay', play: 'Play', pause: 'Pause',
       },
-      daily: { from: 'From', to: 'to', patrolled: 'Patrolled', missing: 'Not patrolled', gaps: '{n} days missed', by: '{names}', coverage: 'Checklist {p}' },
+      daily: { from: 'From', to: 'to', patrolled: 'Patrolled', missing: 'Not patrolled', gaps: '{n} of the last {days} days not patrolled', window: '{span}, {days} days (today included); "not patrolled" counts the days up to today without any patrol', today: 'Today', by: '{names}', coverage: 'Checklist {p}' },
       coverage: {
         period: 'Period', byWeek: 'Week', byMonth: 'Month', due: 'Due', visited: 'Visited', overdue: 'Overdue', households: 'Households', visits: 'Visits',
         rate: 'Visit rate', grids: 'By grid', workers: 'By worker', overdueList: 'Overdue (special groups first)', special: 'Special', lastVisit: 'Last visit', never: 'Never visited', daysOverdue: '{n} days overdue',

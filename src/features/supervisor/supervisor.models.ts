@@ -3,7 +3,8 @@
  * desktop, how periods, durations and shares are written, and the ledger import's answer
  * (server/ledger-io); the other endpoints' answers are in src/domain/console.ts.
  */
-import { DAY_MS, dayOf, isoWeekOf } from '@/domain/weeks'
+import { addDays, addWeeks, dayOf, isoWeekOf, monthOf } from '@/domain/calendar'
+import { communityTimeZone } from '@/ui/time'
 
 // The answers' shapes are the server's own (src/domain/console.ts); the views import them from here.
 export type { CoverageAnswer, DailyAnswer, GridNode, IssuesAnswer, Overview, PatrolReplay, SupervisedIssue, WeeklyAnswer } from '@/domain/console'
@@ -28,11 +29,13 @@ export function prefersConsole(role: string | null | undefined, width: number): 
 export const CONSOLE_PAGES = ['tracks', 'daily', 'coverage', 'issues', 'weekly', 'ledger'] as const
 export type ConsolePage = (typeof CONSOLE_PAGES)[number]
 
-export const yesterday = (now = Date.now()) => dayOf(now - DAY_MS)
-export const lastWeek = (now = Date.now()) => isoWeekOf(now - 7 * DAY_MS)
-export const thisWeek = (now = Date.now()) => isoWeekOf(now)
-export const thisMonth = (now = Date.now()) => dayOf(now).slice(0, 7)
-export const daysBefore = (day: string, n: number) => dayOf(Date.parse(`${day}T12:00:00+08:00`) - n * DAY_MS)
+// Periods on the community's calendar (its zone from /api/config), not the browser's.
+export const today = (now = Date.now(), zone = communityTimeZone()) => dayOf(now, zone)
+export const yesterday = (now = Date.now(), zone = communityTimeZone()) => addDays(dayOf(now, zone), -1)
+export const lastWeek = (now = Date.now(), zone = communityTimeZone()) => addWeeks(isoWeekOf(now, zone), -1)
+export const thisWeek = (now = Date.now(), zone = communityTimeZone()) => isoWeekOf(now, zone)
+export const thisMonth = (now = Date.now(), zone = communityTimeZone()) => monthOf(now, zone)
+export const daysBefore = (day: string, n: number) => addDays(day, -n)
 
 /** 1 h 05 min / 12 min, for durations of walks. */
 export function formatDuration(ms: number, locale: string): string {

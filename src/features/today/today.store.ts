@@ -9,6 +9,7 @@ import { watchOverdueIssueCount } from '@/db/issues'
 import { watchLedgerData, type LedgerData } from '@/db/households'
 import { watchCadenceVisits } from '@/db/visits'
 import { dayNumber, dueState, type CadenceVisit } from '@/domain/cadence'
+import { communityTimeZone } from '@/ui/time'
 import { useBadgesStore } from '@/app/session/badges.store'
 import { countDue, dueToday, type DueItem, type Position } from './today.models'
 
@@ -16,7 +17,7 @@ export const useTodayStore = defineStore('today', () => {
   const data = shallowRef<LedgerData | null>(null)
   const visits = shallowRef<CadenceVisit[] | null>(null)
   const position = ref<Position | null>(null)
-  const today = ref(dayNumber(Date.now()))
+  const today = ref(dayNumber(Date.now(), communityTimeZone()))
   const loaded = computed(() => data.value !== null && visits.value !== null)
 
   const list = computed<DueItem[]>(() => {
@@ -32,7 +33,7 @@ export const useTodayStore = defineStore('today', () => {
     const items = d.households.map((household) => ({
       household,
       building: (household.buildingId && buildings.get(household.buildingId)) || null,
-      due: dueState(household, byHousehold.get(household.id) ?? [], today.value),
+      due: dueState(household, byHousehold.get(household.id) ?? [], today.value, communityTimeZone()),
     }))
     return dueToday(items, position.value)
   })
@@ -50,8 +51,8 @@ export const useTodayStore = defineStore('today', () => {
   function watch(): void {
     if (stops.length) return
     const db = appDb()
-    stops.push(watchLedgerData(db, (d) => ((today.value = dayNumber(Date.now())), (data.value = d)), () => {}))
-    stops.push(watchCadenceVisits(db, (v) => ((today.value = dayNumber(Date.now())), (visits.value = v)), () => {}))
+    stops.push(watchLedgerData(db, (d) => ((today.value = dayNumber(Date.now(), communityTimeZone())), (data.value = d)), () => {}))
+    stops.push(watchCadenceVisits(db, (v) => ((today.value = dayNumber(Date.now(), communityTimeZone())), (visits.value = v)), () => {}))
     stops.push(watchOverdueIssueCount(db, (n) => (overdueIssues.value = n)))
     void locateIfAllowed()
   }
