@@ -417,7 +417,7 @@ describe('人员', () => {
     await until(() => !!document.querySelector('img[alt="登录二维码"]'))
     expect(document.querySelector<HTMLImageElement>('img[alt="登录二维码"]')!.src).toMatch(/^data:image\/png;base64,/)
     expect(control('登录链接').value).toBe('http://127.0.0.1:8080/link#t=secret-token')
-    expect(text()).toContain('有效期至 2026/12/08 10:30，只能使用一次')
+    expect(text()).toContain('有效期至 2026年12月8日 10:30，只能使用一次')
     await until(() => document.querySelector('section[aria-label="“李强”扫码登录"] tbody td:nth-child(3)')?.textContent === '有效')
 
     button('作废二维码').click()

@@ -43,9 +43,9 @@ const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const PHONES = 3
 const HOUSEHOLDS = 2
 /** Shared by every worker of the grid: the observer phone must hold the same. */
-const SHARED: EntityName[] = ['households', 'issues', 'issueEvents', 'visits']
+const SHARED: EntityName[] = ['households', 'issues', 'issueEvents', 'visits', 'patrols']
 /** Seen by their worker only (DESIGN §8.5): compared on the worker's own phone. */
-const OWN: EntityName[] = ['patrols', 'trackSegments']
+const OWN: EntityName[] = ['trackSegments']
 
 type Rec = Record<string, unknown> & { id: string; hlc: string; deleted: boolean }
 

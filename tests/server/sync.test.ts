@@ -319,20 +319,20 @@ describe.each(testDatabases())('sync on $name', (tdb) => {
       expect(changes.map((c) => c.id)).toContain(h.id)
     })
 
-    it('shows patrols and tracks to their worker and supervisors only', async () => {
+    it('shows patrols to the workers of their grid and supervisors, tracks to their worker and supervisors only', async () => {
       const p = patrol(gridA.id, workerA.id)
       const s = segment(p)
       expect((await push(app, asA, [create('patrols', p, clock()), create('trackSegments', s, clock())])).map((r) => r.status)).toEqual([
         'applied',
         'applied',
       ])
-      // a co-worker of the same grid does not see them
+      // a co-worker of the same grid sees that the grid was patrolled (日日巡 is the grid's duty), not where they walked
       const coworker = await createTestUser(db, { username: 'wa-co', gridIds: [gridA.id] })
       const asCo = await login(app, coworker.username, coworker.password, 'dev-a')
       const seen = async (who: LoggedIn) => (await pullAll(app, who)).changes.filter((c) => c.id === p.id || c.id === s.id).map((c) => c.id)
       expect((await seen(asA)).sort()).toEqual([p.id, s.id].sort())
       expect((await seen(asSup)).sort()).toEqual([p.id, s.id].sort())
-      expect(await seen(asCo)).toEqual([])
+      expect(await seen(asCo)).toEqual([p.id])
       expect(await seen(asB)).toEqual([])
     })
 
