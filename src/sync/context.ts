@@ -17,7 +17,7 @@ export interface ResponseLike {
 export interface RequestInitLike {
   method: string
   headers: Record<string, string>
-  body?: string | Blob
+  body?: string | Blob | FormData
   signal?: AbortSignal
 }
 
