@@ -6,9 +6,9 @@
  *   - counts a request with no answer within the timeout as failed, never as sent;
  *   - notes the server's clock from the answer's `Date` header (the phone's HLC uses it);
  *   - takes JSON, a Blob or FormData (uploads) as the body, and any method the API uses (PATCH too);
- *   - parses the answer (JSON, a Blob for downloads, null for 204) and sorts failures into the errors of ./errors, with messages a worker
- *     reads: the server's own `{error, message}`, or 网络不可用，请检查网络后重试 when there is no
- *     answer at all — never the browser's "Failed to fetch".
+ *   - parses the answer (JSON, a Blob for downloads, null for 204) and sorts failures into the
+ *     errors of ./errors, with messages a worker reads: the server's own `{error, message}`, or
+ *     网络不可用，请检查网络后重试 when there is no answer at all — never the browser's "Failed to fetch".
  */
 import {
   DeviceRevokedError,

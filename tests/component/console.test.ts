@@ -101,4 +101,25 @@ describe('supervisor console', () => {
     expect(wrapper.text()).toContain('联系电话“12345”不是有效的号码')
     expect(wrapper.text()).toContain('未使用的列：序号')
   })
+
+  it('without an answer from the server the console says it needs a connection, not "Failed to fetch"', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    stubFetch(async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    const { wrapper } = await mountApp('/console/daily')
+    await until(() => wrapper.text().includes('无法连接服务器，控制台需要联网。'))
+    expect(wrapper.text()).not.toContain('Failed to fetch')
+  })
+
+  it('a refusal shows the server’s own message', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    stubFetch(async (url) => {
+      if (url === '/api/supervisor/overview') return jsonResponse(overview)
+      if (url.startsWith('/api/supervisor/daily')) return jsonResponse({ error: 'forbidden', message: '只有网格长可以查看' }, 403)
+      throw new TypeError('Failed to fetch')
+    })
+    const { wrapper } = await mountApp('/console/daily')
+    await until(() => wrapper.text().includes('只有网格长可以查看'))
+  })
 })
