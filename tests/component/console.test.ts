@@ -37,6 +37,13 @@ function fakeServer() {
         columns: [{ header: '户主姓名', field: 'headName' }], errors: [{ row: 7, column: '联系电话', message: '联系电话“12345”不是有效的号码' }],
       })
     }
+    if (url.startsWith('/api/supervisor/coverage')) {
+      const counts = { households: 12, due: 10, visited: 4, overdue: 3 }
+      return jsonResponse({
+        from: 0, to: 1, totals: { ...counts, visits: 6 }, grids: [{ gridId: G1, gridName: '第一网格', ...counts }],
+        workers: [{ workerId: W1, workerName: '王芳', ...counts, visits: 6, householdsVisited: 5 }], buildings: [], overdue: [],
+      })
+    }
     if (url.startsWith('/api/audit')) return jsonResponse({ entries: [] })
     throw new TypeError('Failed to fetch')
   })
@@ -121,5 +128,22 @@ describe('supervisor console', () => {
     })
     const { wrapper } = await mountApp('/console/daily')
     await until(() => wrapper.text().includes('只有网格长可以查看'))
+  })
+
+  it('走访覆盖: the headings say what the columns count, and 未访 is 应访 less 已访', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    fakeServer()
+    const { wrapper } = await mountApp('/console/coverage')
+    await until(() => wrapper.text().includes('按网格员'))
+    const table = (caption: string) => [...document.querySelectorAll('table')].find((t) => t.querySelector('caption')?.textContent === caption)!
+    const rows = (t: HTMLTableElement) => [...t.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent?.trim()))
+    expect(rows(table('按网格'))).toEqual([
+      ['网格', '应访户数', '已访户数', '未访户数', '走访率', '逾期户数'],
+      ['第一网格', '10', '4', '6', '40%', '3'],
+    ])
+    expect(rows(table('按网格员'))).toEqual([
+      ['网格员', '所辖网格应访户数', '所辖网格已访户数', '本人走访户数', '本人走访次数'],
+      ['王芳', '10', '4', '5', '6'],
+    ])
   })
 })

@@ -18,9 +18,14 @@ export default {
       },
       daily: { from: '从', to: '至', patrolled: '已巡', missing: '未巡', gaps: '未巡 {n} 天', by: '{names}', coverage: '检查项覆盖 {p}' },
       coverage: {
-        period: '周期', byWeek: '本周', byMonth: '本月', due: '应访', visited: '已访', overdue: '逾期', households: '户数', visits: '走访次数',
+        period: '周期', byWeek: '本周', byMonth: '本月', due: '应访', visited: '已访', notVisited: '未访', overdue: '逾期', households: '户数', visits: '走访次数',
         rate: '走访率', grids: '按网格', workers: '按网格员', overdueList: '逾期未访（重点人群优先）', special: '重点', lastVisit: '上次走访', never: '从未走访', daysOverdue: '逾期 {n} 天',
-        map: '楼栋走访覆盖',
+        map: '楼栋走访覆盖', chart: '各网格应访户数：已访与未访（逾期另列）',
+        col: {
+          household: '住户（户主 · 地址）', tags: '人员类别', lastVisit: '上次走访时间', daysOverdue: '逾期天数',
+          due: '应访户数', visited: '已访户数', notVisited: '未访户数', overdue: '逾期户数', rate: '走访率',
+          gridsDue: '所辖网格应访户数', gridsVisited: '所辖网格已访户数', ownHouseholds: '本人走访户数', ownVisits: '本人走访次数',
+        },
       },
       issues: {
         open: '未办结', all: '全部', status: '状态', deadline: '期限', level: '级别', overdue: '已超时', onTimeRate: '按时办结率（7135）', rating: '平均满意度',
@@ -63,9 +68,14 @@ export default {
       },
       daily: { from: 'From', to: 'to', patrolled: 'Patrolled', missing: 'Not patrolled', gaps: '{n} days missed', by: '{names}', coverage: 'Checklist {p}' },
       coverage: {
-        period: 'Period', byWeek: 'Week', byMonth: 'Month', due: 'Due', visited: 'Visited', overdue: 'Overdue', households: 'Households', visits: 'Visits',
+        period: 'Period', byWeek: 'Week', byMonth: 'Month', due: 'Due', visited: 'Visited', notVisited: 'Not visited', overdue: 'Overdue', households: 'Households', visits: 'Visits',
         rate: 'Visit rate', grids: 'By grid', workers: 'By worker', overdueList: 'Overdue (special groups first)', special: 'Special', lastVisit: 'Last visit', never: 'Never visited', daysOverdue: '{n} days overdue',
-        map: 'Visit coverage by building',
+        map: 'Visit coverage by building', chart: 'Households due per grid: visited and not visited (overdue beside)',
+        col: {
+          household: 'Household (head · address)', tags: 'Groups', lastVisit: 'Last visited', daysOverdue: 'Days overdue',
+          due: 'Households due', visited: 'Households visited', notVisited: 'Households not visited', overdue: 'Households overdue', rate: 'Visit rate',
+          gridsDue: 'Due in their grids', gridsVisited: 'Visited in their grids', ownHouseholds: 'Households they visited', ownVisits: 'Visits they made',
+        },
       },
       issues: {
         open: 'Open', all: 'All', status: 'Status', deadline: 'Deadline', level: 'Level', overdue: 'Overdue', onTimeRate: 'On-time rate (7135)', rating: 'Average satisfaction',
