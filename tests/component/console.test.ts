@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { appDb, setMeta } from '@/db'
+import { appDb, getMeta, setMeta } from '@/db'
 import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll, button } from './helpers'
 
 const supervisor = { ...session, user: { ...session.user, role: 'supervisor' as const, name: '张书记' } }
@@ -45,6 +45,7 @@ function fakeServer() {
       })
     }
     if (url.startsWith('/api/audit')) return jsonResponse({ entries: [] })
+    if (url === '/api/auth/logout') return jsonResponse({ ok: true })
     throw new TypeError('Failed to fetch')
   })
 }
@@ -145,5 +146,18 @@ describe('supervisor console', () => {
       ['网格员', '所辖网格应访户数', '所辖网格已访户数', '本人走访户数', '本人走访次数'],
       ['王芳', '10', '4', '5', '6'],
     ])
+  })
+
+  it('the header names who is signed in, and 退出登录 asks, then logs out to the login page', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    const fetch = fakeServer()
+    const { wrapper, router } = await mountApp('/console/daily')
+    await until(() => wrapper.text().includes('张书记'))
+    button('退出登录').click()
+    await until(() => document.body.textContent!.includes('确定退出登录吗？'))
+    button('退出').click()
+    await until(() => router.currentRoute.value.path === '/login')
+    expect(callsTo(fetch, '/api/auth/logout')).toHaveLength(1)
+    expect(await getMeta(appDb(), 'session')).toBeUndefined()
   })
 })
