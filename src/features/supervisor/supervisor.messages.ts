@@ -41,6 +41,10 @@ export default {
         result: '可导入 {imported} 户，跳过重复 {skipped} 户，新建楼栋 {buildings} 栋，有问题 {errors} 行', saved: '已导入 {imported} 户，手机同步后可见',
         row: '行', column: '列', message: '问题', columns: '识别的列', ignored: '未使用的列', audit: '导出与导入记录', who: '人员', when: '时间', what: '操作',
         actions: { export_households: '导出台账', import_households: '导入台账' },
+        log: {
+          file: '文件', rows: '户数与行数', allGrids: '全部网格', masked: '，已脱敏', other: '其他操作', unknownUser: '已停用的账号', exportFile: '居民信息台账.xlsx',
+          exported: '导出 {n} 户', imported: '导入 {n} 户', skipped: '跳过重复 {n} 户', buildings: '新建楼栋 {n} 栋', errors: '有问题 {n} 行', sep: '，',
+        },
         mapping: '列对应（可改，改后重新预检）', sheetColumn: '表格列', header: '表头', importAs: '导入为', notImported: '不导入',
         preview: '预览（前 {n} 行，清理后的值）', errors: '逐行问题', status: { ok: '可导入', skipped: '重复，跳过', error: '有问题' },
         fields: {
@@ -91,6 +95,10 @@ export default {
         result: '{imported} households to import, {skipped} repeats skipped, {buildings} new buildings, {errors} rows with problems', saved: '{imported} households imported; phones get them with their next sync',
         row: 'Row', column: 'Column', message: 'Problem', columns: 'Columns recognised', ignored: 'Columns not used', audit: 'Exports and imports', who: 'Who', when: 'When', what: 'What',
         actions: { export_households: 'Ledger export', import_households: 'Ledger import' },
+        log: {
+          file: 'File', rows: 'Households and rows', allGrids: 'all grids', masked: ', masked', other: 'Other action', unknownUser: 'Disabled account', exportFile: '居民信息台账.xlsx',
+          exported: '{n} households exported', imported: '{n} households imported', skipped: '{n} duplicates skipped', buildings: '{n} buildings created', errors: '{n} rows with problems', sep: ', ',
+        },
         mapping: 'Column mapping (change it and the check runs again)', sheetColumn: 'Sheet column', header: 'Header', importAs: 'Import as', notImported: 'Do not import',
         preview: 'Preview (first {n} rows, cleaned values)', errors: 'Problems by row', status: { ok: 'Ready', skipped: 'Repeat, skipped', error: 'Problem' },
         fields: {
