@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { appDb, getMeta, setMeta } from '@/db'
-import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll, button } from './helpers'
+import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll, button } from './helpers'
 
 const supervisor = { ...session, user: { ...session.user, role: 'supervisor' as const, name: '张书记' } }
 const G1 = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c01'
@@ -159,5 +159,27 @@ describe('supervisor console', () => {
     await until(() => router.currentRoute.value.path === '/login')
     expect(callsTo(fetch, '/api/auth/logout')).toHaveLength(1)
     expect(await getMeta(appDb(), 'session')).toBeUndefined()
+  })
+
+  it('台账: 导入 asks first, naming the file, the grid and the check; cancel sends nothing', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    const fetch = fakeServer()
+    const { wrapper } = await mountApp('/console/ledger')
+    await until(() => document.querySelectorAll('option').length > 1)
+    expect(button('导入').disabled).toBe(true)
+    const select = document.querySelector<HTMLSelectElement>('select[aria-label="导入到网格"]')!
+    select.value = G1
+    select.dispatchEvent(new Event('change'))
+    const input = document.querySelector<HTMLInputElement>('input[type="file"]')!
+    Object.defineProperty(input, 'files', { value: [new File(['x'], 'ledger.xlsx')] })
+    input.dispatchEvent(new Event('change'))
+    await until(() => !button('预检（不保存）').disabled)
+    button('预检（不保存）').click()
+    await until(() => wrapper.text().includes('可导入 2 户'))
+    button('导入').click()
+    await until(() => document.body.textContent!.includes('确定把“ledger.xlsx”导入到第一网格吗？预检：可导入 2 户，有问题的 1 行不会导入。'))
+    button('取消').click()
+    await settle()
+    expect(callsTo(fetch, '/api/import/households').map(([url]) => url)).toEqual([`/api/import/households?gridId=${G1}&dryRun=1`])
   })
 })

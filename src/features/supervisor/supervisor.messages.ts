@@ -41,6 +41,7 @@ export default {
         result: '可导入 {imported} 户，跳过重复 {skipped} 户，新建楼栋 {buildings} 栋，有问题 {errors} 行', saved: '已导入 {imported} 户，手机同步后可见',
         row: '行', column: '列', message: '问题', columns: '识别的列', ignored: '未使用的列', audit: '导出与导入记录', who: '人员', when: '时间', what: '操作',
         actions: { export_households: '导出台账', import_households: '导入台账' },
+        confirm: '确定把“{file}”导入到{grid}吗？', confirmChecked: '预检：可导入 {imported} 户，有问题的 {errors} 行不会导入。', confirmUnchecked: '尚未预检，建议先预检。',
         log: {
           file: '文件', rows: '户数与行数', allGrids: '全部网格', masked: '，已脱敏', other: '其他操作', unknownUser: '已停用的账号', exportFile: '居民信息台账.xlsx',
           exported: '导出 {n} 户', imported: '导入 {n} 户', skipped: '跳过重复 {n} 户', buildings: '新建楼栋 {n} 栋', errors: '有问题 {n} 行', sep: '，',
@@ -95,6 +96,7 @@ export default {
         result: '{imported} households to import, {skipped} repeats skipped, {buildings} new buildings, {errors} rows with problems', saved: '{imported} households imported; phones get them with their next sync',
         row: 'Row', column: 'Column', message: 'Problem', columns: 'Columns recognised', ignored: 'Columns not used', audit: 'Exports and imports', who: 'Who', when: 'When', what: 'What',
         actions: { export_households: 'Ledger export', import_households: 'Ledger import' },
+        confirm: 'Import “{file}” into {grid}? ', confirmChecked: 'Check: {imported} households can be imported; the {errors} rows with problems are left out.', confirmUnchecked: 'Not checked yet; check first.',
         log: {
           file: 'File', rows: 'Households and rows', allGrids: 'all grids', masked: ', masked', other: 'Other action', unknownUser: 'Disabled account', exportFile: '居民信息台账.xlsx',
           exported: '{n} households exported', imported: '{n} households imported', skipped: '{n} duplicates skipped', buildings: '{n} buildings created', errors: '{n} rows with problems', sep: ', ',
