@@ -52,6 +52,9 @@ async function main() {
   const { port } = app.server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   console.log(`FullGrid listening on http://${host}:${port}`)
+  // Where each kind of person goes: the phone app at the root, the supervisors' console beside it.
+  console.log(`Workers (phone app): http://${host}:${port}/`)
+  console.log(`Supervisors (console): http://${host}:${port}/console`)
   if (demo) {
     const names = demo.accounts.map((a) => a.username)
     console.log(`Demo accounts (password ${DEMO_PASSWORD}): ${names.join(', ')}`)

@@ -94,3 +94,54 @@ export function idNumberProblem(v: string): string | null {
   if (ID_CHECK[sum % 11] !== v[17]) return `身份证号“${v}”校验位不对，请核对`
   return null
 }
+
+/** The year of a 出生年份 cell: 1950, 1950-03, 1950年3月, 1950.03.02; null when unreadable. */
+export function yearOf(v: string | undefined): number | null {
+  const m = v ? /^(\d{4})(?:[-./年]\d{1,2}.*)?$/.exec(v) : null
+  return m ? Number(m[1]) : null
+}
+
+/** The birth date written in an 18-digit ID number (digits 7–14), null when it is not a real date. */
+export function idBirthDate(idNumber: string): { year: number; month: number; day: number } | null {
+  const m = /^\d{6}(\d{4})(\d{2})(\d{2})\d{3}[\dX]$/.exec(idNumber)
+  if (!m) return null
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const d = new Date(Date.UTC(year, month - 1, day))
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? { year, month, day } : null
+}
+
+/** The oldest birth year the ledger accepts; nobody in it was born before. */
+export const MIN_BIRTH_YEAR = 1900
+
+/**
+ * 出生年份 and the ID number's birth date: each a possible year (not in the future, not before
+ * 1900), and the two agreeing when both are given. `now` is the import's clock (its year is the
+ * last possible one). Every problem found, not only the first.
+ */
+export function birthProblems(raw: string | undefined, idNumber: string, now: number): { field: 'birthYear' | 'idNumber'; message: string }[] {
+  const thisYear = new Date(now).getUTCFullYear()
+  const problems: { field: 'birthYear' | 'idNumber'; message: string }[] = []
+  const year = yearOf(raw)
+  if (raw && year === null) problems.push({ field: 'birthYear', message: `出生年份“${raw}”看不懂，请写成 1950 或 1950-03` })
+  else if (year !== null && (year < MIN_BIRTH_YEAR || year > thisYear)) problems.push({ field: 'birthYear', message: `出生年份“${raw}”不可能，应在 ${MIN_BIRTH_YEAR}–${thisYear} 年之间` })
+  if (/^\d{17}[\dX]$/.test(idNumber)) {
+    const born = idBirthDate(idNumber)
+    if (!born || born.year < MIN_BIRTH_YEAR || Date.UTC(born.year, born.month - 1, born.day) > now) {
+      problems.push({ field: 'idNumber', message: `身份证号“${idNumber}”中的出生日期不存在，请核对` })
+    } else if (year !== null && year !== born.year) {
+      problems.push({ field: 'birthYear', message: `出生年份“${raw}”与身份证号中的出生日期（${born.year}年${born.month}月${born.day}日）不一致` })
+    }
+  }
+  return problems
+}
+
+/** 性别 is 男 or 女 (or empty), and agrees with the ID number's 17th digit (odd: male) when both are given. */
+export function genderProblem(v: string | undefined, idNumber: string): string | null {
+  if (!v) return null
+  if (v !== '男' && v !== '女') return `性别“${v}”看不懂，请写 男 或 女`
+  if (/^\d{17}[\dX]$/.test(idNumber)) {
+    const fromId = Number(idNumber[16]) % 2 === 1 ? '男' : '女'
+    if (fromId !== v) return `性别“${v}”与身份证号不一致（身份证号为${fromId}性）`
+  }
+  return null
+}

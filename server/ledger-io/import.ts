@@ -18,7 +18,7 @@ import { formatHlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
 import { putWholeRecords } from '../records'
 import type { GridIndex } from '../supervisor/grids'
-import { cleanBuilding, cleanRoom, cleanUnit, idNumberProblem, LEDGER_COLUMNS, phoneProblem, REQUIRED_FIELDS, type LedgerField } from './columns'
+import { birthProblems, cleanBuilding, cleanRoom, cleanUnit, genderProblem, idBirthDate, idNumberProblem, yearOf, LEDGER_COLUMNS, phoneProblem, REQUIRED_FIELDS, type LedgerField } from './columns'
 import type { LedgerSheet, SheetColumn } from './workbook'
 
 export interface ImportError {
@@ -101,8 +101,32 @@ export async function importHouseholds(
     const preview = (status: PreviewRow['status']) => {
       if (result.preview.length < PREVIEW_ROWS) result.preview.push({ row, status, values: shown })
     }
-    for (const f of REQUIRED_FIELDS) if (!values[f]) problems.push({ row, column: headerOf(f), message: `${headerOf(f)}为空` })
-    if (problems.length) {
+    // Every problem of the row at once, so one round of corrections fixes it: the empty required
+    // cells and the wrong values alike.
+    const missing = REQUIRED_FIELDS.filter((f) => !values[f])
+    for (const f of missing) problems.push({ row, column: headerOf(f), message: `${headerOf(f)}为空` })
+    // Digits typed in groups (138 0013 8000) are stored as one number, as the phones dial them.
+    const phone = (values.phone ?? '').replace(/\s/g, '')
+    const idNumber = (values.idNumber ?? '').toUpperCase()
+    if (values.phone) shown.phone = phone
+    if (values.idNumber) shown.idNumber = idNumber
+    const phoneErr = phoneProblem(phone)
+    if (phoneErr) problems.push({ row, column: headerOf('phone'), message: phoneErr })
+    const idErr = idNumberProblem(idNumber)
+    if (idErr) problems.push({ row, column: headerOf('idNumber'), message: idErr })
+    const tags: HouseholdTag[] = []
+    for (const label of (values.tags ?? '').split(/[、,，;；/ ]+/).filter(Boolean)) {
+      const tag = TAG_BY_LABEL.get(label)
+      if (tag) {
+        if (!tags.includes(tag)) tags.push(tag)
+      } else problems.push({ row, column: headerOf('tags'), message: `人员类别“${label}”不认识，可用：${HOUSEHOLD_TAGS.map((t) => t.zh).join('、')}` })
+    }
+    const genderErr = genderProblem(values.gender, idNumber)
+    if (genderErr) problems.push({ row, column: headerOf('gender'), message: genderErr })
+    for (const p of birthProblems(values.birthYear, idNumber, opts.now)) problems.push({ row, column: headerOf(p.field), message: p.message })
+    // Problems found above leave the row out, so the year here is a possible one.
+    const birthYear = yearOf(values.birthYear) ?? idBirthDate(idNumber)?.year ?? null
+    if (missing.length) {
       result.errors.push(...problems)
       preview('error')
       continue
@@ -120,24 +144,6 @@ export async function importHouseholds(
       continue
     }
 
-    // Digits typed in groups (138 0013 8000) are stored as one number, as the phones dial them.
-    const phone = (values.phone ?? '').replace(/\s/g, '')
-    const idNumber = (values.idNumber ?? '').toUpperCase()
-    if (values.phone) shown.phone = phone
-    if (values.idNumber) shown.idNumber = idNumber
-    const phoneErr = phoneProblem(phone)
-    if (phoneErr) problems.push({ row, column: headerOf('phone'), message: phoneErr })
-    const idErr = idNumberProblem(idNumber)
-    if (idErr) problems.push({ row, column: headerOf('idNumber'), message: idErr })
-    const tags: HouseholdTag[] = []
-    for (const label of (values.tags ?? '').split(/[、,，;；/ ]+/).filter(Boolean)) {
-      const tag = TAG_BY_LABEL.get(label)
-      if (tag) {
-        if (!tags.includes(tag)) tags.push(tag)
-      } else problems.push({ row, column: headerOf('tags'), message: `人员类别“${label}”不认识，可用：${HOUSEHOLD_TAGS.map((t) => t.zh).join('、')}` })
-    }
-    const birthYear = yearOf(values.birthYear) ?? (idNumber.length === 18 ? Number(idNumber.slice(6, 10)) : null)
-    if (values.birthYear && yearOf(values.birthYear) === null) problems.push({ row, column: headerOf('birthYear'), message: `出生年份“${values.birthYear}”看不懂，请写成 1950 或 1950-03` })
     if (problems.length) {
       result.errors.push(...problems)
       preview('error')
@@ -160,7 +166,7 @@ export async function importHouseholds(
       building.floors = Math.min(200, Math.max(building.floors, Math.floor((Number.parseInt(room, 10) || 100) / 100)))
     }
     const head: Member = {
-      name: values.headName!, relation: '户主', gender: genderOf(values.gender), birthYear: birthYear && birthYear >= 1880 && birthYear <= 2100 ? birthYear : null,
+      name: values.headName!, relation: '户主', gender: genderOf(values.gender), birthYear,
       idNumber, phone, tags: [],
     }
     const candidate = {
@@ -199,11 +205,6 @@ export async function importHouseholds(
 
 export async function audit(tx: Queryable, userId: string, action: string, detail: Record<string, unknown>): Promise<void> {
   await tx.query('INSERT INTO audit_log (user_id, action, detail) VALUES ($1::uuid, $2, $3::jsonb)', [userId, action, JSON.stringify(detail)])
-}
-
-function yearOf(v: string | undefined): number | null {
-  const m = v ? /^(\d{4})(?:[-./年]\d{1,2}.*)?$/.exec(v) : null
-  return m ? Number(m[1]) : null
 }
 
 function genderOf(v: string | undefined): Member['gender'] {

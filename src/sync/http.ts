@@ -5,9 +5,10 @@
  *   - sets the bearer token (unless the call is anonymous, e.g. the login itself);
  *   - counts a request with no answer within the timeout as failed, never as sent;
  *   - notes the server's clock from the answer's `Date` header (the phone's HLC uses it);
- *   - parses the answer and sorts failures into the errors of ./errors, with messages a worker
- *     reads: the server's own `{error, message}`, or 网络不可用，请检查网络后重试 when there is no
- *     answer at all — never the browser's "Failed to fetch".
+ *   - takes JSON, a Blob or FormData (uploads) as the body, and any method the API uses (PATCH too);
+ *   - parses the answer (JSON, a Blob for downloads, null for 204) and sorts failures into the
+ *     errors of ./errors, with messages a worker reads: the server's own `{error, message}`, or
+ *     网络不可用，请检查网络后重试 when there is no answer at all — never the browser's "Failed to fetch".
  */
 import {
   DeviceRevokedError,
@@ -56,14 +57,15 @@ export async function apiFetch(client: ApiClient, req: ApiRequest): Promise<unkn
     headers.authorization = `Bearer ${token}`
   }
   let body: string | Blob | FormData | undefined
-  if (req.form) {
-    body = req.form
-  } else if (req.json !== undefined) {
+  if (req.json !== undefined) {
     headers['content-type'] = 'application/json'
     body = JSON.stringify(req.json)
   } else if (req.blob) {
     headers['content-type'] = req.blob.type || 'application/octet-stream'
     body = req.blob
+  } else if (req.form) {
+    // No content-type of our own: only the runtime knows the multipart boundary it writes.
+    body = req.form
   }
 
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined
@@ -90,6 +92,8 @@ export async function apiFetch(client: ApiClient, req: ApiRequest): Promise<unkn
       if (!res.blob) throw new ProtocolError('服务器的回答无法识别，请稍后重试', `${req.path}: no body`)
       return await Promise.race([res.blob(), timeout])
     }
+    // 204 says "done, nothing to tell": a success without a body, not an unreadable answer.
+    if (res.status === 204) return null
     const payload = await Promise.race([res.json().catch(() => undefined), timeout])
     if (ok) {
       if (payload === undefined) throw new ProtocolError('服务器的回答无法识别，请稍后重试', `${req.path}: answer is not JSON`)

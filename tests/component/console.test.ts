@@ -5,8 +5,8 @@
  */
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { appDb, setMeta } from '@/db'
-import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, until, unmountAll, button } from './helpers'
+import { appDb, getMeta, setMeta } from '@/db'
+import { callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll, button } from './helpers'
 
 const supervisor = { ...session, user: { ...session.user, role: 'supervisor' as const, name: '张书记' } }
 const G1 = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c01'
@@ -38,7 +38,15 @@ function fakeServer() {
         columns: [{ header: '户主姓名', field: 'headName' }], errors: [{ row: 7, column: '联系电话', message: '联系电话“12345”不是有效的号码' }],
       })
     }
+    if (url.startsWith('/api/supervisor/coverage')) {
+      const counts = { households: 12, due: 10, visited: 4, overdue: 3 }
+      return jsonResponse({
+        from: 0, to: 1, totals: { ...counts, visits: 6 }, grids: [{ gridId: G1, gridName: '第一网格', ...counts }],
+        workers: [{ workerId: W1, workerName: '王芳', ...counts, visits: 6, householdsVisited: 5 }], buildings: [], overdue: [],
+      })
+    }
     if (url.startsWith('/api/audit')) return jsonResponse({ entries: [] })
+    if (url === '/api/auth/logout') return jsonResponse({ ok: true })
     throw new TypeError('Failed to fetch')
   })
 }
@@ -104,5 +112,78 @@ describe('supervisor console', () => {
     expect(new Headers(init?.headers).get('authorization')).toBe(`Bearer ${session.token}`)
     expect(wrapper.text()).toContain('联系电话“12345”不是有效的号码')
     expect(wrapper.text()).toContain('未使用的列：序号')
+  })
+
+  it('without an answer from the server the console says it needs a connection, not "Failed to fetch"', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    stubFetch(async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    const { wrapper } = await mountApp('/console/daily')
+    await until(() => wrapper.text().includes('无法连接服务器，控制台需要联网。'))
+    expect(wrapper.text()).not.toContain('Failed to fetch')
+  })
+
+  it('a refusal shows the server’s own message', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    stubFetch(async (url) => {
+      if (url === '/api/supervisor/overview') return jsonResponse(overview)
+      if (url.startsWith('/api/supervisor/daily')) return jsonResponse({ error: 'forbidden', message: '只有网格长可以查看' }, 403)
+      throw new TypeError('Failed to fetch')
+    })
+    const { wrapper } = await mountApp('/console/daily')
+    await until(() => wrapper.text().includes('只有网格长可以查看'))
+  })
+
+  it('走访覆盖: the headings say what the columns count, and 未访 is 应访 less 已访', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    fakeServer()
+    const { wrapper } = await mountApp('/console/coverage')
+    await until(() => wrapper.text().includes('按网格员'))
+    const table = (caption: string) => [...document.querySelectorAll('table')].find((t) => t.querySelector('caption')?.textContent === caption)!
+    const rows = (t: HTMLTableElement) => [...t.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent?.trim()))
+    expect(rows(table('按网格'))).toEqual([
+      ['网格', '应访户数', '已访户数', '未访户数', '走访率', '逾期户数'],
+      ['第一网格', '10', '4', '6', '40%', '3'],
+    ])
+    expect(rows(table('按网格员'))).toEqual([
+      ['网格员', '所辖网格应访户数', '所辖网格已访户数', '本人走访户数', '本人走访次数'],
+      ['王芳', '10', '4', '5', '6'],
+    ])
+  })
+
+  it('the header names who is signed in, and 退出登录 asks, then logs out to the login page', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    const fetch = fakeServer()
+    const { wrapper, router } = await mountApp('/console/daily')
+    await until(() => wrapper.text().includes('张书记'))
+    button('退出登录').click()
+    await until(() => document.body.textContent!.includes('确定退出登录吗？'))
+    button('退出').click()
+    await until(() => router.currentRoute.value.path === '/login')
+    expect(callsTo(fetch, '/api/auth/logout')).toHaveLength(1)
+    expect(await getMeta(appDb(), 'session')).toBeUndefined()
+  })
+
+  it('台账: 导入 asks first, naming the file, the grid and the check; cancel sends nothing', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    const fetch = fakeServer()
+    const { wrapper } = await mountApp('/console/ledger')
+    await until(() => document.querySelectorAll('option').length > 1)
+    expect(button('导入').disabled).toBe(true)
+    const select = document.querySelector<HTMLSelectElement>('select[aria-label="导入到网格"]')!
+    select.value = G1
+    select.dispatchEvent(new Event('change'))
+    const input = document.querySelector<HTMLInputElement>('input[type="file"]')!
+    Object.defineProperty(input, 'files', { value: [new File(['x'], 'ledger.xlsx')] })
+    input.dispatchEvent(new Event('change'))
+    await until(() => !button('预检（不保存）').disabled)
+    button('预检（不保存）').click()
+    await until(() => wrapper.text().includes('可导入 2 户'))
+    button('导入').click()
+    await until(() => document.body.textContent!.includes('确定把“ledger.xlsx”导入到第一网格吗？预检：可导入 2 户，有问题的 1 行不会导入。'))
+    button('取消').click()
+    await settle()
+    expect(callsTo(fetch, '/api/import/households').map(([url]) => url)).toEqual([`/api/import/households?gridId=${G1}&dryRun=1`])
   })
 })

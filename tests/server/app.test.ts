@@ -288,6 +288,8 @@ describe('server/main.ts', () => {
         }, 100)
       })
       expect(url).not.toMatch(/:0$/)
+      expect(out).toContain(`Supervisors (console): ${url}/console\n`)
+      expect(out).toContain(`Workers (phone app): ${url}/\n`)
       expect(out).toMatch(/^Demo accounts \(password demo1234\): supervisor, worker01, .*worker20, supervisor2, worker21, worker22, admin$/m)
       const health = await (await fetch(`${url}/api/health`)).json()
       expect(health).toMatchObject({ ok: true, db: 'pglite' })

@@ -113,6 +113,28 @@ describe.each(testDatabases())('ledger import and export on $name', (tdb) => {
     expect(audit.body.entries[1]).toMatchObject({ userName: '张书记', detail: { imported: 2, skipped: 2, errors: 4, file: 'ledger.xlsx', gridId: fx.g1 } })
   })
 
+  it('reports every problem of a row at once, gender and birth year checked against the ID number', async () => {
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('台账')
+    ws.addRow(['户主姓名', '小区', '楼栋', '单元', '房号', '联系电话', '身份证号', '性别', '出生年份'])
+    // 11010519491231002X: a valid ID of a woman born on 31 December 1949.
+    ws.addRow(['', '阳光花园', '9号楼', 1, 101, '12345', '11010519491231002X', '男', 1950]) // row 2
+    ws.addRow(['周九', '阳光花园', '9号楼', 1, 102, '', '', '女', 2090]) // row 3
+    ws.addRow(['吴十', '阳光花园', '9号楼', 1, 103, '', '', 'M', '']) // row 4
+    ws.addRow(['郑一', '阳光花园', '9号楼', 1, 104, '', '11010519491231002X', '女', '']) // row 5: fine
+    const res = await upload(Buffer.from(await wb.xlsx.writeBuffer()), `gridId=${fx.g1}&dryRun=1`)
+    expect(res.status).toBe(200)
+    expect(res.body.errors).toEqual([
+      { row: 2, column: '户主姓名', message: '户主姓名为空' },
+      { row: 2, column: '联系电话', message: expect.stringContaining('12345') },
+      { row: 2, column: '性别', message: '性别“男”与身份证号不一致（身份证号为女性）' },
+      { row: 2, column: '出生年份', message: '出生年份“1950”与身份证号中的出生日期（1949年12月31日）不一致' },
+      { row: 3, column: '出生年份', message: expect.stringContaining('出生年份“2090”不可能') },
+      { row: 4, column: '性别', message: '性别“M”看不懂，请写 男 或 女' },
+    ])
+    expect(res.body.imported).toBe(1)
+  })
+
   it('an import that fails midway leaves nothing behind', async () => {
     // The database refuses the second good row, after the first and the new building were written.
     await db.exec(`

@@ -4,10 +4,9 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
-import { useAccountStore } from '@/app/session/account.store'
+import { apiFetch, NetworkError } from '@/app/session/api'
 import type { ChecklistDraft } from '@/domain/checklists'
 import type { Checklist } from '@/domain/entities'
-import { ConsoleRequestError } from '@/features/supervisor/supervisor.store'
 import type { ChecklistListAnswer } from './checklists.models'
 
 const TIMEOUT_MS = 30_000
@@ -16,26 +15,13 @@ export const useChecklistsStore = defineStore('checklists', () => {
   /** The last failure, as the page shows it ('offline' or the server's message). */
   const error = ref('')
 
-  async function call<T>(url: string, init: RequestInit = {}): Promise<T | null> {
-    const token = useAccountStore().session?.token
-    const headers = new Headers(init.headers)
-    if (token) headers.set('authorization', `Bearer ${token}`)
-    if (init.body) headers.set('content-type', 'application/json')
+  async function call<T>(path: string, init: { method?: 'POST'; json?: unknown } = {}): Promise<T | null> {
     try {
-      let res: Response
-      try {
-        res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(TIMEOUT_MS) })
-      } catch {
-        throw new ConsoleRequestError('offline', 0)
-      }
-      if (!res.ok) {
-        const body = (await res.json().catch(() => null)) as { message?: string } | null
-        throw new ConsoleRequestError(body?.message ?? `HTTP ${res.status}`, res.status)
-      }
+      const answer = await apiFetch<T>(path, { ...init, timeoutMs: TIMEOUT_MS })
       error.value = ''
-      return (await res.json()) as T
+      return answer
     } catch (err) {
-      error.value = (err as Error).message
+      error.value = err instanceof NetworkError ? 'offline' : (err as Error).message
       return null
     }
   }
@@ -44,9 +30,9 @@ export const useChecklistsStore = defineStore('checklists', () => {
     call<ChecklistListAnswer>(`/api/admin/checklists${communityId ? `?communityId=${encodeURIComponent(communityId)}` : ''}`)
   const get = (id: string) => call<{ checklist: Checklist; editable: boolean }>(`/api/admin/checklists/${encodeURIComponent(id)}`)
   const create = (input: ChecklistDraft & { communityId: string | null; kind: Checklist['kind'] }) =>
-    call<{ checklist: Checklist }>('/api/admin/checklists', { method: 'POST', body: JSON.stringify(input) })
+    call<{ checklist: Checklist }>('/api/admin/checklists', { method: 'POST', json: input })
   const publish = (id: string, draft: ChecklistDraft, baseVersion: number) =>
-    call<{ checklist: Checklist }>(`/api/admin/checklists/${encodeURIComponent(id)}/publish`, { method: 'POST', body: JSON.stringify({ ...draft, baseVersion }) })
+    call<{ checklist: Checklist }>(`/api/admin/checklists/${encodeURIComponent(id)}/publish`, { method: 'POST', json: { ...draft, baseVersion } })
 
   return { error, list, get, create, publish }
 })

@@ -18,9 +18,14 @@ export default {
       },
       daily: { from: '从', to: '至', patrolled: '已巡', missing: '未巡', gaps: '近{days}天中 {n} 天未巡', window: '{span}，共 {days} 天（含今天）；“未巡”数的是截至今天没有任何巡查的天数', today: '今天', by: '{names}', coverage: '检查项覆盖 {p}' },
       coverage: {
-        period: '周期', byWeek: '本周', byMonth: '本月', due: '应访', visited: '已访', overdue: '逾期', households: '户数', visits: '走访次数',
+        period: '周期', byWeek: '本周', byMonth: '本月', due: '应访', visited: '已访', notVisited: '未访', overdue: '逾期', households: '户数', visits: '走访次数',
         rate: '走访率', grids: '按网格', workers: '按网格员', overdueList: '逾期未访（重点人群优先）', special: '重点', lastVisit: '上次走访', never: '从未走访', daysOverdue: '逾期 {n} 天',
-        map: '楼栋走访覆盖',
+        map: '楼栋走访覆盖', chart: '各网格应访户数：已访与未访（逾期另列）',
+        col: {
+          household: '住户（户主 · 地址）', tags: '人员类别', lastVisit: '上次走访时间', daysOverdue: '逾期天数',
+          due: '应访户数', visited: '已访户数', notVisited: '未访户数', overdue: '逾期户数', rate: '走访率',
+          gridsDue: '所辖网格应访户数', gridsVisited: '所辖网格已访户数', ownHouseholds: '本人走访户数', ownVisits: '本人走访次数',
+        },
       },
       issues: {
         active: '待处理（含待评价、待销号）', open: '未办结', all: '全部', view: '查看', status: '状态', deadline: '期限', level: '级别', overdue: '已超时', onTimeRate: '按时办结率（7135）', rating: '平均满意度',
@@ -57,6 +62,11 @@ export default {
         result: '可导入 {imported} 户，跳过重复 {skipped} 户，新建楼栋 {buildings} 栋，有问题 {errors} 行', saved: '已导入 {imported} 户，手机同步后可见',
         row: '行', column: '列', message: '问题', columns: '识别的列', ignored: '未使用的列', audit: '导出与导入记录', who: '人员', when: '时间', what: '操作',
         actions: { export_households: '导出台账', import_households: '导入台账', checklist_create: '新建检查表', checklist_publish: '发布检查表新版本' },
+        confirm: '确定把“{file}”导入到{grid}吗？', confirmChecked: '预检：可导入 {imported} 户，有问题的 {errors} 行不会导入。', confirmUnchecked: '尚未预检，建议先预检。',
+        log: {
+          file: '文件', rows: '户数与行数', allGrids: '全部网格', masked: '，已脱敏', other: '其他操作', unknownUser: '已停用的账号', exportFile: '居民信息台账.xlsx',
+          exported: '导出 {n} 户', imported: '导入 {n} 户', skipped: '跳过重复 {n} 户', buildings: '新建楼栋 {n} 栋', errors: '有问题 {n} 行', sep: '，',
+        },
         mapping: '列对应（可改，改后重新预检）', sheetColumn: '表格列', header: '表头', importAs: '导入为', notImported: '不导入',
         preview: '预览（前 {n} 行，清理后的值）', errors: '逐行问题', status: { ok: '可导入', skipped: '重复，跳过', error: '有问题' },
         fields: {
@@ -84,9 +94,14 @@ export default {
       },
       daily: { from: 'From', to: 'to', patrolled: 'Patrolled', missing: 'Not patrolled', gaps: '{n} of the last {days} days not patrolled', window: '{span}, {days} days (today included); "not patrolled" counts the days up to today without any patrol', today: 'Today', by: '{names}', coverage: 'Checklist {p}' },
       coverage: {
-        period: 'Period', byWeek: 'Week', byMonth: 'Month', due: 'Due', visited: 'Visited', overdue: 'Overdue', households: 'Households', visits: 'Visits',
+        period: 'Period', byWeek: 'Week', byMonth: 'Month', due: 'Due', visited: 'Visited', notVisited: 'Not visited', overdue: 'Overdue', households: 'Households', visits: 'Visits',
         rate: 'Visit rate', grids: 'By grid', workers: 'By worker', overdueList: 'Overdue (special groups first)', special: 'Special', lastVisit: 'Last visit', never: 'Never visited', daysOverdue: '{n} days overdue',
-        map: 'Visit coverage by building',
+        map: 'Visit coverage by building', chart: 'Households due per grid: visited and not visited (overdue beside)',
+        col: {
+          household: 'Household (head · address)', tags: 'Groups', lastVisit: 'Last visited', daysOverdue: 'Days overdue',
+          due: 'Households due', visited: 'Households visited', notVisited: 'Households not visited', overdue: 'Households overdue', rate: 'Visit rate',
+          gridsDue: 'Due in their grids', gridsVisited: 'Visited in their grids', ownHouseholds: 'Households they visited', ownVisits: 'Visits they made',
+        },
       },
       issues: {
         active: 'To handle (incl. awaiting rating / closing)', open: 'Open', all: 'All', view: 'Open', status: 'Status', deadline: 'Deadline', level: 'Level', overdue: 'Overdue', onTimeRate: 'On-time rate (7135)', rating: 'Average satisfaction',
@@ -123,6 +138,11 @@ export default {
         result: '{imported} households to import, {skipped} repeats skipped, {buildings} new buildings, {errors} rows with problems', saved: '{imported} households imported; phones get them with their next sync',
         row: 'Row', column: 'Column', message: 'Problem', columns: 'Columns recognised', ignored: 'Columns not used', audit: 'Exports and imports', who: 'Who', when: 'When', what: 'What',
         actions: { export_households: 'Ledger export', import_households: 'Ledger import', checklist_create: 'Checklist created', checklist_publish: 'Checklist version published' },
+        confirm: 'Import “{file}” into {grid}? ', confirmChecked: 'Check: {imported} households can be imported; the {errors} rows with problems are left out.', confirmUnchecked: 'Not checked yet; check first.',
+        log: {
+          file: 'File', rows: 'Households and rows', allGrids: 'all grids', masked: ', masked', other: 'Other action', unknownUser: 'Disabled account', exportFile: '居民信息台账.xlsx',
+          exported: '{n} households exported', imported: '{n} households imported', skipped: '{n} duplicates skipped', buildings: '{n} buildings created', errors: '{n} rows with problems', sep: ', ',
+        },
         mapping: 'Column mapping (change it and the check runs again)', sheetColumn: 'Sheet column', header: 'Header', importAs: 'Import as', notImported: 'Do not import',
         preview: 'Preview (first {n} rows, cleaned values)', errors: 'Problems by row', status: { ok: 'Ready', skipped: 'Repeat, skipped', error: 'Problem' },
         fields: {

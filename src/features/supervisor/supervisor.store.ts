@@ -5,62 +5,51 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { useAccountStore } from '@/app/session/account.store'
+import { apiFetch, NetworkError } from '@/app/session/api'
 import { useSyncStore } from '@/app/session/sync.store'
 import { Repository, appDb } from '@/db'
 import type { IssueEvent } from '@/domain/entities'
 import type { AuditEntry, ColumnChoice, CoverageAnswer, DailyAnswer, ImportAnswer, IssuesAnswer, Overview, PatrolReplay, WeeklyAnswer } from './supervisor.models'
 
+// Aggregates over a whole town and workbook uploads take longer than the phone's calls.
 const TIMEOUT_MS = 30_000
-
-export class ConsoleRequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message)
-  }
-}
 
 export const useSupervisorStore = defineStore('supervisor', () => {
   const overview = shallowRef<Overview | null>(null)
   const error = ref('')
 
-  async function request(url: string, init: RequestInit = {}): Promise<Response> {
-    const token = useAccountStore().session?.token
-    const headers = new Headers(init.headers)
-    if (token) headers.set('authorization', `Bearer ${token}`)
-    let res: Response
-    try {
-      res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(TIMEOUT_MS) })
-    } catch {
-      throw new ConsoleRequestError('offline', 0)
-    }
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as { message?: string } | null
-      throw new ConsoleRequestError(body?.message ?? `HTTP ${res.status}`, res.status)
-    }
-    return res
-  }
+  const getJson = <T>(path: string) => apiFetch<T>(path, { timeoutMs: TIMEOUT_MS })
 
-  async function getJson<T>(url: string): Promise<T> {
-    return (await request(url)).json() as Promise<T>
-  }
+  /** Which request `error` belongs to: only that request's success clears it. */
+  let failed = ''
 
-  /** Runs a load, keeping its error message for the page; returns null when it failed. */
-  async function guarded<T>(load: () => Promise<T>): Promise<T | null> {
+  /**
+   * Runs a load, keeping its error message for the page; returns null when it failed. `key`
+   * names the request, so the overview arriving after a page's failed load does not wipe the
+   * page's error.
+   */
+  async function guarded<T>(key: string, load: () => Promise<T>): Promise<T | null> {
     try {
       const value = await load()
-      error.value = ''
+      if (failed === key) clearError()
       return value
     } catch (err) {
-      error.value = err instanceof ConsoleRequestError && err.status === 0 ? 'offline' : (err as Error).message
+      failed = key
+      // No answer at all gets the console's own wording (it needs a connection, unlike the phone).
+      error.value = err instanceof NetworkError ? 'offline' : (err as Error).message
       return null
     }
   }
 
+  /** A new page starts without the previous page's error. */
+  function clearError(): void {
+    failed = ''
+    error.value = ''
+  }
+
   async function loadOverview(): Promise<void> {
     if (overview.value) return
-    overview.value = await guarded(() => getJson<Overview>('/api/supervisor/overview'))
+    overview.value = await guarded('overview', () => getJson<Overview>('/api/supervisor/overview'))
   }
 
   const grids = computed(() => overview.value?.grids.filter((g) => g.level === 'grid') ?? [])
@@ -71,26 +60,27 @@ export const useSupervisorStore = defineStore('supervisor', () => {
     new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1])).toString()
 
   const tracks = (day: string, who: { workerId?: string; gridId?: string }) =>
-    guarded(() => getJson<{ day: string; patrols: PatrolReplay[] }>(`/api/supervisor/tracks?${q({ day, ...who })}`))
-  const daily = (from: string, to: string, gridId?: string) => guarded(() => getJson<DailyAnswer>(`/api/supervisor/daily?${q({ from, to, gridId })}`))
+    guarded('tracks', () => getJson<{ day: string; patrols: PatrolReplay[] }>(`/api/supervisor/tracks?${q({ day, ...who })}`))
+  const daily = (from: string, to: string, gridId?: string) => guarded('daily', () => getJson<DailyAnswer>(`/api/supervisor/daily?${q({ from, to, gridId })}`))
   const coverage = (period: { week?: string; month?: string }, gridId?: string) =>
-    guarded(() => getJson<CoverageAnswer>(`/api/supervisor/coverage?${q({ ...period, gridId })}`))
-  const issues = (status: 'open' | 'all') => guarded(() => getJson<IssuesAnswer>(`/api/supervisor/issues?${q({ status })}`))
-  const weekly = (week: string) => guarded(() => getJson<WeeklyAnswer>(`/api/reports/weekly?${q({ week })}`))
-  const audit = () => guarded(() => getJson<{ entries: AuditEntry[] }>('/api/audit?limit=50'))
+    guarded('coverage', () => getJson<CoverageAnswer>(`/api/supervisor/coverage?${q({ ...period, gridId })}`))
+  const issues = (status: 'open' | 'all') => guarded('issues', () => getJson<IssuesAnswer>(`/api/supervisor/issues?${q({ status })}`))
+  const weekly = (week: string) => guarded('weekly', () => getJson<WeeklyAnswer>(`/api/reports/weekly?${q({ week })}`))
+  const audit = () => guarded('audit', () => getJson<{ entries: AuditEntry[] }>('/api/audit?limit=50'))
 
   /** `mapping` (column letter → field or null) overrides the server's recognition of headers. */
   async function importLedger(file: File, gridId: string, dryRun: boolean, mapping?: ColumnChoice): Promise<ImportAnswer | null> {
     const form = new FormData()
     if (mapping) form.append('mapping', JSON.stringify(mapping))
     form.append('file', file)
-    return guarded(async () => (await request(`/api/import/households?${q({ gridId, dryRun: dryRun ? '1' : '0' })}`, { method: 'POST', body: form })).json())
+    const path = `/api/import/households?${q({ gridId, dryRun: dryRun ? '1' : '0' })}`
+    return guarded('import', () => apiFetch<ImportAnswer>(path, { method: 'POST', form, timeoutMs: TIMEOUT_MS }))
   }
 
   /** Downloads a workbook through the session's token (a plain link would carry none). */
   async function download(url: string, fileName: string): Promise<boolean> {
-    const ok = await guarded(async () => {
-      const blob = await (await request(url)).blob()
+    const ok = await guarded('download', async () => {
+      const blob = await apiFetch<Blob>(url, { responseType: 'blob', timeoutMs: TIMEOUT_MS })
       const href = URL.createObjectURL(blob)
       const a = document.createElement('a')
       a.href = href
@@ -119,7 +109,7 @@ export const useSupervisorStore = defineStore('supervisor', () => {
     return sync.syncNow()
   }
 
-  return { overview, error, recordIssueEvent, grids, workers, workerName, loadOverview, tracks, daily, coverage, issues, weekly, audit, importLedger, download }
+  return { overview, error, clearError, recordIssueEvent, grids, workers, workerName, loadOverview, tracks, daily, coverage, issues, weekly, audit, importLedger, download }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSupervisorStore, import.meta.hot))
