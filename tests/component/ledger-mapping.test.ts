@@ -108,6 +108,9 @@ describe('台账 page with the column mapping', () => {
     expect(document.querySelector<HTMLSelectElement>('select[aria-label="导入为 B 户主名字"]')!.value).toBe('headName')
 
     button('导入').click()
+    // 导入 asks first; the dialog's own 导入 confirms
+    await until(() => !!document.querySelector('.van-dialog__confirm'))
+    document.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
     await until(() => sent().length === 3)
     expect(sent()[2]).toEqual([false, { B: 'headName' }])
   })
