@@ -113,6 +113,8 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
     const known = new Set(grids.map((g) => g.id))
     const stray = asked.filter((g) => !known.has(g))
     if (stray.length) throw badRequest('所选网格不在这个社区里')
+    // A worker belongs to a community through their grids: without one nobody could find them again.
+    if (!asked.length) throw badRequest('网格员至少要负责一个网格')
     return [...new Set(asked)]
   }
 
@@ -384,6 +386,7 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
           if (g) gridIds.push(g.id)
           else messages.push(`网格“${gname}”不在本社区`)
         }
+        if (role === 'worker' && !gridIds.length && !messages.some((m) => m.startsWith('网格“'))) messages.push('网格员至少要负责一个网格（网格列）')
         if (messages.length) {
           problems.push({ row, messages })
           continue

@@ -56,6 +56,7 @@ describe.each(testDatabases())('administration of people on $name', (tdb) => {
     expect((await newWorker({ phone: '12345' })).body.message).toContain('手机号“12345”格式不对')
     expect((await newWorker({ password: 'short' })).body.message).toBe('密码至少 8 位')
     expect((await newWorker({ gridIds: [t.gridX.id] })).body.message).toBe('所选网格不在这个社区里')
+    expect((await newWorker({ gridIds: [] })).body.message).toBe('网格员至少要负责一个网格')
     expect((await newWorker({ communityId: t.c2.id })).status).toBe(404)
     const asWorker = await injectJson(app, { method: 'POST', url: '/api/admin/people', headers: t.as.wa.headers, payload: { communityId: t.c1.id, username: 'x1', name: 'x', role: 'worker' } })
     expect(asWorker.status).toBe(403)
