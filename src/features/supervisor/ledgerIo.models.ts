@@ -48,5 +48,22 @@ export function auditRow(entry: AuditEntry, gridName: (id: string) => string, { 
     ].filter(Boolean)
     return { who, what: `${action}（${scope}）`, file: str(d.file), rows: parts.join(t('supervisor.ledger.log.sep')) }
   }
+  // Administration (issue 18): the server writes names beside ids, so the entry reads in words.
+  const adminKey = `supervisor.ledger.adminActions.${entry.action.replace(/\./g, '_')}`
+  if (te(adminKey)) {
+    const names = [str(d.community), str(d.grid), str(d.name), str(d.compound) && `${str(d.compound)} ${str(d.name)}`].filter(Boolean)
+    const subject = [...new Set(names)].slice(0, 2).join(' ')
+    const changes = Array.isArray(d.changes) ? d.changes.filter((c): c is string => typeof c === 'string') : []
+    const handover = Array.isArray(d.from) && str(d.to) ? [`${(d.from as unknown[]).map(str).filter(Boolean).join('、') || '—'} → ${str(d.to)}`] : []
+    const counts = [
+      num(d.created) !== null ? t('supervisor.ledger.log.created', { n: num(d.created) }) : '',
+      num(d.updated) ? t('supervisor.ledger.log.updated', { n: num(d.updated) }) : '',
+      num(d.households) ? t('supervisor.ledger.log.households', { n: num(d.households) }) : '',
+      num(d.movedHouseholds) ? t('supervisor.ledger.log.households', { n: num(d.movedHouseholds) }) : '',
+      num(d.rows) !== null ? t('supervisor.ledger.log.sheetRows', { n: num(d.rows) }) : '',
+    ].filter(Boolean)
+    const detail = [subject, ...handover, ...changes].filter(Boolean).join(t('supervisor.ledger.log.sep'))
+    return { who, what: detail ? `${t(adminKey)}（${detail}）` : t(adminKey), file: str(d.file), rows: counts.join(t('supervisor.ledger.log.sep')) }
+  }
   return { who, what: action, file: '', rows: '' }
 }
