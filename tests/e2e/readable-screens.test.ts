@@ -72,6 +72,9 @@ describe('every screen reads as words (browser)', () => {
     await loginInUi(page, server!.url, 'worker01')
     await openMine(page)
     await waitForSynced(page, 120_000)
+    // 今日 follows the download (its household watch reloads at most every 2 s): once synced it must know them.
+    await tab(page, '今日').click()
+    await page.waitForFunction(() => !document.body.innerText.includes('本机还没有住户数据'), undefined, { timeout: 15_000 })
     for (const name of TABS) {
       await tab(page, name).click()
       await read(name)
