@@ -119,8 +119,10 @@ describe('日日巡: a patrol with its GPS track (issue 9)', () => {
     await page.getByRole('button', { name: '结束巡查' }).click()
     await page.getByRole('dialog').getByRole('button', { name: '结束巡查' }).click()
 
-    // The summary leads with coverage, then duration and distance.
-    await page.getByText('巡查小结').waitFor()
+    // The summary leads with coverage, then duration and distance. (The 巡查 tab behind it also lists
+    // 今日巡查小结 now, so wait for the summary page itself.)
+    await page.waitForURL(/\/patrol\/[^/]+\/summary/)
+    await page.getByText('巡查小结', { exact: true }).first().waitFor()
     // The page reads the track and buildings from IndexedDB after it opens.
     await page.getByText('覆盖楼栋').waitFor()
     const cells = await page.locator('.patrol-summary .van-cell').allInnerTexts()
