@@ -15,6 +15,7 @@
  *
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000] [--cpu-throttle 4]
  *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console]   (patrol: bench/patrol.ts)
+ *                       [--only admin]   (issue 18: 120-polygon GeoJSON and 500-row staff sheet imports, bench/admin.ts)
  *                       [--only entryJs,precache,coldStart,coldStartCpu4x,lighthouse,lighthouseCpu4x]   (issue 12: bench/pwa.ts, bench/lighthouse.ts)
  *   npm run -s bench -- --only load [--workers 500 --processes 1,2,4 --pglite 1 --concurrency 50]   (server load: bench/load.ts;
  *                       never in the default set: it needs PostgreSQL running and takes minutes)
@@ -47,6 +48,7 @@ import { benchLedger } from './ledger'
 import { benchPushNode } from './push-node'
 import { benchPatrol } from './patrol'
 import { benchConsole } from './console'
+import { benchAdmin } from './admin'
 import { benchLoad, loadOptionsFromArgs } from './load'
 import { benchColdStart, benchEntryJs, benchPrecache } from './pwa'
 import { benchLighthouse } from './lighthouse'
@@ -478,7 +480,7 @@ async function benchPush() {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  if (!existsSync(DIST_INDEX) && [...ONLY].some((k) => k !== 'load' && k !== 'console')) {
+  if (!existsSync(DIST_INDEX) && [...ONLY].some((k) => k !== 'load' && k !== 'console' && k !== 'admin')) {
     log('dist/index.html missing: running `npx vite build`')
     const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
     if (r.status !== 0) throw new Error('vite build failed')
@@ -508,6 +510,8 @@ async function main() {
   }
   // Supervisor console endpoints with 90 days of tracks (bench/console.ts); 30 requests each.
   if (ONLY.has('console')) await safely('console', () => benchConsole({ households: HOUSEHOLDS, days: 90, runs: 30 }))
+  // Administration imports (issue 18); only when asked: --only admin.
+  if (ONLY.has('admin')) await safely('admin', () => benchAdmin())
   if (ONLY.has('load')) await safely('load', () => benchLoad(loadOptionsFromArgs()))
   // Issue 12 (bench/pwa.ts, bench/lighthouse.ts): entry JS, precache, offline cold start, Lighthouse; 4× CPU variants.
   if (ONLY.has('entryJs')) await safely('entryJs', benchEntryJs)
