@@ -124,8 +124,9 @@ describe('supervisor console (browser)', () => {
       // The track is drawn on the map's canvas in the first track colour (#1989fa, which nothing
       // else on the map uses): count the pixels of that colour.
       const map = page.getByRole('img', { name: '轨迹回放' })
-      await expect(map.isVisible()).resolves.toBe(true)
-      const painted = await map.evaluate((el) => {
+      // The map is lazy (Leaflet loads after the page) and paints after it fits: wait for both.
+      await map.waitFor()
+      const painted = () => map.evaluate((el) => {
         const canvas = el.querySelector('canvas')
         if (!canvas) return 0
         const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
@@ -135,7 +136,7 @@ describe('supervisor console (browser)', () => {
         }
         return n
       })
-      expect(painted).toBeGreaterThan(100)
+      await expect.poll(painted, { timeout: 15_000 }).toBeGreaterThan(100)
       if (process.env.CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT })
 
       await page.getByRole('link', { name: '周报' }).click()

@@ -91,7 +91,9 @@ describe('日日巡: a patrol with its GPS track (issue 9)', () => {
     await page.getByText(/正在记录位置：仅在本次巡查期间记录/).waitFor()
     await page.getByText(/^已巡查 \d+ 分钟$/).waitFor()
     const leftAtStart = Number(/（(\d+) 栋）/.exec(await page.getByText(/^尚未经过的楼栋（\d+ 栋）$/).innerText())![1])
-    expect(leftAtStart).toBe(buildings.length)
+    // The first fix may already pass a building beside the start; none has been passed before it.
+    expect(leftAtStart).toBeGreaterThanOrEqual(buildings.length - 1)
+    expect(leftAtStart).toBeLessThanOrEqual(buildings.length)
 
     await stepThrough(context, page, route.slice(0, half))
     await page.waitForFunction((n) => /已记录 (\d+) 个位置点/.exec(document.body.innerText)?.[1] === String(n), half, { timeout: 15_000 })
