@@ -125,7 +125,9 @@ describe('the map reads: names where they fit, 您在这里, 起点 and 终点 (
       // 结束巡查: the summary's track has its two ends.
       await page.getByRole('button', { name: '结束巡查' }).click()
       await page.getByRole('dialog').getByRole('button', { name: '结束巡查' }).click()
-      await page.getByText('巡查小结').waitFor()
+      // The 巡查 tab behind the summary also lists 今日巡查小结: wait for the summary page itself.
+      await page.waitForURL(/\/patrol\/[^/]+\/summary/)
+      await page.getByText('巡查小结', { exact: true }).first().waitFor()
       const summary = page.getByRole('region', { name: '网格地图' })
       const ends = await labelsOnceShowing(summary, /^终点$/)
       await picture(page, 'phone-summary')
