@@ -89,7 +89,10 @@ const pageSql = (admin: boolean) => {
          count(*) FILTER (WHERE taken)::int AS count,
          string_agg(j, ',' ORDER BY txid, seq) FILTER (WHERE taken) AS changes,
          array_agg(txid::text ORDER BY txid, seq) FILTER (WHERE taken) AS txids,
-         array_agg(seq ORDER BY txid, seq) FILTER (WHERE taken) AS seqs
+         array_agg(seq ORDER BY txid, seq) FILTER (WHERE taken) AS seqs,
+         (SELECT epoch FROM feed_state) AS epoch,
+         (SELECT ARRAY[horizon_txid::text, horizon_seq::text] FROM feed_state
+           WHERE horizon_txid < pg_snapshot_xmin(pg_current_snapshot())) AS horizon
     FROM page`
 }
 
@@ -151,7 +154,10 @@ const keyedPageSql = () => {
          count(*) FILTER (WHERE taken)::int AS count,
          string_agg(j, ',' ORDER BY txid, seq) FILTER (WHERE taken) AS changes,
          array_agg(txid::text ORDER BY txid, seq) FILTER (WHERE taken) AS txids,
-         array_agg(seq ORDER BY txid, seq) FILTER (WHERE taken) AS seqs
+         array_agg(seq ORDER BY txid, seq) FILTER (WHERE taken) AS seqs,
+         (SELECT epoch FROM feed_state) AS epoch,
+         (SELECT ARRAY[horizon_txid::text, horizon_seq::text] FROM feed_state
+           WHERE horizon_txid < pg_snapshot_xmin(pg_current_snapshot())) AS horizon
     FROM page`
 }
 
@@ -190,6 +196,8 @@ interface PageRow {
   changes: string | null
   txids: string[] | null
   seqs: (number | string)[] | null
+  epoch: string | null
+  horizon: [string, string] | null
 }
 
 export interface PageText {
@@ -206,7 +214,7 @@ export async function readChanges(
   from: Omit<Cursor, 'scope'>,
   limit: number,
   maxBytes = PULL_MAX_BYTES,
-  opts: { countRemaining?: boolean; removals?: string[]; layout?: FeedLayout } = {},
+  opts: { countRemaining?: boolean; removals?: string[]; layout?: FeedLayout; reset?: boolean } = {},
 ): Promise<PageText> {
   const layout = scope.all ? 'walk' : (opts.layout ?? layoutFor(scope))
   const params: unknown[] = [from.txid, from.seq, limit, maxBytes]
@@ -226,15 +234,22 @@ export async function readChanges(
     return { rows: page.rows, total: counted.rows[0].n }
   })
   const page = rows[0]
-  const last = page.count > 0 ? { txid: String(page.txids![page.count - 1]), seq: Number(page.seqs![page.count - 1]) } : from
+  let last = page.count > 0 ? { txid: String(page.txids![page.count - 1]), seq: Number(page.seqs![page.count - 1]) } : from
   const hasMore = page.fetched > page.count
-  const cursor = encodeCursor({ ...last, scope: scope.fingerprint })
+  // The last page lifts the cursor to the pruned horizon (feedState.ts) when it lies behind it: every
+  // row before xmin the user may see was handed out, and the horizon (an exit from long ago) is
+  // below xmin, so nothing the user may see lies between — without it, a phone whose grid has been
+  // quiet since before the horizon would start over on every pull.
+  if (!hasMore && page.horizon && before(last, { txid: page.horizon[0], seq: Number(page.horizon[1]) })) {
+    last = { txid: page.horizon[0], seq: Number(page.horizon[1]) }
+  }
+  const cursor = encodeCursor({ txid: last.txid, seq: last.seq, scope: scope.fingerprint, epoch: page.epoch })
   const parts = [...(opts.removals ?? []), ...(page.changes ? [page.changes] : [])]
   return {
     // `remaining` (an estimate: changes still to come after this page) only when counted.
     json: `{"changes":[${parts.join(',')}],"cursor":"${cursor}","hasMore":${hasMore}${
       total === null ? '' : `,"remaining":${Math.max(0, total - page.count)}`
-    }}`,
+    }${opts.reset ? ',"reset":true' : ''}}`,
     count: page.count + (opts.removals?.length ?? 0),
     hasMore,
     cursor,
@@ -280,4 +295,9 @@ export async function readRemovals(db: Database, old: ScopeKeys, now: Scope, aft
     params,
   )
   return rows.map((r) => r.j)
+}
+
+function before(a: Omit<Cursor, 'scope'>, b: Omit<Cursor, 'scope'>): boolean {
+  const [x, y] = [BigInt(a.txid), BigInt(b.txid)]
+  return x < y || (x === y && a.seq < b.seq)
 }
