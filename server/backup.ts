@@ -107,7 +107,7 @@ export async function restorePglite(dataDir: string, blobDir: string, file: stri
     const lock = lockDataFolder(abs)
     try {
       const { PGlite } = await import('@electric-sql/pglite')
-      const pg = await PGlite.create(abs, { loadDataDir: new Blob([dump]) })
+      const pg = await PGlite.create(abs, { loadDataDir: new Blob([new Uint8Array(dump)]) })
       await pg.close()
       for (const b of manifest.blobs) {
         if (b.path.split('/').includes('..')) throw new Error(`bad path in backup: ${b.path}`)
