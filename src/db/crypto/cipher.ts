@@ -39,6 +39,8 @@ export function serialize(value: unknown): Uint8Array {
   const json = JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
     // `this[key]` is the value before toJSON; typed arrays have none, so `v` is the array itself.
     const kind = kindOf(v)
+    // A Blob would serialise as {} and be lost: never seal one (blobs.ts stores bytes instead).
+    if (typeof Blob !== 'undefined' && v instanceof Blob) throw new Error('a Blob cannot be sealed; store its bytes')
     if (!kind) return v
     parts.push(bytesOf(v as Binary))
     return { [BIN_TAG]: parts.length - 1, k: kind }
