@@ -63,21 +63,25 @@ function makeSealer(tableName: string, clearPaths: readonly string[]) {
 }
 
 function wrapCursor(cursor: DBCoreCursor, openOne: (v: unknown) => unknown): DBCoreCursor {
-  // Dexie reads cursor.value more than once per row: open each row once.
+  // A Proxy, not Object.create: the cursor is a native IDBCursor, whose methods (continue,
+  // advance) throw "Illegal invocation" when called on another object. Dexie reads cursor.value
+  // more than once per row: open each row once.
   let raw: unknown = undefined
   let opened: unknown = undefined
-  return Object.create(cursor, {
-    value: {
-      get() {
-        const v = cursor.value
+  return new Proxy(cursor, {
+    get(target, prop) {
+      if (prop === 'value') {
+        const v = target.value
         if (v !== raw) {
           raw = v
           opened = openOne(v)
         }
         return opened
-      },
+      }
+      const v: unknown = Reflect.get(target, prop, target)
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
     },
-  }) as DBCoreCursor
+  })
 }
 
 export const encryptionMiddleware: Middleware<DBCore> = {
