@@ -60,31 +60,16 @@ const KEYED_FEED = (a: string, col: string, value: string) =>
 const RECORD_JSON = `'{"entity":"' || r.entity || '","id":"' || r.id::text || '","hlc":"' || r.hlc || '","deleted":' || r.deleted::text || ',"data":' || r.data::text || '}'`
 const removedJson = (entity: string, id: string) => `'{"entity":"' || ${entity} || '","id":"' || ${id}::text || '","removed":true}'`
 
-/** $1 txid, $2 seq, $3 limit, $4 max bytes; non-admins also $5… the scope (scopePlaceholders(5)). */
-const pageSql = (admin: boolean) => {
-  const p = scopePlaceholders(5)
-  const records = `
-    SELECT r.txid, r.seq, ${RECORD_JSON} AS j
-      FROM records r
-     WHERE ${FEED('r')} ${admin ? '' : `AND ${visibleSql('r', 'r.data', p)}`}
-     ORDER BY r.txid, r.seq
-     LIMIT $3::int + 1`
-  // An admin sees everything: nothing ever leaves their scope.
-  const exits = `
-    SELECT e.txid, e.seq,
-           ${removedJson('e.entity', 'e.id')} || CASE WHEN e.entity = 'issues' THEN coalesce((
+/** The removal of exit row `a`; an issue's removal carries its events' removals too. */
+const exitJson = (a: string) => `${removedJson(`${a}.entity`, `${a}.id`)} || CASE WHEN ${a}.entity = 'issues' THEN coalesce((
              SELECT string_agg(',' || ${removedJson("'issueEvents'", 'ev.id')}, '' ORDER BY ev.txid, ev.seq)
-               FROM records ev WHERE ev.entity = 'issueEvents' AND ev.data->>'issueId' = e.id::text), '') ELSE '' END AS j
-      FROM record_exits e
-      LEFT JOIN records cur ON cur.entity = e.entity AND cur.id = e.id
-     WHERE ${FEED('e')} AND ${visibleSql('e', 'e.keys', p)}
-       AND (cur.id IS NULL OR NOT ${visibleSql('cur', 'cur.data', p)})
-     ORDER BY e.txid, e.seq
-     LIMIT $3::int + 1`
-  const feed = admin ? records : `SELECT * FROM ((${records}) UNION ALL (${exits})) u ORDER BY txid, seq LIMIT $3::int + 1`
-  return `
-  WITH feed AS (${feed}
-  ), sized AS (
+               FROM records ev WHERE ev.entity = 'issueEvents' AND ev.data->>'issueId' = ${a}.id::text), '') ELSE '' END`
+
+/**
+ * After a CTE `feed` (txid, seq, j in feed order): the page cut at $3 changes and $4 bytes, with
+ * the feed's epoch and horizon. Shared by the walked and the keyed page.
+ */
+const PAGE_OF_FEED = `sized AS (
     SELECT feed.*,
            row_number() OVER w AS n,
            sum(octet_length(j)) OVER w AS bytes
@@ -103,6 +88,30 @@ const pageSql = (admin: boolean) => {
          (SELECT ARRAY[horizon_txid::text, horizon_seq::text] FROM feed_state
            WHERE horizon_txid < pg_snapshot_xmin(pg_current_snapshot())) AS horizon
     FROM page`
+
+/** $1 txid, $2 seq, $3 limit, $4 max bytes; non-admins also $5… the scope (scopePlaceholders(5)). */
+const pageSql = (admin: boolean) => {
+  const p = scopePlaceholders(5)
+  const records = `
+    SELECT r.txid, r.seq, ${RECORD_JSON} AS j
+      FROM records r
+     WHERE ${FEED('r')} ${admin ? '' : `AND ${visibleSql('r', 'r.data', p)}`}
+     ORDER BY r.txid, r.seq
+     LIMIT $3::int + 1`
+  // An admin sees everything: nothing ever leaves their scope.
+  const exits = `
+    SELECT e.txid, e.seq,
+           ${exitJson('e')} AS j
+      FROM record_exits e
+      LEFT JOIN records cur ON cur.entity = e.entity AND cur.id = e.id
+     WHERE ${FEED('e')} AND ${visibleSql('e', 'e.keys', p)}
+       AND (cur.id IS NULL OR NOT ${visibleSql('cur', 'cur.data', p)})
+     ORDER BY e.txid, e.seq
+     LIMIT $3::int + 1`
+  const feed = admin ? records : `SELECT * FROM ((${records}) UNION ALL (${exits})) u ORDER BY txid, seq LIMIT $3::int + 1`
+  return `
+  WITH feed AS (${feed}
+  ), ${PAGE_OF_FEED}`
 }
 
 /**
@@ -144,30 +153,11 @@ const keyedPageSql = () => {
     UNION ALL (${exitRange('assignee_id', `${p.user}::uuid`, `${notMine('e')} AND ${fresh('e')}`)})
   ), exitsJson AS (
     SELECT x.txid, x.seq,
-           ${removedJson('x.entity', 'x.id')} || CASE WHEN x.entity = 'issues' THEN coalesce((
-             SELECT string_agg(',' || ${removedJson("'issueEvents'", 'ev.id')}, '' ORDER BY ev.txid, ev.seq)
-               FROM records ev WHERE ev.entity = 'issueEvents' AND ev.data->>'issueId' = x.id::text), '') ELSE '' END AS j
+           ${exitJson('x')} AS j
       FROM (SELECT * FROM exits ORDER BY txid, seq LIMIT $3::int + 1) x
   ), feed AS (
     SELECT * FROM (SELECT * FROM recs UNION ALL SELECT * FROM exitsJson) u ORDER BY txid, seq LIMIT $3::int + 1
-  ), sized AS (
-    SELECT feed.*,
-           row_number() OVER w AS n,
-           sum(octet_length(j)) OVER w AS bytes
-      FROM feed
-    WINDOW w AS (ORDER BY txid, seq ROWS UNBOUNDED PRECEDING)
-  ), page AS (
-    SELECT *, n <= $3::int AND (n = 1 OR bytes <= $4::bigint) AS taken FROM sized
-  )
-  SELECT coalesce(max(n), 0)::int AS fetched,
-         count(*) FILTER (WHERE taken)::int AS count,
-         string_agg(j, ',' ORDER BY txid, seq) FILTER (WHERE taken) AS changes,
-         array_agg(txid::text ORDER BY txid, seq) FILTER (WHERE taken) AS txids,
-         array_agg(seq ORDER BY txid, seq) FILTER (WHERE taken) AS seqs,
-         (SELECT epoch FROM feed_state) AS epoch,
-         (SELECT ARRAY[horizon_txid::text, horizon_seq::text] FROM feed_state
-           WHERE horizon_txid < pg_snapshot_xmin(pg_current_snapshot())) AS horizon
-    FROM page`
+  ), ${PAGE_OF_FEED}`
 }
 
 const ADMIN_SQL = pageSql(true)
