@@ -155,7 +155,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(supervisorRoutes, { now: opts.now, timeZone })
   await app.register(reportsRoutes, { timeZone })
   await app.register(ledgerIoRoutes, { now: opts.now })
-  await app.register(adminRoutes, { now: opts.now })
+  await app.register(adminRoutes, { now: opts.now, timeZone, tiles })
   await app.register(checklistAdminRoutes, { now: opts.now })
 
   if (staticDir) await registerStatic(app, staticDir)

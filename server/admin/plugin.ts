@@ -8,13 +8,15 @@ import multipart from '@fastify/multipart'
 import gridRoutes, { type AdminOptions } from './grids'
 import buildingRoutes from './buildings'
 import peopleRoutes from './people'
+import settingsRoutes, { type SettingsOptions } from './settings'
 import { MAX_UPLOAD_BYTES } from './upload'
 
-const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, opts) => {
+const adminRoutes: FastifyPluginAsync<AdminOptions & SettingsOptions> = async (app, opts) => {
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } })
   await app.register(gridRoutes, opts)
   await app.register(buildingRoutes, opts)
   await app.register(peopleRoutes, opts)
+  await app.register(settingsRoutes, opts)
 }
 
 export default adminRoutes

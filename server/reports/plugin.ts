@@ -10,18 +10,19 @@ import { badRequest } from '../errors'
 import { loadScope } from '../sync/scope'
 import { chosenGrids, loadGridIndex } from '../supervisor/grids'
 import { weeklyReport } from './weekly'
+import { zoneOfGrids } from '../repositories/communitySettings'
 import { weeklyWorkbook } from './xlsx'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export interface ReportsOptions {
-  /** The community's calendar (FULLGRID_TIME_ZONE): where a week begins and ends. */
+  /** The server's calendar (FULLGRID_TIME_ZONE); a community's own zone (社区设置) wins for its grids. */
   timeZone?: string
 }
 
 const reportsRoutes: FastifyPluginAsync<ReportsOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
-  const zone = opts.timeZone ?? DEFAULT_TIME_ZONE
+  const defaultZone = opts.timeZone ?? DEFAULT_TIME_ZONE
   app.get(
     '/api/reports/weekly',
     {
@@ -36,11 +37,14 @@ const reportsRoutes: FastifyPluginAsync<ReportsOptions> = async (fastify, opts) 
     },
     async (request, reply) => {
       const q = request.query
-      const range = isoWeekRange(q.week, zone)
-      if (!range) throw badRequest(`没有这一周：${q.week}`)
       const scope = await loadScope(app.db, request.auth!)
       const index = await loadGridIndex(app.db, scope)
-      const report = await weeklyReport(app.db, index, { week: q.week, ...range, timeZone: zone, gridIds: chosenGrids(index, scope, q.gridId) })
+      const gridIds = chosenGrids(index, scope, q.gridId)
+      // Where the week begins and ends: in the calendar of the community these grids belong to.
+      const zone = await zoneOfGrids(app.db, gridIds, defaultZone)
+      const range = isoWeekRange(q.week, zone)
+      if (!range) throw badRequest(`没有这一周：${q.week}`)
+      const report = await weeklyReport(app.db, index, { week: q.week, ...range, timeZone: zone, gridIds })
       if (q.format !== 'xlsx') return report
       const body = await weeklyWorkbook(report, zone)
       return reply

@@ -18,6 +18,7 @@ import { DEFAULT_TIME_ZONE } from '../../src/domain/constants'
 import { badRequest } from '../errors'
 import { loadScope } from '../sync/scope'
 import { chosenGrids, loadGridIndex, loadWorkers } from './grids'
+import { zoneOfGrids } from '../repositories/communitySettings'
 import { patrolReplays } from './tracks'
 import { dailyCalendar } from './daily'
 import { visitCoverage } from './coverage'
@@ -28,7 +29,11 @@ import { apiErrorSchema } from '../../src/domain/sync'
 
 export interface SupervisorOptions {
   now?: () => number
-  /** The community's calendar (FULLGRID_TIME_ZONE): what "a day", "a week" and "today" mean. */
+  /**
+   * The server's calendar (FULLGRID_TIME_ZONE). Each answer counts its days in the zone of the
+   * community its grids belong to (社区设置, server/repositories/communitySettings.ts); this one
+   * serves communities that set none and views across several.
+   */
   timeZone?: string
 }
 
@@ -44,7 +49,8 @@ function rangeOf(value: string, zone: string): { from: number; to: number } {
 const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
   const now = opts.now ?? Date.now
-  const zone = opts.timeZone ?? DEFAULT_TIME_ZONE
+  const defaultZone = opts.timeZone ?? DEFAULT_TIME_ZONE
+  const zoneOf = (gridIds: string[] | null) => zoneOfGrids(app.db, gridIds, defaultZone)
   const preHandler = [app.authenticate, app.requireRole('supervisor', 'admin')]
   const context = async (auth: NonNullable<Parameters<typeof loadScope>[1]>) => {
     const scope = await loadScope(app.db, auth)
@@ -68,8 +74,9 @@ const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, 
       const q = request.query
       if (!q.workerId && !q.gridId) throw badRequest('请选择网格员（workerId）或网格（gridId）')
       const { scope, index } = await context(request.auth!)
-      const { from, to } = rangeOf(q.day, zone)
-      const patrols = await patrolReplays(app.db, index, { from, to, workerId: q.workerId, gridIds: chosenGrids(index, scope, q.gridId) })
+      const gridIds = chosenGrids(index, scope, q.gridId)
+      const { from, to } = rangeOf(q.day, await zoneOf(gridIds))
+      const patrols = await patrolReplays(app.db, index, { from, to, workerId: q.workerId, gridIds })
       return { day: q.day, patrols }
     },
   )
@@ -79,15 +86,17 @@ const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, 
     { preHandler, schema: { querystring: z.object({ from: day, to: day, gridId: idSchema.optional() }) } },
     async (request) => {
       const q = request.query
-      rangeOf(q.from, zone)
-      rangeOf(q.to, zone)
+      rangeOf(q.from, defaultZone)
+      rangeOf(q.to, defaultZone)
       const days = daysBetween(q.from, q.to)
       if (!days.length) throw badRequest('结束日期不能早于开始日期')
       if (days.length > MAX_CALENDAR_DAYS) throw badRequest(`一次最多查看 ${MAX_CALENDAR_DAYS} 天`)
       const { scope, index } = await context(request.auth!)
       const workers = await loadWorkers(app.db, index)
+      const gridIds = chosenGrids(index, scope, q.gridId)
+      const zone = await zoneOf(gridIds)
       const today = dayOf(now(), zone)
-      const grids = await dailyCalendar(app.db, index, { days, today, timeZone: zone, gridIds: chosenGrids(index, scope, q.gridId) })
+      const grids = await dailyCalendar(app.db, index, { days, today, timeZone: zone, gridIds })
       return { days, today, grids, workers: workers.map((w) => ({ id: w.id, name: w.name })) }
     },
   )
@@ -107,11 +116,13 @@ const supervisorRoutes: FastifyPluginAsync<SupervisorOptions> = async (fastify, 
     async (request) => {
       const q = request.query
       if (!q.week === !q.month) throw badRequest('请给出 week（YYYY-Www）或 month（YYYY-MM）其中之一')
+      const { scope, index } = await context(request.auth!)
+      const gridIds = chosenGrids(index, scope, q.gridId)
+      const zone = await zoneOf(gridIds)
       const range = q.week ? isoWeekRange(q.week, zone) : monthRange(q.month!, zone)
       if (!range) throw badRequest(`没有这个${q.week ? '周' : '月份'}：${q.week ?? q.month}`)
-      const { scope, index } = await context(request.auth!)
       const workers = await loadWorkers(app.db, index)
-      return visitCoverage(app.db, index, workers, { ...range, now: now(), timeZone: zone, gridIds: chosenGrids(index, scope, q.gridId) })
+      return visitCoverage(app.db, index, workers, { ...range, now: now(), timeZone: zone, gridIds })
     },
   )
 

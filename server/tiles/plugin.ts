@@ -1,6 +1,8 @@
 /**
  * The base map through our own origin (DESIGN §5):
  *   GET /api/config             public settings the app needs before login (tiles, time zone);
+ *                               with a valid bearer token, the zone and lock time of the caller's
+ *                               community (社区设置) — an invalid token gets the public answer;
  *   GET /api/tiles/:z/:x/:y     a tile, from the disk cache or fetched once from the upstream
  *                               template and kept there, so phones cache same-origin tiles and
  *                               the content-security policy stays 'self'.
@@ -11,12 +13,13 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { TILE_PATH_TEMPLATE, appConfigSchema } from '../../src/domain/mapConfig'
 import { HttpError, notFound } from '../errors'
 import type { TileConfig } from './config'
+import { communityOfUser, loadCommunitySettings } from '../repositories/communitySettings'
 
 export interface TilesOptions {
   tiles: TileConfig
@@ -53,15 +56,32 @@ const tilesPlugin: FastifyPluginAsync<TilesOptions> = async (fastify, opts) => {
   const timeoutMs = opts.upstreamTimeoutMs ?? 15_000
   const inflight = new Map<string, Promise<Buffer>>()
 
-  app.get('/api/config', { schema: { response: { 200: appConfigSchema } } }, async (_req, reply) => {
+  app.get('/api/config', { schema: { response: { 200: appConfigSchema } } }, async (request, reply) => {
     reply.header('cache-control', 'no-cache')
+    const community = await callerCommunity(request, reply)
     return {
       tiles: cfg.upstream
         ? { url: TILE_PATH_TEMPLATE, crs: cfg.crs, attribution: cfg.attribution, maxZoom: cfg.maxZoom }
         : null,
-      timeZone: cfg.timeZone,
+      timeZone: community?.timeZone ?? cfg.timeZone,
+      community,
     }
   })
+
+  /** The signed-in caller's community settings; null without a session (or with a stale one). */
+  async function callerCommunity(request: FastifyRequest, reply: FastifyReply) {
+    if (!request.headers.authorization) return null
+    try {
+      await fastify.authenticate(request, reply)
+    } catch {
+      return null // public answer: the phone learns of an ended session from its own requests
+    }
+    const auth = request.auth
+    if (!auth) return null
+    const c = await communityOfUser(fastify.db, auth.gridIds)
+    if (!c) return null
+    return { id: c.id, name: c.name, ...(await loadCommunitySettings(fastify.db, c.id, cfg.timeZone)) }
+  }
 
   async function fetchUpstream(z: number, x: number, y: number, file: string): Promise<Buffer> {
     let res: Response

@@ -8,6 +8,7 @@ import { createAppRouter } from './router'
 import { i18n, restoreLocale } from './i18n'
 import * as pwa from './modules/pwa'
 import * as prefetch from './modules/prefetch'
+import * as communityConfig from './modules/communityConfig'
 import { primeCommunityZone } from '@/features/map/map.config'
 
 async function start(): Promise<void> {
@@ -17,7 +18,7 @@ async function start(): Promise<void> {
   const pinia = createPinia()
   const router = createAppRouter()
   app.use(pinia).use(i18n).use(router)
-  for (const mod of [prefetch, pwa]) mod.install({ app, router, pinia })
+  for (const mod of [prefetch, pwa, communityConfig]) mod.install({ app, router, pinia })
   // The chosen language must be in place before the first screen, or it flashes in Chinese.
   await restoreLocale()
   // Mount once the first page (and its session check) is ready: until then index.html's splash shows.

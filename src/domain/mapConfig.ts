@@ -1,8 +1,9 @@
 /**
  * What `GET /api/config` answers (public, before login): the base map and the community's time
- * zone. Shared by the server (response schema) and the app (it validates what it reads back).
+ * zone — with a session, the zone and settings of the caller's own community. Shared by the server (response schema) and the app (it validates what it reads back).
  */
 import { z } from 'zod'
+import { communityConfigSchema } from './communitySettings'
 
 /** Coordinate system of the base tiles: our data is WGS84; most Chinese tile services are GCJ-02. */
 export const tileCrsSchema = z.enum(['wgs84', 'gcj02'])
@@ -18,7 +19,10 @@ export const appConfigSchema = z.object({
       maxZoom: z.number().int().min(1).max(22),
     })
     .nullable(),
+  /** The calendar of the signed-in person's community (社区设置); the server's before login. */
   timeZone: z.string(),
+  /** With a valid session: the person's community, its zone and the phone lock time (issue 19). */
+  community: communityConfigSchema.nullable().optional(),
 })
 export type AppConfig = z.infer<typeof appConfigSchema>
 

@@ -54,6 +54,7 @@ function world() {
     buildings: [{ id: B1, gridId: M1, gridName: '一号微网格', compound: '海景花园', name: '3号楼', location: [120.51, 36.87], units: 2, floors: 6, households: 12 }],
     links: [] as { id: string; createdAt: number; expiresAt: number; usedAt: number | null; revokedAt: number | null; createdBy: string }[],
     calls: [] as Call[],
+    settings: { timeZone: 'Asia/Shanghai', lockMinutes: 5 },
     /** The next answer of a path (method + path without query), instead of the default one. */
     answers: new Map<string, () => Response>(),
   }
@@ -126,6 +127,16 @@ function fakeServer(w: World) {
       Object.assign(b, body, { gridName: w.grids.find((g) => g.id === body.gridId)?.name })
       return jsonResponse({ building: b, movedHouseholds: b.households })
     }
+    if (path === `/api/admin/communities/${C1}/settings`) {
+      if (method === 'PATCH') {
+        if (body.name) w.communities[0].name = body.name
+        Object.assign(w.settings, body.timeZone ? { timeZone: body.timeZone } : {}, body.lockMinutes ? { lockMinutes: body.lockMinutes } : {})
+      }
+      return jsonResponse({
+        community: { id: C1, name: w.communities[0].name, code: 'HKR' }, settings: { ...w.settings }, defaults: { timeZone: 'Asia/Shanghai' },
+        tiles: { configured: true, crs: 'gcj02', attribution: '© 高德地图', maxZoom: 18 },
+      })
+    }
     if (path === '/api/config') return jsonResponse({ error: 'not_found', message: '没有' }, 404)
     throw new TypeError('Failed to fetch')
   })
@@ -189,7 +200,7 @@ describe('社区与网格', () => {
     expect(document.querySelector<HTMLButtonElement>('button[aria-label="收入边界内楼栋 第一网格"]')!.disabled).toBe(true)
     expect(document.querySelector<HTMLButtonElement>('button[aria-label="收入边界内楼栋 第二网格"]')!.disabled).toBe(false)
     await until(() => document.querySelector('[role="region"][aria-label="网格地图"]')?.getAttribute('data-boundaries') === '第二网格')
-    expect([...document.querySelectorAll('nav[aria-label="设置"] a')].map((a) => a.textContent?.trim())).toEqual(['社区与网格', '人员', '楼栋'])
+    expect([...document.querySelectorAll('nav[aria-label="设置"] a')].map((a) => a.textContent?.trim())).toEqual(['社区与网格', '人员', '楼栋', '社区设置'])
     expect(text()).toContain('2 个网格，40 户')
     noIds()
   })
@@ -514,5 +525,77 @@ describe('楼栋', () => {
     pickFile('楼栋表（.xlsx 或 .csv）', new File(['x'], '楼栋.pdf'))
     await until(() => text().includes('请选择 .xlsx 或 .csv 文件'))
     expect(button('预检（不保存）').disabled).toBe(true)
+  })
+})
+
+describe('社区设置', () => {
+  it('shows name, zone and lock time, refuses a bad lock time before sending, sends only what changed; the base map in words', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    fakeServer(w)
+    await mountApp('/console/admin/settings')
+    await until(() => text().includes('底图（服务器设置，只读）'))
+    expect(control('社区名称').value).toBe('香港路社区')
+    expect(control<HTMLSelectElement>('时区').selectedOptions[0].textContent).toBe('北京时间（Asia/Shanghai）')
+    expect(control('手机自动锁定（分钟）').value).toBe('5')
+    expect(text()).toContain('底图坐标系：GCJ-02（高德/腾讯）')
+    expect(text()).toContain('版权说明：© 高德地图')
+    noIds()
+
+    fill('手机自动锁定（分钟）', '90')
+    document.querySelector<HTMLButtonElement>('form button[type="submit"]')!.click()
+    await until(() => text().includes('自动锁定时间应为 1–60 分钟的整数'))
+    expect(w.calls.filter((c) => c.method === 'PATCH')).toEqual([])
+
+    fill('手机自动锁定（分钟）', '10')
+    pick('时区', 'America/New_York')
+    await submit()
+    await until(() => text().includes('已保存社区设置'))
+    expect(w.calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ timeZone: 'America/New_York', lockMinutes: 10 }])
+    expect(control<HTMLSelectElement>('时区').selectedOptions[0].textContent).toBe('纽约时间（America/New_York）')
+  })
+
+  it('a refusal of the server is shown in its words', async () => {
+    await setMeta(appDb(), 'session', admin)
+    fakeServer(w)
+    await mountApp('/console/admin/settings')
+    await until(() => text().includes('底图（服务器设置，只读）'))
+    w.answers.set(`PATCH /api/admin/communities/${C1}/settings`, () => jsonResponse({ error: 'invalid_settings', message: '时区“X”不存在' }, 400))
+    fill('社区名称', '香港中路社区')
+    await submit()
+    await until(() => text().includes('时区“X”不存在'))
+  })
+})
+
+describe('导入人员表', () => {
+  // A confirmation dialog of an earlier test may still be in the page with its own 导入 button.
+  const panelButton = (label: string) =>
+    [...document.querySelectorAll<HTMLButtonElement>('section[aria-label="导入人员表"] button')].find((b) => b.textContent?.trim() === label)!
+
+  it('预检 shows every problem of every row; 导入 waits for a clean check, asks, then shows the result', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    fakeServer(w)
+    await mountApp('/console/admin/people')
+    await until(() => text().includes('王芳'))
+    button('导入人员表').click()
+    await until(() => text().includes('人员表（.xlsx 或 .csv）'))
+    const path = `POST /api/admin/communities/${C1}/people/import`
+    w.answers.set(path, () => jsonResponse({ rows: 3, created: 0, problems: [{ row: 2, messages: ['用户名“wangfang”已被使用（或在表里重复）', '网格“第九网格”不在本社区'] }] }))
+    pickFile('人员表（.xlsx 或 .csv）', new File(['x'], '人员.xlsx'))
+    await until(() => !panelButton('预检（不保存）').disabled)
+    panelButton('预检（不保存）').click()
+    await until(() => text().includes('第 2 行'))
+    const rows = [...document.querySelectorAll('.admin-panel tbody tr')].map((r) => r.textContent)
+    expect(rows).toEqual(['第 2 行用户名“wangfang”已被使用（或在表里重复）；网格“第九网格”不在本社区'])
+    expect(panelButton('导入').disabled).toBe(true)
+
+    w.answers.set(path, () => jsonResponse({ rows: 3, created: 0, problems: [] }))
+    panelButton('预检（不保存）').click()
+    await until(() => text().includes('表中 3 行，没有问题，可以导入。'))
+    w.answers.set(path, () => jsonResponse({ rows: 3, problems: [], created: 3 }))
+    panelButton('导入').click()
+    await until(() => dialog()?.textContent?.includes('将新建 3 个账号。确定导入？') ?? false)
+    dialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
+    await until(() => text().includes('导入结果：表中 3 行，新建 3 个账号'))
+    expect(callsTo(vi.mocked(fetch), `/api/admin/communities/${C1}/people/import`).map(([u]) => u.split('?')[1])).toEqual(['dryRun=1', 'dryRun=1', 'dryRun=0'])
   })
 })

@@ -45,7 +45,7 @@ describe('base map through the server: /api/config and /api/tiles', () => {
     await withTiles({})
     const config = await app.inject({ method: 'GET', url: '/api/config' })
     expect(config.statusCode).toBe(200)
-    expect(appConfigSchema.parse(config.json())).toEqual({ tiles: null, timeZone: 'Asia/Shanghai' })
+    expect(appConfigSchema.parse(config.json())).toEqual({ tiles: null, timeZone: 'Asia/Shanghai', community: null })
     const tile = await app.inject({ method: 'GET', url: '/api/tiles/15/27000/12400' })
     expect(tile.statusCode).toBe(404)
     expect(tile.json()).toMatchObject({ error: 'tiles_not_configured' })
@@ -58,6 +58,7 @@ describe('base map through the server: /api/config and /api/tiles', () => {
     expect(res.json()).toEqual({
       tiles: { url: '/api/tiles/{z}/{x}/{y}', crs: 'gcj02', attribution: '© 测试底图', maxZoom: 17 },
       timeZone: 'Asia/Shanghai',
+      community: null,
     })
   })
 

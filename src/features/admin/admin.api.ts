@@ -103,6 +103,14 @@ export interface SignInLinkEntry {
   createdBy: string
 }
 
+/** 社区设置 as the server answers it; the base map is the server's, shown read-only. */
+export interface CommunitySettingsAnswer {
+  community: { id: string; name: string; code: string }
+  settings: { timeZone: string; lockMinutes: number }
+  defaults: { timeZone: string }
+  tiles: { configured: boolean; crs: Crs; attribution: string; maxZoom: number }
+}
+
 export interface HandoverAnswer {
   grid: { id: string; name: string }
   from: { id: string; name: string }[]
@@ -150,6 +158,16 @@ export const adminApi = {
       timeoutMs: 60_000,
     }),
 
+  settings: (communityId: string) => apiFetch<CommunitySettingsAnswer>(`/api/admin/communities/${id(communityId)}/settings`),
+  updateSettings: (communityId: string, body: { name?: string; timeZone?: string; lockMinutes?: number }) =>
+    apiFetch<CommunitySettingsAnswer>(`/api/admin/communities/${id(communityId)}/settings`, { method: 'PATCH', json: body }),
+
+  importPeople: (communityId: string, file: File, dryRun: boolean) =>
+    apiFetch<SheetImportAnswer>(`/api/admin/communities/${id(communityId)}/people/import?dryRun=${dry(dryRun)}`, {
+      method: 'POST',
+      form: fileForm(file),
+      timeoutMs: 60_000,
+    }),
   people: (communityId: string) => apiFetch<{ people: Person[] }>(`/api/admin/communities/${id(communityId)}/people`),
   createPerson: (body: NewPerson) => apiFetch<{ person: Person }>('/api/admin/people', { json: body }),
   updatePerson: (personId: string, body: Partial<Pick<Person, 'name' | 'phone' | 'gridIds' | 'disabled'>> & { role?: PersonRole }) =>

@@ -2,7 +2,7 @@
 export default {
   'zh-CN': {
     admin: {
-      menu: { title: '设置', grids: '社区与网格', people: '人员', buildings: '楼栋' },
+      menu: { title: '设置', grids: '社区与网格', people: '人员', buildings: '楼栋', settings: '社区设置' },
       common: {
         community: '社区', choose: '请选择', save: '保存', cancel: '取消', confirm: '确定', edit: '编辑', loading: '正在读取…', none: '暂无',
         name: '名称', code: '编码', grid: '网格', crs: '坐标系', file: '选择文件', dryRun: '预检（不保存）', run: '导入', done: '已保存',
@@ -37,6 +37,10 @@ export default {
         disableConfirm: '停用后该账号的所有设备立即退出。确定停用“{name}”？', enableConfirm: '确定启用“{name}”？',
         resetPassword: '重置密码', newPassword: '新密码（至少 8 位）', passwordSet: '已为“{name}”设置新密码',
         empty: '这个社区还没有人员。',
+        import: '导入人员表', sheet: '人员表（.xlsx 或 .csv）', rows: '表中 {rows} 行', rowsOk: '表中 {rows} 行，没有问题，可以导入。',
+        row: '第 {row} 行', importConfirm: '将新建 {rows} 个账号。确定导入？', imported: '已导入 {created} 人。他们可用“扫码登录”开通手机。', wrongFile: '请选择 .xlsx 或 .csv 文件',
+        columns: '列：姓名、用户名、手机、角色（网格员或督导，不填为网格员）、网格（本社区网格的名称，多个用“、”分开）',
+        result: '导入结果：表中 {rows} 行，新建 {created} 个账号',
       },
       links: {
         open: '扫码登录', title: '“{name}”扫码登录', create: '生成二维码', hint: '用手机扫描二维码，或把链接发给本人：打开后设置密码，即开始下载。',
@@ -53,6 +57,17 @@ export default {
         row: '第 {row} 行', importConfirm: '将新建 {rows} 栋楼。确定导入？', imported: '已导入 {created} 栋楼', wrongFile: '请选择 .xlsx 或 .csv 文件',
         columns: '列：小区、楼栋、经度、纬度、坐标系（WGS84/GCJ02，可不填）、网格（可不填，按位置归入）、单元数、楼层数',
       },
+      settings: {
+        title: '社区设置', community: '本社区', timeZone: '时区', lockMinutes: '手机自动锁定（分钟）',
+        zoneHint: '日日巡、走访覆盖、周报和手机上的“今日”都按这个时区计算日期。未设置时为服务器的时区：{zone}。',
+        lockHint: '手机闲置多久后需要重新解锁（{min}–{max} 分钟），手机联网时收到。',
+        saved: '已保存社区设置', unchanged: '没有改动',
+        tiles: {
+          title: '底图（服务器设置，只读）', none: '未配置底图：地图显示网格和楼栋的示意图。', on: '已配置在线底图，经本服务器转发并缓存。',
+          crs: { wgs84: '底图坐标系：WGS84（GPS）', gcj02: '底图坐标系：GCJ-02（高德/腾讯）' }, maxZoom: '最大缩放级别：{n}', attribution: '版权说明：{text}',
+          hint: '底图由服务器的环境变量设置，所有社区共用；如需更改请联系系统管理员。',
+        },
+      },
       problems: {
         nameRequired: '请填写名称', nameTooLong: '名称最多 50 个字', codeRequired: '请填写编码', codeFormat: '编码只能用字母、数字、- 和 _（最多 32 位）',
         usernameFormat: '用户名用 2–64 位字母、数字、. - _', phoneFormat: '请填写 11 位手机号', gridsRequired: '网格员至少要有一个网格',
@@ -63,7 +78,7 @@ export default {
   },
   en: {
     admin: {
-      menu: { title: 'Settings', grids: 'Community & grids', people: 'People', buildings: 'Buildings' },
+      menu: { title: 'Settings', grids: 'Community & grids', people: 'People', buildings: 'Buildings', settings: 'Community settings' },
       common: {
         community: 'Community', choose: 'Choose', save: 'Save', cancel: 'Cancel', confirm: 'OK', edit: 'Edit', loading: 'Loading…', none: 'None',
         name: 'Name', code: 'Code', grid: 'Grid', crs: 'Coordinate system', file: 'Choose file', dryRun: 'Check (nothing saved)', run: 'Import', done: 'Saved',
@@ -98,6 +113,10 @@ export default {
         disableConfirm: 'Every device of this account is signed out at once. Disable “{name}”?', enableConfirm: 'Enable “{name}”?',
         resetPassword: 'Reset password', newPassword: 'New password (at least 8 characters)', passwordSet: 'New password set for “{name}”',
         empty: 'This community has no people yet.',
+        import: 'Import staff sheet', sheet: 'Staff sheet (.xlsx or .csv)', rows: '{rows} rows in the sheet', rowsOk: '{rows} rows, no problems: ready to import.',
+        row: 'Row {row}', importConfirm: 'Create {rows} accounts. Import?', imported: '{created} people imported. They can sign in on their phones by QR code.', wrongFile: 'Choose a .xlsx or .csv file',
+        columns: 'Columns: 姓名, 用户名, 手机, 角色 (网格员 or 督导; empty: 网格员), 网格 (grid names of this community, separated by 、)',
+        result: 'Result: {rows} rows in the sheet, {created} accounts created',
       },
       links: {
         open: 'QR sign-in', title: 'QR sign-in for “{name}”', create: 'Create QR code', hint: 'Scan the code with the phone, or send the link: opening it sets a password and starts the download.',
@@ -113,6 +132,17 @@ export default {
         import: 'Import building sheet', sheet: 'Building sheet (.xlsx or .csv)', rows: '{rows} rows in the sheet', rowsOk: '{rows} rows, no problems: ready to import.',
         row: 'Row {row}', importConfirm: 'Create {rows} buildings. Import?', imported: '{created} buildings imported', wrongFile: 'Choose a .xlsx or .csv file',
         columns: 'Columns: 小区, 楼栋, 经度, 纬度, 坐标系 (WGS84/GCJ02, optional), 网格 (optional: by location), 单元数, 楼层数',
+      },
+      settings: {
+        title: 'Community settings', community: 'This community', timeZone: 'Time zone', lockMinutes: 'Phone lock (minutes)',
+        zoneHint: '日日巡, coverage, weekly reports and the phones’ Today count days in this zone. Unset: the server’s zone, {zone}.',
+        lockHint: 'How long a phone may sit unused before it must be unlocked again ({min}–{max} minutes); phones receive it when online.',
+        saved: 'Community settings saved', unchanged: 'Nothing changed',
+        tiles: {
+          title: 'Base map (server setting, read-only)', none: 'No base map: maps show a schematic of grids and buildings.', on: 'An online base map, relayed and cached by this server.',
+          crs: { wgs84: 'Coordinate system: WGS84 (GPS)', gcj02: 'Coordinate system: GCJ-02 (Amap/Tencent)' }, maxZoom: 'Maximum zoom: {n}', attribution: 'Attribution: {text}',
+          hint: 'The base map is set by the server’s environment and shared by every community; ask the system administrator to change it.',
+        },
       },
       problems: {
         nameRequired: 'Enter a name', nameTooLong: 'At most 50 characters', codeRequired: 'Enter a code', codeFormat: 'Letters, digits, - and _ only (up to 32)',

@@ -6,7 +6,7 @@
 import type { MapBoundary, MapBuilding } from '@/features/map/map.models'
 import type { AdminBuilding, AdminGrid, BoundaryImportAnswer, Person, PersonRole, SignInLinkEntry } from './admin.api'
 
-export const ADMIN_PAGES = ['grids', 'people', 'buildings'] as const
+export const ADMIN_PAGES = ['grids', 'people', 'buildings', 'settings'] as const
 export type AdminPage = (typeof ADMIN_PAGES)[number]
 
 /** Only an admin creates communities; a supervisor administers the one they supervise. */

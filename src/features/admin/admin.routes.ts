@@ -17,6 +17,7 @@ export default [
       { path: '/console/admin/grids', name: 'admin-grids', component: () => import('./AdminGridsPage.vue') },
       { path: '/console/admin/people', name: 'admin-people', component: () => import('./AdminPeoplePage.vue') },
       { path: '/console/admin/buildings', name: 'admin-buildings', component: () => import('./AdminBuildingsPage.vue') },
+      { path: '/console/admin/settings', name: 'admin-settings', component: () => import('./AdminSettingsPage.vue') },
     ],
   },
 ] satisfies RouteRecordRaw[]

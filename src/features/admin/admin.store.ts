@@ -5,9 +5,9 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { adminApi, type AdminBuilding, type AdminGrid, type Community, type Crs, type NewPerson, type Person, type PersonRole } from './admin.api'
+import { adminApi, type AdminBuilding, type AdminGrid, type Community, type CommunitySettingsAnswer, type Crs, type NewPerson, type Person, type PersonRole } from './admin.api'
 
-export type AdminList = 'grids' | 'people' | 'buildings'
+export type AdminList = 'grids' | 'people' | 'buildings' | 'settings'
 
 export const useAdminStore = defineStore('admin', () => {
   const communities = shallowRef<Community[]>([])
@@ -16,6 +16,7 @@ export const useAdminStore = defineStore('admin', () => {
   const grids = shallowRef<AdminGrid[]>([])
   const people = shallowRef<Person[]>([])
   const buildings = shallowRef<AdminBuilding[]>([])
+  const settings = shallowRef<CommunitySettingsAnswer | null>(null)
   /** The last refusal or failure, in the server's (Chinese) words. */
   const error = ref('')
   /** The last thing done, in words (the page writes it). */
@@ -53,6 +54,7 @@ export const useAdminStore = defineStore('admin', () => {
       grids.value = []
       people.value = []
       buildings.value = []
+      settings.value = null
       return
     }
     await Promise.all(
@@ -63,6 +65,9 @@ export const useAdminStore = defineStore('admin', () => {
         } else if (list === 'people') {
           const a = await run(() => adminApi.people(id))
           if (a && id === communityId.value) people.value = a.people
+        } else if (list === 'settings') {
+          const a = await run(() => adminApi.settings(id))
+          if (a && id === communityId.value) settings.value = a
         } else {
           const a = await run(() => adminApi.buildings(id))
           if (a && id === communityId.value) buildings.value = a.buildings
@@ -166,8 +171,24 @@ export const useAdminStore = defineStore('admin', () => {
     return a
   }
 
+  async function importPeople(file: File, dryRun: boolean) {
+    const a = await run(() => adminApi.importPeople(communityId.value, file, dryRun))
+    if (a && !dryRun) await reload(['people', 'grids'])
+    return a
+  }
+
+  /** 社区设置: a new name also renames the community in the chooser. */
+  async function saveSettings(change: { name?: string; timeZone?: string; lockMinutes?: number }) {
+    const id = communityId.value
+    const a = await run(() => adminApi.updateSettings(id, change))
+    if (!a) return null
+    if (id === communityId.value) settings.value = a
+    communities.value = communities.value.map((c) => (c.id === a.community.id ? { ...c, name: a.community.name } : c))
+    return a
+  }
+
   return {
-    communities, communitiesLoaded, communityId, grids, people, buildings, error, notice, busy,
+    communities, communitiesLoaded, communityId, grids, people, buildings, settings, error, notice, busy, importPeople, saveSettings,
     open, choose, reload, createCommunity, createGrid, updateGrid, claimBuildings, handover, importBoundaries,
     createPerson, updatePerson, setPassword, createLink, links, revokeLink, createBuilding, moveBuilding, importBuildings,
   }

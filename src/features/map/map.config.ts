@@ -1,9 +1,11 @@
 /**
  * The base map settings from `GET /api/config` (public). Kept in localStorage so an offline start
  * draws the same map as the last online one; without any, the map is the schematic of our own
- * vectors (no tiles).
+ * vectors (no tiles). Signed in, the request carries the session's token and the answer names the
+ * person's community: its time zone (社区设置) for every day on this phone, and its lock time.
  */
 import { DEFAULT_TIME_ZONE } from '@/domain/constants'
+import { DEFAULT_LOCK_MINUTES } from '@/domain/communitySettings'
 import { appConfigSchema, type AppConfig } from '@/domain/mapConfig'
 import { setCommunityTimeZone } from '@/ui/time'
 
@@ -22,6 +24,25 @@ function stored(): AppConfig | null {
 }
 
 let pending: Promise<AppConfig> | null = null
+/** The session's bearer token (src/app/modules/communityConfig.ts keeps it current); null: public. */
+let token: string | null = null
+
+/**
+ * A login, a logout or another account: ask again, so the zone and lock time are the community's
+ * of whoever is signed in now.
+ */
+export function setConfigSession(next: string | null): Promise<AppConfig> {
+  if (next !== token || !pending) {
+    token = next
+    pending = null
+  }
+  return loadAppConfig()
+}
+
+/** Minutes of no use before the app locks (issue 19): the community's, else the default. */
+export function lockMinutesOf(config: AppConfig): number {
+  return config.community?.lockMinutes ?? DEFAULT_LOCK_MINUTES
+}
 
 /**
  * The community's zone for every date on screen (src/ui/time.ts) before the first paint: the one
@@ -37,7 +58,9 @@ export function primeCommunityZone(): void {
 export function loadAppConfig(fetcher: typeof fetch = fetch): Promise<AppConfig> {
   pending ??= (async () => {
     try {
-      const res = await fetcher('/api/config', { headers: { accept: 'application/json' } })
+      const headers: Record<string, string> = { accept: 'application/json' }
+      if (token) headers.authorization = `Bearer ${token}`
+      const res = await fetcher('/api/config', { headers })
       if (!res.ok) throw new Error(`HTTP ${res.status}`)
       const config = appConfigSchema.parse(await res.json())
       setCommunityTimeZone(config.timeZone)

@@ -62,7 +62,7 @@ export default {
         result: '可导入 {imported} 户，跳过重复 {skipped} 户，新建楼栋 {buildings} 栋，有问题 {errors} 行', saved: '已导入 {imported} 户，手机同步后可见',
         row: '行', column: '列', message: '问题', columns: '识别的列', ignored: '未使用的列', audit: '导出与导入记录', who: '人员', when: '时间', what: '操作',
         adminActions: {
-          admin_community_create: '新建社区', admin_grid_create: '新建网格', admin_grid_update: '修改网格', admin_grid_move: '移动微网格',
+          admin_community_create: '新建社区', admin_community_settings: '修改社区设置', admin_grid_create: '新建网格', admin_grid_update: '修改网格', admin_grid_move: '移动微网格',
           admin_boundaries_import: '导入网格边界', admin_building_create: '新建楼栋', admin_building_update: '修改楼栋',
           admin_grid_claim_buildings: '收入边界内楼栋', admin_buildings_import: '导入楼栋表', admin_person_create: '新建人员',
           admin_person_update: '修改人员', admin_person_password: '重置密码', admin_people_import: '导入人员表',
@@ -146,7 +146,7 @@ export default {
         result: '{imported} households to import, {skipped} repeats skipped, {buildings} new buildings, {errors} rows with problems', saved: '{imported} households imported; phones get them with their next sync',
         row: 'Row', column: 'Column', message: 'Problem', columns: 'Columns recognised', ignored: 'Columns not used', audit: 'Exports and imports', who: 'Who', when: 'When', what: 'What',
         adminActions: {
-          admin_community_create: 'Community created', admin_grid_create: 'Grid created', admin_grid_update: 'Grid changed', admin_grid_move: 'Micro-grid moved',
+          admin_community_create: 'Community created', admin_community_settings: 'Community settings changed', admin_grid_create: 'Grid created', admin_grid_update: 'Grid changed', admin_grid_move: 'Micro-grid moved',
           admin_boundaries_import: 'Boundaries imported', admin_building_create: 'Building created', admin_building_update: 'Building changed',
           admin_grid_claim_buildings: 'Buildings inside the boundary claimed', admin_buildings_import: 'Building sheet imported', admin_person_create: 'Person created',
           admin_person_update: 'Person changed', admin_person_password: 'Password reset', admin_people_import: 'Staff sheet imported',
