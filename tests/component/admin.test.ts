@@ -19,6 +19,18 @@ vi.mock('@/features/map/GridMap.vue', async () => {
   }) }
 })
 
+// The drawing map (geoman, Leaflet): a stand-in that "draws" when its button is pressed.
+const DRAWN = { type: 'Polygon', coordinates: [[[120.5, 36.8], [120.51, 36.8], [120.51, 36.81], [120.5, 36.8]]] }
+vi.mock('@/features/map/MapDrawing.vue', async () => {
+  const { defineComponent, h } = await import('vue')
+  return { __esModule: true, default: defineComponent({
+    props: { mode: String, ring: { type: Array, default: null } },
+    emits: ['polygon', 'point'],
+    setup: (props, { emit }) => () =>
+      h('button', { type: 'button', 'data-ring': props.ring ? 'yes' : 'no', onClick: () => (props.mode === 'point' ? emit('point', [120.505, 36.805]) : emit('polygon', DRAWN)) }, '模拟绘制'),
+  }) }
+})
+
 const admin = { ...session, user: { ...session.user, role: 'admin' as const, name: '系统管理员', gridIds: [] } }
 const supervisor = { ...session, user: { ...session.user, role: 'supervisor' as const, name: '张书记' } }
 const C1 = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c10'
@@ -203,6 +215,28 @@ describe('社区与网格', () => {
     expect([...document.querySelectorAll('nav[aria-label="设置"] a')].map((a) => a.textContent?.trim())).toEqual(['社区与网格', '人员', '楼栋', '社区设置'])
     expect(text()).toContain('2 个网格，40 户')
     noIds()
+  })
+
+  it('画边界 sends the drawn polygon to the grid update route; 取消 sends nothing', async () => {
+    await setMeta(appDb(), 'session', admin)
+    fakeServer(w)
+    await mountApp('/console/admin/grids')
+    await until(() => !!document.querySelector('button[aria-label="画边界 第一网格"]'))
+    // A grid with a boundary offers 编辑边界 and hands its ring to the map.
+    expect(document.querySelector('button[aria-label="编辑边界 第二网格"]')).not.toBeNull()
+    document.querySelector<HTMLButtonElement>('button[aria-label="编辑边界 第二网格"]')!.click()
+    await until(() => !!document.querySelector('[data-ring="yes"]'))
+    button('取消').click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('button[aria-label="画边界 第一网格"]')!.click()
+    await until(() => !!document.querySelector('[data-ring="no"]'))
+    expect(button('保存边界').disabled).toBe(true)
+    button('模拟绘制').click()
+    await until(() => !button('保存边界').disabled)
+    button('保存边界').click()
+    await until(() => text().includes('已保存“第一网格”的边界'))
+    const patches = w.calls.filter((c) => c.method === 'PATCH')
+    expect(patches).toEqual([{ method: 'PATCH', url: `/api/admin/grids/${G1}`, body: { boundary: DRAWN } }])
   })
 
   it('an admin creates a community, which becomes the chosen one', async () => {

@@ -23,6 +23,11 @@ export default {
         handed: '已将“{grid}”从{from}交接给{to}，{n} 户', nobody: '无人',
         map: '网格边界',
       },
+      draw: {
+        draw: '画边界', edit: '编辑边界', save: '保存边界', redraw: '重画', saved: '已保存“{grid}”的边界',
+        drawHint: '在地图上依次单击放置角点，单击第一个角点闭合（未闭合也可直接保存）；之后可拖动角点修改。',
+        editHint: '拖动角点修改边界；拖动两角点之间的小点可加角点，右键单击角点可删除。',
+      },
       boundaries: {
         title: '导入边界', file: '边界文件（GeoJSON 或 KML）', crs: '文件坐标系',
         plan: '文件中 {features} 个图形：新建 {create} 个，更新 {update} 个', action: { create: '新建', update: '更新边界' },
@@ -55,6 +60,10 @@ export default {
         located: '已定位', move: '移到网格', moved: '已将“{name}”移到“{grid}”，{n} 户随之移动', empty: '这个社区还没有楼栋。',
         import: '导入楼栋表', sheet: '楼栋表（.xlsx 或 .csv）', rows: '表中 {rows} 行', rowsOk: '表中 {rows} 行，没有问题，可以导入。',
         row: '第 {row} 行', importConfirm: '将新建 {rows} 栋楼。确定导入？', imported: '已导入 {created} 栋楼', wrongFile: '请选择 .xlsx 或 .csv 文件',
+        pick: '在地图上选点', pickHint: '在地图上单击楼栋所在的位置，经纬度会自动填入（WGS84）。', pickDone: '完成选点',
+        select: '圈选楼栋', selectTitle: '圈选楼栋，移到网格', selectHint: '在地图上依次单击，圈出要移动的楼栋（单击第一个角点闭合）。',
+        selected: '圈中 {n} 栋楼', selectNone: '圈出的范围里没有楼栋', selectTo: '移到网格', selectMove: '移入',
+        selectConfirm: '圈中的 {n} 栋楼及其住户将移到“{grid}”。确定？', selectMoved: '已将 {n} 栋楼移到“{grid}”，{households} 户随之移动',
         columns: '列：小区、楼栋、经度、纬度、坐标系（WGS84/GCJ02，可不填）、网格（可不填，按位置归入）、单元数、楼层数',
       },
       settings: {
@@ -99,6 +108,11 @@ export default {
         handed: '“{grid}” handed over from {from} to {to}, {n} households', nobody: 'nobody',
         map: 'Grid boundaries',
       },
+      draw: {
+        draw: 'Draw boundary', edit: 'Edit boundary', save: 'Save boundary', redraw: 'Redraw', saved: 'Boundary of “{grid}” saved',
+        drawHint: 'Click the map to place each corner; click the first corner to close (or save as it is); then drag corners to adjust.',
+        editHint: 'Drag a corner to move it; drag the small point between two corners to add one; right-click a corner to remove it.',
+      },
       boundaries: {
         title: 'Import boundaries', file: 'Boundary file (GeoJSON or KML)', crs: 'File coordinate system',
         plan: '{features} shapes in the file: {create} to create, {update} to update', action: { create: 'Create', update: 'Update boundary' },
@@ -131,6 +145,10 @@ export default {
         located: 'Located', move: 'Move to grid', moved: '“{name}” moved to “{grid}”; {n} households moved with it', empty: 'This community has no buildings yet.',
         import: 'Import building sheet', sheet: 'Building sheet (.xlsx or .csv)', rows: '{rows} rows in the sheet', rowsOk: '{rows} rows, no problems: ready to import.',
         row: 'Row {row}', importConfirm: 'Create {rows} buildings. Import?', imported: '{created} buildings imported', wrongFile: 'Choose a .xlsx or .csv file',
+        pick: 'Pick on the map', pickHint: 'Click where the building stands: longitude and latitude are filled in (WGS84).', pickDone: 'Done',
+        select: 'Select on the map', selectTitle: 'Select buildings on the map and move them to a grid', selectHint: 'Click the map to draw around the buildings to move (click the first corner to close).',
+        selected: '{n} buildings selected', selectNone: 'No building inside the drawn area', selectTo: 'Move to grid', selectMove: 'Move',
+        selectConfirm: 'Move the {n} selected buildings and their households to “{grid}”?', selectMoved: '{n} buildings moved to “{grid}”; {households} households moved with them',
         columns: 'Columns: 小区, 楼栋, 经度, 纬度, 坐标系 (WGS84/GCJ02, optional), 网格 (optional: by location), 单元数, 楼层数',
       },
       settings: {

@@ -4,7 +4,8 @@
  * of a sign-in link, and the map's data. Messages are i18n keys under `admin.problems.*`.
  */
 import type { MapBoundary, MapBuilding } from '@/features/map/map.models'
-import type { AdminBuilding, AdminGrid, BoundaryImportAnswer, Person, PersonRole, SignInLinkEntry } from './admin.api'
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon'
+import type { AdminBuilding, AdminGrid, BoundaryImportAnswer, Person, PersonRole, Polygon, SignInLinkEntry } from './admin.api'
 
 export const ADMIN_PAGES = ['grids', 'people', 'buildings', 'settings'] as const
 export type AdminPage = (typeof ADMIN_PAGES)[number]
@@ -211,6 +212,21 @@ export function buildingsByGrid(buildings: readonly AdminBuilding[], grids: read
 
 export function boundariesOnMap(grids: readonly AdminGrid[]): MapBoundary[] {
   return grids.filter((g) => g.boundary).map((g) => ({ id: g.id, name: g.name, level: g.level, ring: g.boundary!.coordinates[0] }))
+}
+
+/**
+ * What the map shows around a boundary being drawn: the grid's own stored outline and, for a
+ * micro-grid, its grid's (the view fits them); every other boundary faint.
+ */
+export function drawingContext(grids: readonly AdminGrid[], grid: AdminGrid): MapBoundary[] {
+  const near = new Set([grid.id, grid.parentId])
+  return boundariesOnMap(grids).map((b) => (near.has(b.id) ? b : { ...b, muted: true }))
+}
+
+/** The buildings whose point lies inside a drawn polygon (WGS84, both). */
+export function buildingsInside(buildings: readonly AdminBuilding[], polygon: Polygon | null): AdminBuilding[] {
+  if (!polygon) return []
+  return buildings.filter((b) => booleanPointInPolygon(b.location, polygon))
 }
 
 export function buildingsOnMap(buildings: readonly AdminBuilding[]): MapBuilding[] {

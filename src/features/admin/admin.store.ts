@@ -5,7 +5,7 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { adminApi, type AdminBuilding, type AdminGrid, type Community, type CommunitySettingsAnswer, type Crs, type NewPerson, type Person, type PersonRole } from './admin.api'
+import { adminApi, type AdminBuilding, type AdminGrid, type Community, type CommunitySettingsAnswer, type Crs, type NewPerson, type Polygon, type Person, type PersonRole } from './admin.api'
 
 export type AdminList = 'grids' | 'people' | 'buildings' | 'settings'
 
@@ -112,7 +112,7 @@ export const useAdminStore = defineStore('admin', () => {
     return a?.grid ?? null
   }
 
-  async function updateGrid(gridId: string, change: { name?: string; parentId?: string }) {
+  async function updateGrid(gridId: string, change: { name?: string; parentId?: string; boundary?: Polygon | null }) {
     const a = await run(() => adminApi.updateGrid(gridId, change))
     if (a) await afterGridChange()
     return a?.grid ?? null
@@ -165,6 +165,24 @@ export const useAdminStore = defineStore('admin', () => {
     return a
   }
 
+  /**
+   * 圈选楼栋: these buildings (and their households) to one grid, one by one through the same
+   * route as 移到网格; stops at the first refusal (those before it stay moved, the lists show it).
+   */
+  async function moveBuildings(ids: readonly string[], gridId: string) {
+    const a = await run(async () => {
+      let moved = 0
+      let households = 0
+      for (const id of ids) {
+        households += (await adminApi.updateBuilding(id, { gridId })).movedHouseholds
+        moved++
+      }
+      return { moved, movedHouseholds: households }
+    })
+    await reload(['buildings', 'grids'])
+    return a
+  }
+
   async function importBuildings(file: File, dryRun: boolean) {
     const a = await run(() => adminApi.importBuildings(communityId.value, file, dryRun))
     if (a && !dryRun) await reload(['buildings', 'grids'])
@@ -190,7 +208,7 @@ export const useAdminStore = defineStore('admin', () => {
   return {
     communities, communitiesLoaded, communityId, grids, people, buildings, settings, error, notice, busy, importPeople, saveSettings,
     open, choose, reload, createCommunity, createGrid, updateGrid, claimBuildings, handover, importBoundaries,
-    createPerson, updatePerson, setPassword, createLink, links, revokeLink, createBuilding, moveBuilding, importBuildings,
+    createPerson, updatePerson, setPassword, createLink, links, revokeLink, createBuilding, moveBuilding, moveBuildings, importBuildings,
   }
 })
 
