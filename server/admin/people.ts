@@ -31,6 +31,9 @@ import { normalizeUsername } from '../auth/routes'
 import type { AdminOptions } from './grids'
 import { audit, callerOf, communityFor, communityGrids, countsByGrid, gridFor, loadGrid, nextHlc, type Caller } from './tree'
 import { createSignInLink, findSignInLink, listSignInLinks, revokeSignInLink } from './signInLinks'
+import { communityLeftBy, gridlessLeaversOf, recordGridExits } from '../repositories/gridExits'
+import { loadIssues } from '../supervisor/issues'
+import { deriveIssueState, isOpen } from '../../src/domain/issueState'
 import { readSheet, readUpload } from './upload'
 
 export function phoneProblem(phone: string): string | null {
@@ -65,7 +68,8 @@ async function loadPeople(db: Queryable, filter: { ids?: string[]; gridIds?: str
 async function personFor(db: Queryable, caller: Caller, id: string): Promise<{ person: Person; communityId: string | null }> {
   const [person] = await loadPeople(db, { ids: [id] })
   if (!person) throw notFound('找不到这个人员')
-  const communityId = await communityOfGrids(db, person.user.gridIds)
+  // A worker whose last grid was handed over belongs to the community they left (grid_exits).
+  const communityId = (await communityOfGrids(db, person.user.gridIds)) ?? (person.user.gridIds.length ? null : await communityLeftBy(db, person.user.id))
   if (caller.role !== 'admin' && (!communityId || !mayAdministerCommunity(caller.actor, communityId))) throw notFound('找不到这个人员（或您无权管理）')
   return { person, communityId }
 }
@@ -112,7 +116,8 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
     const known = new Set(grids.map((g) => g.id))
     const stray = asked.filter((g) => !known.has(g))
     if (stray.length) throw badRequest('所选网格不在这个社区里')
-    // A worker belongs to a community through their grids: without one nobody could find them again.
+    // A worker belongs to a community through their grids: without one nobody could find them again
+    // (a 交接 may leave one without: they stay with the community they left, grid_exits).
     if (!asked.length) throw badRequest('网格员至少要负责一个网格')
     return [...new Set(asked)]
   }
@@ -150,6 +155,8 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
     const community = await communityFor(app.db, await caller(request), request.params.id)
     const grids = await communityGrids(app.db, community.id)
     const people = await loadPeople(app.db, { gridIds: [community.id, ...grids.map((g) => g.id)] })
+    const leavers = await gridlessLeaversOf(app.db, community.id)
+    if (leavers.length) people.push(...(await loadPeople(app.db, { ids: leavers })))
     const names = await namesOf(community.id)
     const order = { supervisor: 0, worker: 1, admin: 2 } as const
     return {
@@ -241,6 +248,9 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
           next.hlc = nextHlc(person.user.hlc, t)
           await putWholeRecords(tx, 'users', [parseWith(userSchema, next, '人员')])
           await keepWorkerIds(tx, next.id, person.user.role === 'worker' ? person.user.gridIds : [], next.role === 'worker' ? next.gridIds : [], t)
+          // A grid taken off: what their phone recorded before still counts (server/sync/leftGrids.ts).
+          const dropped = person.user.gridIds.filter((g) => !next.gridIds.includes(g))
+          await recordGridExits(tx, dropped.map((gridId) => ({ gridId, userId: next.id, toUserId: null, at: t, byUserId: c.userId })))
         }
         const at = new Date(t).toISOString()
         if (disabling) {
@@ -334,22 +344,24 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
       const from = request.body.fromUserId ? holders.filter((p) => p.user.id === request.body.fromUserId) : holders
       if (request.body.fromUserId && !from.length) throw badRequest('交出的人员并不负责这个网格')
       const t = now()
-      const households = (await countsByGrid(app.db, 'households', [grid.id])).get(grid.id) ?? 0
+      const moved = await whatMoves(app.db, grid)
       await app.db.transaction(async (tx) => {
         for (const p of from) {
-          const moved = handOverGrid(grid.id, p.user.gridIds, to.user.gridIds)
-          await putWholeRecords(tx, 'users', [{ ...p.user, gridIds: moved.from, hlc: nextHlc(p.user.hlc, t) }])
+          const handed = handOverGrid(grid.id, p.user.gridIds, to.user.gridIds)
+          await putWholeRecords(tx, 'users', [{ ...p.user, gridIds: handed.from, hlc: nextHlc(p.user.hlc, t) }])
         }
+        // Who left when: their phone's later pushes are judged by it (server/sync/leftGrids.ts).
+        await recordGridExits(tx, from.map((p) => ({ gridId: grid.id, userId: p.user.id, toUserId: to.user.id, at: t, byUserId: c.userId })))
         const received = handOverGrid(grid.id, [], to.user.gridIds).to
         await putWholeRecords(tx, 'users', [{ ...to.user, gridIds: received, hlc: nextHlc(to.user.hlc, t) }])
         const fresh = (await loadGrid(tx, grid.id))!
         const workerIds = [...fresh.workerIds.filter((w) => !from.some((p) => p.user.id === w)), ...(fresh.workerIds.includes(to.user.id) ? [] : [to.user.id])]
         await putWholeRecords(tx, 'grids', [{ ...fresh, workerIds, hlc: nextHlc(fresh.hlc, t) }])
         await audit(tx, c.userId, 'admin.grid.handover', {
-          gridId: grid.id, grid: grid.name, from: from.map((p) => p.user.name), to: to.user.name, households,
+          gridId: grid.id, grid: grid.name, from: from.map((p) => p.user.name), to: to.user.name, ...moved,
         })
       })
-      return { grid: { id: grid.id, name: grid.name }, from: from.map((p) => ({ id: p.user.id, name: p.user.name })), to: { id: to.user.id, name: to.user.name }, households }
+      return { grid: { id: grid.id, name: grid.name }, from: from.map((p) => ({ id: p.user.id, name: p.user.name })), to: { id: to.user.id, name: to.user.name }, ...moved }
     },
   )
 
@@ -404,6 +416,22 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
       return { ...result, created: people.length }
     },
   )
+}
+
+/**
+ * What a handover moves (the console says so): the households and buildings of the grid and its
+ * micro-grids, and its issues not yet 办结 (the 事件督办 "open" filter).
+ */
+async function whatMoves(db: Queryable, grid: Grid): Promise<{ households: number; buildings: number; openIssues: number }> {
+  const tree = [grid.id, ...(await communityGrids(db, grid.communityId)).filter((g) => g.parentId === grid.id).map((g) => g.id)]
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0)
+  const households = sum(await countsByGrid(db, 'households', tree))
+  const buildings = sum(await countsByGrid(db, 'buildings', tree))
+  const openIssues = (await loadIssues(db, tree)).filter(({ issue, events }) => {
+    const status = deriveIssueState(events, issue.level).status
+    return status === 'none' || isOpen(status)
+  }).length
+  return { households, buildings, openIssues }
 }
 
 export default peopleRoutes

@@ -13,6 +13,9 @@
  *     move a record out to, or create one in, a grid outside their scope (a supervisor: their
  *     community's grid tree); patrols and tracks belong to their worker (and supervisors); a
  *     supervisor changes their own community's checklists only (src/domain/checklists).
+ *     A grid the user left (交接, or taken off in 人员) is still theirs for a mutation stamped
+ *     before they left (leftGrids.ts: scopeAt, for steps 5, 7 and 8); one stamped after is refused
+ *     `handed_over` / `grid_removed`, naming the grid and who has it now.
  *  6. Authorship: visits, patrols and track segments carry the pusher's own workerId; an issue
  *     its reporter, an event its actor — the server never writes in someone else's name; only
  *     an issue's reporter or a supervisor deletes it.
@@ -39,7 +42,8 @@ import type { Mutation, PushResult } from '../../src/domain/sync'
 import { gridIdOf, ownerIdOf } from '../records'
 import { checkBlobs } from './blobRefs'
 import { fieldsHash } from './mutationHash'
-import { canSee, inGrid, type Scope } from './scope'
+import { leftGridOf, scopeAt } from './leftGrids'
+import { canSee, inGrid, type LeftGrid, type Scope } from './scope'
 import { REFERENCES, rowKey, type SeenMutation, type WorkingRow, type WorkingSet } from './workingSet'
 
 const ADMIN_ONLY: ReadonlySet<EntityName> = new Set(['users'])
@@ -55,11 +59,19 @@ export interface Refusal {
 
 const refuse = (code: RejectionCode, params: RejectionParams, reason: string): Refusal => ({ code, params, reason })
 
+/** The change concerns a grid the user left before it was made: say so, and who has it now. */
+function leftRefusal(l: LeftGrid, entity: EntityName): Refusal {
+  const at = new Date(l.at).toISOString()
+  return l.toName
+    ? refuse('handed_over', { entity, grid: l.gridName, to: l.toName }, `grid ${l.gridName} was handed over to ${l.toName} at ${at}; this change was made after that`)
+    : refuse('grid_removed', { entity, grid: l.gridName }, `grid ${l.gridName} was taken off your grids at ${at}; this change was made after that`)
+}
+
 /**
  * @param now the server's clock (UTC ms)
  * @param deviceId the pushing device: the device the session was issued to
  */
-export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: number, deviceId: string): PushResult {
+export function judgeMutation(ws: WorkingSet, current: Scope, m: Mutation, now: number, deviceId: string): PushResult {
   const reject = (r: Refusal): PushResult => ({ mutationId: m.id, status: 'rejected', reason: r.reason, code: r.code, params: r.params })
 
   // 1. one id, one mutation: a retry is a duplicate, anything else under the id is refused
@@ -67,7 +79,7 @@ export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: nu
   const hash = fieldsHash(m.fields)
   const seen = ws.seen.get(mutationKey)
   if (seen) {
-    const reused = checkSameMutation(seen, { userId: scope.userId, entity: m.entity, recordId: m.recordId, fieldsHash: hash })
+    const reused = checkSameMutation(seen, { userId: current.userId, entity: m.entity, recordId: m.recordId, fieldsHash: hash })
     if (!reused) return { mutationId: m.id, status: 'duplicate' }
     return reject(refuse('mutation_reused', {}, `mutation id ${m.id} was applied before ${reused}; an id means one mutation`))
   }
@@ -83,6 +95,8 @@ export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: nu
       refuse('clock_ahead', { minutes }, `the HLC stamp ${m.hlc} is ${minutes} minutes ahead of the server's clock (at most 10 allowed); check the phone's date and time`),
     )
   }
+  // The scope as it was when the mutation was made (grids left since still count: leftGrids.ts).
+  const scope = scopeAt(current, wall)
 
   // 3. role
   if (ADMIN_ONLY.has(m.entity) && scope.role !== 'admin') {
@@ -118,6 +132,8 @@ export function judgeMutation(ws: WorkingSet, scope: Scope, m: Mutation, now: nu
       const params = { entity: ref.entity, field: ref.field, id: String(target) }
       if (!referenced) return reject(refuse('unknown_reference', params, `${ref.field} ${String(target)}: no such ${ref.entity} on the server`))
       if (!canSee(scope, referenced)) {
+        const left = leftGridOf(scope, referenced.gridId)
+        if (left) return reject(leftRefusal(left, m.entity))
         return reject(refuse('unknown_reference', params, `${ref.field} ${String(target)}: that ${ref.entity} record is outside your grids`))
       }
       if (ref.entity === 'patrols' && referenced.data.workerId !== scope.userId) {
@@ -179,7 +195,10 @@ function checkSameMutation(seen: SeenMutation, now: SeenMutation): string | null
 function checkScope(scope: Scope, entity: EntityName, before: WorkingRow | null, after: Record<string, unknown>): Refusal | null {
   if (scope.all) return null
   // The one visibility rule (scope.ts): what the user cannot pull, they cannot change.
-  if (before && !canSee(scope, before)) return refuse('out_of_scope', { entity }, `this ${entity} record is outside your grids`)
+  if (before && !canSee(scope, before)) {
+    const left = leftGridOf(scope, before.gridId)
+    return left ? leftRefusal(left, entity) : refuse('out_of_scope', { entity }, `this ${entity} record is outside your grids`)
+  }
   if (entity === 'grids') {
     // A grid is placed by its parent (or community): it must be one the supervisor covers.
     const placedBefore = before && before.data.parentId === after.parentId && before.data.communityId === after.communityId
@@ -202,7 +221,10 @@ function checkScope(scope: Scope, entity: EntityName, before: WorkingRow | null,
   const gridId = gridIdOf(entity, after)
   if (gridId === null) return null // events and segments: judged by their parent (step 7)
   const movedOrNew = !before || gridId !== before.gridId
-  if (movedOrNew && !inGrid(scope, gridId)) return refuse('out_of_scope', { entity, gridId }, `gridId ${gridId} is not one of your grids`)
+  if (movedOrNew && !inGrid(scope, gridId)) {
+    const left = leftGridOf(scope, gridId)
+    return left ? leftRefusal(left, entity) : refuse('out_of_scope', { entity, gridId }, `gridId ${gridId} is not one of your grids`)
+  }
   return null
 }
 

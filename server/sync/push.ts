@@ -19,6 +19,7 @@ import {
 } from '../../src/domain/sync'
 import { badRequest } from '../errors'
 import { applyPush } from './applyPush'
+import { withLeftGrids } from './leftGrids'
 import { loadScope } from './scope'
 import { REFERENCES } from './workingSet'
 
@@ -52,7 +53,8 @@ const pushRoute: FastifyPluginAsync = async (fastify) => {
       early.set(i, { mutationId: id.data, status: 'rejected', reason: detail, code: 'invalid', params: { detail } })
     })
 
-    const scope = await loadScope(app.db, auth)
+    // With the grids the user left (交接, 人员): what they recorded before still counts (leftGrids.ts).
+    const scope = await withLeftGrids(app.db, await loadScope(app.db, auth))
     const applied = await applyPush(app.db, valid, { scope, deviceId: auth.deviceId })
     let next = 0
     const results = body.mutations.map((_, i) => early.get(i) ?? applied[next++])

@@ -39,6 +39,22 @@ export interface Scope {
    * part of it: they move through the change feed (record_exits).
    */
   fingerprint: string
+  /**
+   * Push only (server/sync/leftGrids.ts): grids the user left — handed over or taken off their
+   * grids — that are not theirs now, by grid id, with when. Never part of what they pull.
+   */
+  left?: ReadonlyMap<string, LeftGrid>
+}
+
+/** A grid the user no longer works: since when, and who has it now (null: taken off in 人员). */
+export interface LeftGrid {
+  /** UTC ms of the exit (server clock). */
+  at: number
+  /** The grid the exit named (a micro-grid left with its grid names that grid). */
+  gridId: string
+  gridName: string
+  toName: string | null
+  communityId: string | null
 }
 
 /** Where a stored record sits for scope checks (a WorkingRow is one). */

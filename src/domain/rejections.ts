@@ -18,6 +18,14 @@ export const REJECTION_TEXTS = {
   immutable: { zh: '{entity}保存后不能修改：{fields}', en: '{entity} cannot change after saving: {fields}' },
   out_of_scope: { zh: '该记录不在您负责的网格内', en: 'This record is outside your grids' },
   removed_from_scope: { zh: '该记录已移出您负责的网格，这项修改没有保存', en: 'This record has left your grids; the change was not saved' },
+  handed_over: {
+    zh: '网格“{grid}”已交接给 {to}，这项修改是交接之后做的，没有保存（可请 {to} 处理）',
+    en: 'Grid “{grid}” was handed over to {to}; this change was made after that and was not saved (ask {to})',
+  },
+  grid_removed: {
+    zh: '网格“{grid}”已不再由您负责，这项修改是调整之后做的，没有保存',
+    en: 'Grid “{grid}” is no longer yours; this change was made after that and was not saved',
+  },
   not_author: { zh: '不能以他人的名义记录', en: 'You cannot record in someone else’s name' },
   unknown_reference: { zh: '关联的{entity}不存在或不在您的网格内', en: 'The linked {entity} does not exist or is outside your grids' },
   missing_blob: { zh: '照片尚未上传到服务器，请稍后再同步', en: 'A photo has not reached the server yet; sync again' },

@@ -105,7 +105,7 @@ function fakeServer(w: World) {
       return jsonResponse({ grid })
     }
     if (path === `/api/admin/grids/${G1}/handover`) {
-      return jsonResponse({ grid: { id: G1, name: '第一网格' }, from: [{ id: W1, name: '王芳' }], to: { id: W2, name: '李强' }, households: 30 })
+      return jsonResponse({ grid: { id: G1, name: '第一网格' }, from: [{ id: W1, name: '王芳' }], to: { id: W2, name: '李强' }, households: 30, buildings: 4, openIssues: 2 })
     }
     if (path === `/api/admin/people/${W2}/sign-in-links` && method === 'POST') {
       const link = { id: L1, token: 'secret-token', url: 'http://127.0.0.1:8080/link#t=secret-token', expiresAt: Date.UTC(2026, 11, 8, 2, 30) }
@@ -302,7 +302,7 @@ describe('社区与网格', () => {
     pick('交出人', W1)
     pick('接手人', W2)
     await submit('交接“第一网格”')
-    await until(() => text().includes('已将“第一网格”从王芳交接给李强，30 户'))
+    await until(() => text().includes('已将“第一网格”从王芳交接给李强：30 户、4 栋楼、2 件未办结事件随网格移交'))
     expect(w.calls.find((c) => c.url.endsWith('/handover'))?.body).toEqual({ fromUserId: W1, toUserId: W2 })
   })
 

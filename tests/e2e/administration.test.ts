@@ -2,8 +2,10 @@
  * Issue 18 end to end: a street office sets itself up in the console (1,366 × 768) — the admin
  * creates a community, imports a GeoJSON of two grids, places a building, creates a worker and
  * shows the 扫码登录 link; the worker's phone (390 × 844) opens the link, sets a password and
- * downloads the grid; the grid is handed to a second worker in the console (交接) and the first
- * phone loses those households at its next sync.
+ * downloads the grid and records a visit in it, which syncs; a second visit is saved with no signal;
+ * the grid is handed to a second worker in the console (交接), which says what moved; the phone
+ * comes back online: the offline visit, made while the grid was the worker's, is accepted
+ * (DESIGN §8.8) and the phone loses those households.
  */
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,7 +13,9 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import type { Browser, Page } from 'playwright-core'
-import { apiLogin, launchBrowser, startServer, storedHouseholds, type RunningServer } from './harness'
+import {
+  apiLogin, apiPullAll, clickSyncNow, launchBrowser, openMine, startServer, storedHouseholds, waitForShownPending, type RunningServer,
+} from './harness'
 
 const ring = (lng: number, lat: number, d = 0.004) => [[lng, lat], [lng + d, lat], [lng + d, lat + d], [lng, lat + d], [lng, lat]]
 const GEOJSON = JSON.stringify({
@@ -30,6 +34,22 @@ function saveOf(page: Page, fieldLabel: string) {
 /** The confirmation dialog's own button (it repeats the action's label, e.g. 导入). */
 async function confirmDialog(page: Page, label: string): Promise<void> {
   await page.getByRole('dialog').getByRole('button', { name: label, exact: true }).click()
+}
+
+/** Opens the household on the phone and fills a 入户走访 (met, every yes/no item 是); the caller saves it. */
+async function fillVisit(phone: Page, url: string, householdId: string, notes: string): Promise<void> {
+  await phone.goto(`${url}/ledger/h/${householdId}`)
+  await phone.getByRole('link', { name: '入户走访' }).or(phone.getByRole('button', { name: '入户走访' })).first().click()
+  await phone.getByLabel('见到本人').check()
+  // The checklist is read from the phone's database after the form: wait for it before answering.
+  const yesNo = phone.locator('fieldset').filter({ has: phone.getByLabel('是', { exact: true }) })
+  await yesNo.first().waitFor({ timeout: 30_000 })
+  for (const group of await yesNo.all()) await group.getByLabel('是', { exact: true }).check()
+  for (const label of ['健康状况清', '家庭情况清', '诉求需求清']) {
+    const field = phone.getByLabel(label)
+    if (await field.count()) await field.fill('正常')
+  }
+  await phone.getByLabel('走访记录').fill(notes)
 }
 
 describe('a street office sets itself up (browser)', () => {
@@ -136,6 +156,27 @@ describe('a street office sets itself up (browser)', () => {
     await expect.poll(() => storedHouseholds(phone), { timeout: 60_000 }).toBe(2)
     await phone.getByText('东区网格').first().waitFor({ timeout: 30_000 })
 
+    // The worker records a visit in the new grid; it syncs.
+    const households = (await apiPullAll(url, admin.token)).filter((c) => c.entity === 'households' && c.data.gridId === east.id)
+    const idOf = (head: string) => households.find((c) => c.data.headName === head)!.id
+    const onlineNotes = `新网格第一次走访 ${Date.now().toString(36)}`
+    await fillVisit(phone, url, idOf('周建国'), onlineNotes)
+    await phone.getByRole('button', { name: '保存走访' }).click()
+    await phone.locator('.ledger-timeline__item').filter({ hasText: onlineNotes }).waitFor({ timeout: 30_000 })
+    await phone.goto(`${url}/me`) // the household page has no tab bar
+    await openMine(phone)
+    await clickSyncNow(phone)
+    await waitForShownPending(phone, 0, 60_000)
+    const serverNotes = async () => (await apiPullAll(url, admin.token)).filter((c) => c.entity === 'visits').map((c) => String(c.data.notes))
+    expect(await serverNotes()).toContain(onlineNotes)
+
+    // A second visit is saved in a stairwell with no signal, before the 交接.
+    const offlineNotes = `交接前无信号时的走访 ${Date.now().toString(36)}`
+    await fillVisit(phone, url, idOf('吴秀英'), offlineNotes)
+    await phoneContext.setOffline(true)
+    await phone.getByRole('button', { name: '保存走访' }).click()
+    await phone.locator('.ledger-timeline__item').filter({ hasText: offlineNotes }).getByText('待同步').waitFor({ timeout: 30_000 })
+
     // 交接: a second worker takes 东区网格 over
     const second = await fetch(`${url}/api/admin/people`, {
       method: 'POST',
@@ -149,11 +190,20 @@ describe('a street office sets itself up (browser)', () => {
     await console_.getByRole('button', { name: '交接 东区网格' }).click()
     await console_.getByLabel('接手人').selectOption({ label: '陈静（网格员）' })
     await console_.getByRole('button', { name: '交接', exact: true }).click()
-    await console_.getByText('已将“东区网格”从刘洋交接给陈静，2 户').waitFor()
+    // The console says what moved with the grid: its households, its building, no open issue.
+    await console_.getByText(/已将“东区网格”从刘洋交接给陈静：2 户、[1-9]\d* 栋楼、0 件未办结事件随网格移交/).waitFor()
 
-    // The first phone loses those households at its next sync.
-    await phone.reload()
+    // Signal again: the visit made while the grid was the worker's is accepted (nothing waits in
+    // 需处理), and the phone loses the grid's households.
+    await phoneContext.setOffline(false)
+    await phone.goto(`${url}/me`) // the household page has no tab bar
+    await openMine(phone)
+    await clickSyncNow(phone)
+    await waitForShownPending(phone, 0, 60_000)
     await expect.poll(() => storedHouseholds(phone), { timeout: 60_000 }).toBe(0)
+    await phone.getByText('需处理 (0)').waitFor()
+    const visits = (await apiPullAll(url, admin.token)).filter((c) => c.entity === 'visits' && [onlineNotes, offlineNotes].includes(String(c.data.notes)))
+    expect(visits.map((v) => v.data.householdId).sort()).toEqual([idOf('周建国'), idOf('吴秀英')].sort())
     await desk.close()
     await phoneContext.close()
   })

@@ -155,6 +155,13 @@ describe.each(testDatabases())('administration of people on $name', (tdb) => {
     expect(b2.changes.some((c: { id: string; removed?: boolean }) => c.id === h.id && !c.removed)).toBe(true)
     const other = await injectJson(app, { method: 'POST', url: `/api/admin/grids/${t.gridX.id}/handover`, headers: t.as.sup1.headers, payload: { toUserId: t.users.wb.id } })
     expect(other.status).toBe(404)
+    // Left without a grid, wa still belongs to the community: listed, and can be switched off.
+    const listed = await injectJson(app, { method: 'GET', url: `/api/admin/communities/${t.c1.id}/people`, headers: t.as.sup1.headers })
+    expect(listed.body.people).toContainEqual(expect.objectContaining({ id: t.users.wa.id, gridIds: [] }))
+    const off = await injectJson(app, { method: 'PATCH', url: `/api/admin/people/${t.users.wa.id}`, headers: t.as.sup2.headers, payload: { disabled: true } })
+    expect(off.status).toBe(404)
+    const offHere = await injectJson(app, { method: 'PATCH', url: `/api/admin/people/${t.users.wa.id}`, headers: t.as.sup1.headers, payload: { disabled: true } })
+    expect([offHere.status, offHere.body.person?.disabled]).toEqual([200, true])
   })
 
   it('imports a staff sheet: every problem of a row, nothing stored until all rows are right', async () => {

@@ -22,8 +22,8 @@ describe('audit entries in words', () => {
   })
 
   it('administration entries read in words: what, on which grid or person, what changed, how many', () => {
-    const handover = auditRow(entry('admin.grid.handover', { gridId: G1, grid: '第一网格', from: ['王芳'], to: '李强', households: 30 }), gridName, { t, te })
-    expect(handover).toEqual({ who: '张书记', what: '网格交接（第一网格，王芳 → 李强）', file: '', rows: '30 户' })
+    const handover = auditRow(entry('admin.grid.handover', { gridId: G1, grid: '第一网格', from: ['王芳'], to: '李强', households: 30, buildings: 4, openIssues: 2 }), gridName, { t, te })
+    expect(handover).toEqual({ who: '张书记', what: '网格交接（第一网格，王芳 → 李强）', file: '', rows: '30 户，4 栋楼，未办结事件 2 件' })
     const imported = auditRow(entry('admin.boundaries.import', { communityId: G1, community: '新华社区', file: 'grids.geojson', created: 2, updated: 0 }), gridName, { t, te })
     expect(imported).toEqual({ who: '张书记', what: '导入网格边界（新华社区）', file: 'grids.geojson', rows: '新建 2 个' })
     const person = auditRow(entry('admin.person.update', { userId: G1, name: '王芳', changes: ['停用账号，所有设备已退出'] }), gridName, { t, te })

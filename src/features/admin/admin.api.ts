@@ -115,7 +115,10 @@ export interface HandoverAnswer {
   grid: { id: string; name: string }
   from: { id: string; name: string }[]
   to: { id: string; name: string }
+  /** What moved with the grid (and its micro-grids): the console says so. */
   households: number
+  buildings: number
+  openIssues: number
 }
 
 const id = encodeURIComponent

@@ -20,7 +20,7 @@ export default {
         claim: '收入边界内楼栋', claimed: '“{grid}”收入 {claimed} 栋楼，{households} 户随楼栋移入',
         claimConfirm: '边界内的全部楼栋及其住户将归入“{grid}”。确定？', noBoundary: '没有边界',
         handover: '交接', handoverTitle: '交接“{grid}”', from: '交出人', fromAll: '全部现任网格员', to: '接手人',
-        handed: '已将“{grid}”从{from}交接给{to}，{n} 户', nobody: '无人',
+        handed: '已将“{grid}”从{from}交接给{to}：{n} 户、{buildings} 栋楼、{issues} 件未办结事件随网格移交', nobody: '无人',
         map: '网格边界',
       },
       draw: {
@@ -105,7 +105,7 @@ export default {
         claim: 'Claim buildings inside', claimed: '“{grid}” claimed {claimed} buildings; {households} households moved with them',
         claimConfirm: 'Every building inside the boundary, with its households, will belong to “{grid}”. Continue?', noBoundary: 'No boundary',
         handover: 'Hand over', handoverTitle: 'Hand over “{grid}”', from: 'From', fromAll: 'All current workers', to: 'To',
-        handed: '“{grid}” handed over from {from} to {to}, {n} households', nobody: 'nobody',
+        handed: '“{grid}” handed over from {from} to {to}: {n} households, {buildings} buildings and {issues} open issues moved with it', nobody: 'nobody',
         map: 'Grid boundaries',
       },
       draw: {

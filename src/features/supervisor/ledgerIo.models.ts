@@ -60,6 +60,8 @@ export function auditRow(entry: AuditEntry, gridName: (id: string) => string, { 
       num(d.updated) ? t('supervisor.ledger.log.updated', { n: num(d.updated) }) : '',
       num(d.households) ? t('supervisor.ledger.log.households', { n: num(d.households) }) : '',
       num(d.movedHouseholds) ? t('supervisor.ledger.log.households', { n: num(d.movedHouseholds) }) : '',
+      num(d.buildings) ? t('supervisor.ledger.log.buildingCount', { n: num(d.buildings) }) : '',
+      num(d.openIssues) ? t('supervisor.ledger.log.openIssues', { n: num(d.openIssues) }) : '',
       num(d.rows) !== null ? t('supervisor.ledger.log.sheetRows', { n: num(d.rows) }) : '',
     ].filter(Boolean)
     const detail = [subject, ...handover, ...changes].filter(Boolean).join(t('supervisor.ledger.log.sep'))

@@ -73,7 +73,7 @@ export default {
         confirm: '确定把“{file}”导入到{grid}吗？', confirmChecked: '预检：可导入 {imported} 户，有问题的 {errors} 行不会导入。', confirmUnchecked: '尚未预检，建议先预检。',
         log: {
           file: '文件', rows: '户数与行数', allGrids: '全部网格', masked: '，已脱敏', other: '其他操作', unknownUser: '已停用的账号', exportFile: '居民信息台账.xlsx',
-          exported: '导出 {n} 户', created: '新建 {n} 个', updated: '更新 {n} 个', households: '{n} 户', sheetRows: '表中 {n} 行', imported: '导入 {n} 户', skipped: '跳过重复 {n} 户', buildings: '新建楼栋 {n} 栋', errors: '有问题 {n} 行', sep: '，',
+          exported: '导出 {n} 户', created: '新建 {n} 个', updated: '更新 {n} 个', households: '{n} 户', sheetRows: '表中 {n} 行', imported: '导入 {n} 户', skipped: '跳过重复 {n} 户', buildings: '新建楼栋 {n} 栋', errors: '有问题 {n} 行', buildingCount: '{n} 栋楼', openIssues: '未办结事件 {n} 件', sep: '，',
         },
         mapping: '列对应（可改，改后重新预检）', sheetColumn: '表格列', header: '表头', importAs: '导入为', notImported: '不导入',
         preview: '预览（前 {n} 行，清理后的值）', errors: '逐行问题', status: { ok: '可导入', skipped: '重复，跳过', error: '有问题' },
@@ -157,7 +157,7 @@ export default {
         confirm: 'Import “{file}” into {grid}? ', confirmChecked: 'Check: {imported} households can be imported; the {errors} rows with problems are left out.', confirmUnchecked: 'Not checked yet; check first.',
         log: {
           file: 'File', rows: 'Households and rows', allGrids: 'all grids', masked: ', masked', other: 'Other action', unknownUser: 'Disabled account', exportFile: '居民信息台账.xlsx',
-          exported: '{n} households exported', created: '{n} created', updated: '{n} updated', households: '{n} households', sheetRows: '{n} rows in the sheet', imported: '{n} households imported', skipped: '{n} duplicates skipped', buildings: '{n} buildings created', errors: '{n} rows with problems', sep: ', ',
+          exported: '{n} households exported', created: '{n} created', updated: '{n} updated', households: '{n} households', sheetRows: '{n} rows in the sheet', imported: '{n} households imported', skipped: '{n} duplicates skipped', buildings: '{n} buildings created', errors: '{n} rows with problems', buildingCount: '{n} buildings', openIssues: '{n} open issues', sep: ', ',
         },
         mapping: 'Column mapping (change it and the check runs again)', sheetColumn: 'Sheet column', header: 'Header', importAs: 'Import as', notImported: 'Do not import',
         preview: 'Preview (first {n} rows, cleaned values)', errors: 'Problems by row', status: { ok: 'Ready', skipped: 'Repeat, skipped', error: 'Problem' },

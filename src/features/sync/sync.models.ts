@@ -24,8 +24,11 @@ export function rejectionText(entry: { code?: string; params?: RejectionParams; 
   return describeRejection(entry, locale.startsWith('zh') ? 'zh' : 'en')
 }
 
+/** Codes retrying cannot help: the record or its grid has left the worker (交接, 人员). */
+const FINAL_CODES: ReadonlySet<string> = new Set(['removed_from_scope', 'handed_over', 'grid_removed'])
+
 /** Retrying cannot help a change of a record that has left the worker's grids. */
 export function canRetry(entry: { code?: string }): boolean {
-  return entry.code !== 'removed_from_scope'
+  return !FINAL_CODES.has(entry.code ?? '')
 }
 
