@@ -65,7 +65,9 @@ async function main() {
     console.log(`Demo accounts (password ${DEMO_PASSWORD}): ${names.join(', ')}`)
   }
   if (setupToken) {
-    console.log(`First start: no administrator yet. Create one (首次设置) at ${setupUrl(`http://${host}:${port}`, setupToken)}`)
+    // A wildcard address is not one a browser can open; the machine itself can.
+    const reachable = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : host
+    console.log(`First start: no administrator yet. Create one (首次设置) at ${setupUrl(`http://${reachable}:${port}`, setupToken)}`)
     console.log('  (this address works once; a restart prints a new one while no administrator exists)')
   }
 
