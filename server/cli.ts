@@ -13,6 +13,7 @@ import type { Database } from './db/adapter'
 import { openDatabase } from './db/adapter'
 import { lockDataFolder, StartupError } from './dataFolder'
 import { migrate } from './db/migrate'
+import { backupPglite, restorePglite } from './backup'
 import { loadConfig } from './config'
 import { putWholeRecords } from './records'
 import { hashPassword } from './auth/password'
@@ -63,7 +64,8 @@ export async function createUser(db: Database, u: NewUser, now = Date.now()): Pr
   return user
 }
 
-const USAGE = `usage: FULLGRID_PASSWORD=… tsx server/cli.ts create-user --username U --name N --role admin|supervisor|worker [--grid GRIDID …]`
+const USAGE = `usage: FULLGRID_PASSWORD=… tsx server/cli.ts create-user --username U --name N --role admin|supervisor|worker [--grid GRIDID …]
+       tsx server/cli.ts backup <file> | restore <file>`
 
 /** Parses a command line into what `createUser` needs (the password from `env`). */
 export function parseCreateUser(args: string[], env: NodeJS.ProcessEnv): NewUser {
@@ -93,6 +95,7 @@ export function parseCreateUser(args: string[], env: NodeJS.ProcessEnv): NewUser
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const [command, ...args] = argv
+  if (command === 'backup' || command === 'restore') return backupCommand(command, args, env)
   if (command !== 'create-user') throw new CliError(USAGE)
   const input = parseCreateUser(args, env)
   const config = loadConfig(env)
@@ -111,6 +114,24 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   } finally {
     await db.close()
     lock?.release()
+  }
+}
+
+/** `backup <file>` / `restore <file>` of the embedded database and its photos (server/backup.ts). */
+async function backupCommand(command: 'backup' | 'restore', args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const config = loadConfig(env)
+  const [file] = args
+  if (!file || args.length !== 1) throw new CliError(`usage: npm run admin -- ${command} <file>`)
+  if (config.databaseUrl) throw new CliError('DATABASE_URL is set: back up PostgreSQL with pg_dump / pg_restore (docs/scaling.md "Backup and restore")')
+  try {
+    if (command === 'backup') {
+      const m = await backupPglite(config.dataDir, config.blobDir, file)
+      return `backup written to ${file} (database ${m.db} bytes, ${m.blobs.length} photo files)`
+    }
+    const r = await restorePglite(config.dataDir, config.blobDir, file)
+    return `restored ${file} (taken ${r.manifest.createdAt}) into ${config.dataDir}; feed epoch ${r.epoch}${r.keptAs ? `; the folder before is kept as ${r.keptAs}` : ''}`
+  } catch (err) {
+    throw err instanceof StartupError ? new CliError(err.message) : err
   }
 }
 

@@ -9,7 +9,7 @@ import { checklistVisible, type ChecklistActor } from '../../src/domain/checklis
 import type { Checklist } from '../../src/domain/entities'
 import { formatHlc, parseHlc } from '../../src/domain/hlc'
 import { putWholeRecords } from '../records'
-import { audit } from '../ledger-io/import'
+import { audit } from '../repositories/audit'
 
 export interface Community {
   id: string

@@ -21,6 +21,7 @@ import { z } from 'zod'
 import { gridSchema, idSchema, userSchema, type Grid, type Role, type User } from '../../src/domain/entities'
 import { usernameSchema } from '../../src/domain/auth'
 import { uuidv7 } from '../../src/domain/ids'
+import { isPhoneNumber } from '../../src/domain/phone'
 import { handOverGrid, mayAdministerCommunity, mayManageRole, nameProblem, passwordProblem } from '../../src/domain/administration'
 import { badRequest, forbidden, HttpError, notFound, parseWith } from '../errors'
 import { putWholeRecords } from '../records'
@@ -32,11 +33,9 @@ import { audit, callerOf, communityFor, communityGrids, countsByGrid, gridFor, l
 import { createSignInLink, findSignInLink, listSignInLinks, revokeSignInLink } from './signInLinks'
 import { readSheet, readUpload } from './upload'
 
-const PHONE_RE = /^1\d{10}$|^0\d{2,3}-?\d{7,8}$/
-
 export function phoneProblem(phone: string): string | null {
   if (!phone) return null
-  return PHONE_RE.test(phone) ? null : `手机号“${phone}”格式不对（11 位手机号或带区号的座机）`
+  return isPhoneNumber(phone) ? null : `手机号“${phone}”格式不对（11 位手机号或带区号的座机）`
 }
 
 interface Person {

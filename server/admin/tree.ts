@@ -72,10 +72,8 @@ export function nextHlc(previous: string | null | undefined, now: number): strin
   return p.counter < 99_999 ? formatHlc({ wall: p.wall, counter: p.counter + 1, node: 'server' }) : formatHlc({ wall: p.wall + 1, counter: 0, node: 'server' })
 }
 
-/** An administrative change, in words-ready detail (names beside ids), for the audit log. */
-export async function audit(tx: Queryable, userId: string, action: string, detail: Record<string, unknown>): Promise<void> {
-  await tx.query('INSERT INTO audit_log (user_id, action, detail) VALUES ($1::uuid, $2, $3::jsonb)', [userId, action, JSON.stringify(detail)])
-}
+// The administration routes take the audit writer from here with the rest of their toolkit.
+export { audit } from '../repositories/audit'
 
 /** Grids first, each followed by its micro-grids, in code order (the order a street office lists them). */
 export function treeOrder(grids: readonly Grid[]): Grid[] {

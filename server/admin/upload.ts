@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify'
 import ExcelJS from 'exceljs'
 import { badRequest, HttpError } from '../errors'
+import { cellText } from '../ledger-io/workbook'
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -35,19 +36,6 @@ export interface SheetRows {
 }
 
 const clean = (v: unknown) => String(v ?? '').replace(/\s+/g, ' ').trim()
-
-function cellText(v: unknown): string {
-  if (v === null || v === undefined) return ''
-  if (v instanceof Date) return v.toISOString().slice(0, 10)
-  if (typeof v === 'object') {
-    const o = v as { richText?: { text: string }[]; result?: unknown; text?: unknown }
-    if (o.richText) return clean(o.richText.map((t) => t.text).join(''))
-    if ('result' in o) return clean(o.result)
-    if ('text' in o) return clean(o.text)
-    return ''
-  }
-  return clean(v)
-}
 
 /** RFC 4180 CSV: quoted fields, doubled quotes, commas and newlines inside quotes. */
 export function parseCsv(text: string): string[][] {
@@ -102,7 +90,7 @@ export async function readSheet(bytes: Buffer, fileName: string, required: reado
     grid = []
     ws.eachRow({ includeEmpty: true }, (r, n) => {
       const cells: string[] = []
-      r.eachCell({ includeEmpty: true }, (cell, col) => (cells[col - 1] = cellText(cell.value)))
+      r.eachCell({ includeEmpty: true }, (cell, col) => (cells[col - 1] = cellText(cell.value, clean)))
       grid[n - 1] = Array.from(cells, (c) => c ?? '')
     })
     grid = Array.from(grid, (r) => r ?? [])

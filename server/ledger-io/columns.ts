@@ -75,13 +75,8 @@ export const cleanRoom = (v: string) => v.replace(/[室号]$/, '').trim()
 /** "3" → 3号楼; names with their own suffix (3号楼, 3栋, A座) stay. */
 export const cleanBuilding = (v: string) => (/^\d+$/.test(v) ? `${v}号楼` : v)
 
-/** Mobile (11 digits from 1), landline with area code, or a local number; separators allowed. */
-export function phoneProblem(v: string): string | null {
-  if (!v) return null
-  const digits = v.replace(/[-\s]/g, '')
-  if (/^1\d{10}$/.test(digits) || /^0\d{9,11}$/.test(digits) || /^\d{7,8}$/.test(digits)) return null
-  return `联系电话“${v}”不是有效的号码（手机 11 位，座机带区号）`
-}
+// The phone rule is the domain's: the console's people administration uses it too.
+export { phoneProblem } from '../../src/domain/phone'
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const ID_CHECK = '10X98765432'

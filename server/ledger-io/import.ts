@@ -11,12 +11,13 @@
  *     record path (putWholeRecords: records + change feed), together with the audit entry, so the
  *     phones receive them with their next pull and a failure midway leaves nothing behind.
  */
-import type { Database, Queryable } from '../db/adapter'
+import type { Database } from '../db/adapter'
 import { HOUSEHOLD_TAGS, type HouseholdTag } from '../../src/domain/constants'
 import { safeParseRecord, type Building, type Household, type Member } from '../../src/domain/entities'
 import { formatHlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
 import { putWholeRecords } from '../records'
+import { audit } from '../repositories/audit'
 import type { GridIndex } from '../supervisor/grids'
 import { birthProblems, cleanBuilding, cleanRoom, cleanUnit, genderProblem, idBirthDate, idNumberProblem, yearOf, LEDGER_COLUMNS, phoneProblem, REQUIRED_FIELDS, type LedgerField } from './columns'
 import type { LedgerSheet, SheetColumn } from './workbook'
@@ -201,10 +202,6 @@ export async function importHouseholds(
     })
   })
   return result
-}
-
-export async function audit(tx: Queryable, userId: string, action: string, detail: Record<string, unknown>): Promise<void> {
-  await tx.query('INSERT INTO audit_log (user_id, action, detail) VALUES ($1::uuid, $2, $3::jsonb)', [userId, action, JSON.stringify(detail)])
 }
 
 function genderOf(v: string | undefined): Member['gender'] {

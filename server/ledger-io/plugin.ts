@@ -18,7 +18,8 @@ import { loadScope } from '../sync/scope'
 import { chosenGrids, loadGridIndex } from '../supervisor/grids'
 import { columnMappingSchema, type ColumnMapping } from './columns'
 import { MappingError, readLedgerWorkbook, WorkbookError } from './workbook'
-import { audit, importHouseholds } from './import'
+import { importHouseholds } from './import'
+import { audit } from '../repositories/audit'
 import { exportHouseholds } from './export'
 
 export interface LedgerIoOptions {

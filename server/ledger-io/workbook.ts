@@ -26,19 +26,22 @@ export class WorkbookError extends Error {}
 
 const HEADER_SEARCH_ROWS = 15
 
-/** Plain text of a cell: rich text, formulas' results, hyperlinks' text, dates as YYYY-MM-DD. */
-function cellText(cell: ExcelJS.Cell): string {
-  const v = cell.value as unknown
+/**
+ * Plain text of a cell's value: rich text, formulas' results, hyperlinks' text, dates as
+ * YYYY-MM-DD. `tidy` folds the text; the ledger's own `clean` (NFKC) unless the caller's sheets
+ * keep their characters as written (the administration uploads, server/admin/upload.ts).
+ */
+export function cellText(v: unknown, tidy: (value: unknown) => string = clean): string {
   if (v === null || v === undefined) return ''
   if (v instanceof Date) return v.toISOString().slice(0, 10)
   if (typeof v === 'object') {
     const o = v as { richText?: { text: string }[]; result?: unknown; text?: unknown }
-    if (o.richText) return clean(o.richText.map((t) => t.text).join(''))
-    if ('result' in o) return clean(o.result)
-    if ('text' in o) return clean(o.text)
+    if (o.richText) return tidy(o.richText.map((t) => t.text).join(''))
+    if ('result' in o) return tidy(o.result)
+    if ('text' in o) return tidy(o.text)
     return ''
   }
-  return clean(v)
+  return tidy(v)
 }
 
 /**
@@ -56,7 +59,7 @@ export async function readLedgerWorkbook(bytes: Buffer, overrides?: ColumnMappin
   const ws = wb.worksheets.find((w) => w.actualRowCount > 0)
   if (!ws) throw new WorkbookError('工作簿是空的')
   const width = ws.columnCount
-  const textRow = (r: number) => Array.from({ length: width }, (_, i) => cellText(ws.getRow(r).getCell(i + 1)))
+  const textRow = (r: number) => Array.from({ length: width }, (_, i) => cellText(ws.getRow(r).getCell(i + 1).value))
   const byText = new Map(Object.entries(overrides ?? {}).map(([k, f]) => [headerKey(k), f]))
   const fieldOf = (text: string) => (text && byText.has(headerKey(text)) ? byText.get(headerKey(text))! : fieldOfHeader(text))
   const score = (texts: string[]) => new Set(texts.map(fieldOf).filter((f) => f !== null)).size
@@ -110,7 +113,7 @@ export async function readLedgerWorkbook(bytes: Buffer, overrides?: ColumnMappin
     const values: Partial<Record<LedgerField, string>> = {}
     let any = false
     for (const m of mapping) {
-      const t = cellText(row.getCell(m.column))
+      const t = cellText(row.getCell(m.column).value)
       if (t) {
         values[m.field] = t
         any = true

@@ -20,11 +20,17 @@ import type { Role } from '../../src/domain/entities'
 import type { Database } from '../db/adapter'
 import { decodeCursor, START, type Cursor } from './cursor'
 import { readChanges, readRemovals } from './readChanges'
+import { cursorExpired, EXIT_RETENTION_DAYS, pruneExits, readFeedState } from './feedState'
 import { ALL_FINGERPRINT, loadScope, type Scope, type ScopeKeys } from './scope'
 
 const pullRoute: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
   const remembered = new Set<string>()
+  // Exits are kept EXIT_RETENTION_DAYS for phones that have not pulled since (feedState.ts).
+  const prune = () => pruneExits(app.db, new Date(Date.now() - EXIT_RETENTION_DAYS * 86_400_000)).catch((err) => app.log.warn({ err }, 'pruning record_exits failed'))
+  const pruning = setInterval(prune, 3_600_000)
+  pruning.unref()
+  app.addHook('onClose', async () => clearInterval(pruning))
   // The page arrives as JSON text already (readChanges builds it for speed), which Fastify sends as
   // it is: the 200 schema documents the answer, tests check pages against it.
   const schema = { querystring: pullQuerySchema, response: { 200: pullResponseSchema, 400: apiErrorSchema, 401: apiErrorSchema } }
@@ -36,7 +42,10 @@ const pullRoute: FastifyPluginAsync = async (fastify) => {
       await rememberScope(app.db, scope)
       remembered.add(scope.fingerprint)
     }
-    const cursor = query.cursor ? decodeCursor(query.cursor) : null
+    let cursor = query.cursor ? decodeCursor(query.cursor) : null
+    // A cursor of another epoch (a restored backup) or before the pruned horizon starts over.
+    const reset = cursor !== null && cursorExpired(cursor, await readFeedState(app.db))
+    if (reset) cursor = null
     const sameScope = cursor !== null && cursor.scope === scope.fingerprint
     let removals: string[] | undefined
     let goOn = sameScope
@@ -50,6 +59,7 @@ const pullRoute: FastifyPluginAsync = async (fastify) => {
     const page = await readChanges(app.db, scope, from, query.limit ?? PULL_DEFAULT_LIMIT, undefined, {
       countRemaining: from === START,
       removals,
+      reset,
     })
     // JSON text with a JSON content type skips the serializer: typed as the schema's answer it is.
     const json = page.json as unknown as PullResponse

@@ -10,8 +10,13 @@
  *      phone's copy and its base; a pending entry of it — or an event of a removed issue — cannot
  *      reach the server any more and moves to 需处理 with `removed_from_scope`;
  *   4. the cursor is saved.
+ *
+ * A page with `reset` (the server could not answer the old cursor: a restored backup, pruned
+ * removals) is the first of a download from the start: before step 1 the phone drops every record
+ * it synced and their bases, except the records its outbox names — unsynced work stays, and so
+ * does what it edits; the rest comes again with the download, or no longer exists.
  */
-import type { EntityName } from '../domain/entities'
+import { ENTITY_NAMES, type EntityName } from '../domain/entities'
 import { REJECTION_TEXTS } from '../domain/rejections'
 import { isRemoval, type OutboxEntry, type PullChange } from '../domain/sync'
 import { receiveStamp } from './clock'
@@ -20,11 +25,18 @@ import { plainEntry } from './outbox'
 import { BASE_PREFIX, baseKey, byHlc, entityTable, isCreate, recordKey, replay, type Rec } from './overlay'
 import type { FullGridDb, RejectedEntry } from './schema'
 
-export async function applyPullPage(db: FullGridDb, changes: readonly PullChange[], cursor: string, now: () => number): Promise<void> {
-  const entities = [...new Set(changes.map((c) => c.entity))]
+export async function applyPullPage(
+  db: FullGridDb,
+  changes: readonly PullChange[],
+  cursor: string,
+  now: () => number,
+  opts: { reset?: boolean } = {},
+): Promise<void> {
+  const entities = opts.reset ? ENTITY_NAMES : [...new Set(changes.map((c) => c.entity))]
   const removesSome = changes.some(isRemoval)
   const tables = [db.outbox, db.meta, ...(removesSome ? [db.rejected, db.issueEvents, db.trackSegments] : []), ...db.storesOf(entities)]
   await db.transaction('rw', tables, async () => {
+    if (opts.reset) await dropSynced(db)
     // 1. clock
     let maxStamp = ''
     for (const c of changes) if (!isRemoval(c) && c.hlc > maxStamp) maxStamp = c.hlc
@@ -81,6 +93,20 @@ export async function applyPullPage(db: FullGridDb, changes: readonly PullChange
     // 4. cursor
     await setMeta(db, 'syncCursor', cursor)
   })
+}
+
+/** Before a reset page: every synced record and base goes, except those the outbox names. */
+async function dropSynced(db: FullGridDb): Promise<void> {
+  const outbox = await db.outbox.toArray()
+  const kept = new Set(outbox.map((e) => recordKey(e.entity, e.recordId)))
+  for (const entity of ENTITY_NAMES) {
+    const table = entityTable(db, entity)
+    const ids = (await table.toArray()).map((r) => String(r.id)).filter((id) => !kept.has(recordKey(entity, id)))
+    if (ids.length) await table.bulkDelete(ids)
+  }
+  const keptBases = new Set(outbox.map((e) => baseKey(e.entity, e.recordId)))
+  const bases = (await db.meta.where('key').startsWith(BASE_PREFIX).primaryKeys()) as string[]
+  await db.meta.bulkDelete(bases.filter((k) => !keptBases.has(k)))
 }
 
 /** Step 3: delete the phone's copies and set their pending entries aside for the worker. */

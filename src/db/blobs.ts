@@ -5,6 +5,13 @@
 import type { OutboxEntry } from '../domain/sync'
 import type { BlobEntry, FullGridDb } from './schema'
 import { withSpace } from './quota'
+import { currentKey } from './crypto/keyring'
+
+/** The photo of a stored entry as a Blob, whether kept as a Blob or (encrypted) as bytes. */
+export function photoBlob(e: Pick<BlobEntry, 'data' | 'type'> | undefined): Blob | null {
+  if (!e?.data) return null
+  return e.data instanceof Uint8Array ? new Blob([e.data as BlobPart], { type: e.type }) : e.data
+}
 
 export async function sha256Hex(blob: Blob): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())
@@ -14,13 +21,15 @@ export async function sha256Hex(blob: Blob): Promise<string> {
 /** Stores a (compressed) photo; the same bytes stored twice are one blob. Returns its key. */
 export async function storePhoto(db: FullGridDb, blob: Blob, now: () => number = Date.now): Promise<string> {
   const sha256 = await sha256Hex(blob)
+  // Under encryption the bytes are read here, outside the transaction (a Blob cannot be sealed in it).
+  const data: Blob | Uint8Array = currentKey() ? new Uint8Array(await blob.arrayBuffer()) : blob
   // A full disk first drops photos the server already has (src/db/quota.ts), then tries once more.
   await withSpace(db, () =>
     db.transaction('rw', db.blobs, async () => {
       const stored = await db.blobs.get(sha256)
       if (stored?.data) return
       // Taken again after its bytes were evicted: keep them again (the server may still have them).
-      const entry: BlobEntry = { sha256, type: blob.type || 'image/jpeg', size: blob.size, data: blob, uploaded: stored?.uploaded ?? 0, createdAt: stored?.createdAt ?? now() }
+      const entry: BlobEntry = { sha256, type: blob.type || 'image/jpeg', size: blob.size, data, uploaded: stored?.uploaded ?? 0, createdAt: stored?.createdAt ?? now() }
       await db.blobs.put(entry)
     }),
   )
@@ -29,7 +38,7 @@ export async function storePhoto(db: FullGridDb, blob: Blob, now: () => number =
 
 /** The photo's bytes, if still on the phone (synced photos may have been evicted). */
 export async function getPhoto(db: FullGridDb, sha256: string): Promise<Blob | null> {
-  return (await db.blobs.get(sha256))?.data ?? null
+  return photoBlob(await db.blobs.get(sha256))
 }
 
 const SHA256_RE = /^[0-9a-f]{64}$/

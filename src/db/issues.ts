@@ -12,6 +12,7 @@ import { buildingLabel, placeOf, type PlaceGuess } from '../domain/place'
 import { StorageFullError, isQuotaError, type NewRecord, type Repository } from './repository'
 import { withSpace } from './quota'
 import { getMeta } from './meta'
+import { photoBlob } from './blobs'
 import type { FullGridDb, RejectedEntry } from './schema'
 
 /**
@@ -264,5 +265,5 @@ export async function searchPlaces(db: FullGridDb, text: string, limit = 20): Pr
 
 /** A photo blob by its key, or null when it is not (or no longer) on the phone. */
 export async function readPhoto(db: FullGridDb, sha256: string): Promise<Blob | null> {
-  return (await db.blobs.get(sha256))?.data ?? null
+  return photoBlob(await db.blobs.get(sha256))
 }

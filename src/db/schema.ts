@@ -8,6 +8,7 @@
 import Dexie, { type Table, type Transaction } from 'dexie'
 import type { EntityName, EntityTypes } from '../domain/entities'
 import { PackedTable, writePacked, type PackRow } from './packs'
+import { encryptionMiddleware } from './crypto/middleware'
 import type { RejectionParams } from '../domain/rejections'
 import type { OutboxEntry } from '../domain/sync'
 
@@ -26,8 +27,12 @@ export interface BlobEntry {
   sha256: string
   type: string
   size: number
-  /** null once evicted locally after upload (it can be fetched again). */
-  data: Blob | null
+  /**
+   * null once evicted locally after upload (it can be fetched again). Bytes (not a Blob) when
+   * stored under encryption: a Blob cannot be sealed inside the transaction (crypto/cipher.ts).
+   * Read it through photoBlob() (blobs.ts).
+   */
+  data: Blob | Uint8Array | null
   /** 1 once the server has it. A number, because IndexedDB cannot index booleans. */
   uploaded: 0 | 1
   createdAt: number
@@ -162,6 +167,8 @@ export class FullGridDb extends Dexie {
 
   constructor(name = 'fullgrid', upTo: number = LATEST_VERSION) {
     super(name)
+    // Encryption at rest (issue 19): a pass-through until a PIN is set (crypto/keyring.ts).
+    this.use(encryptionMiddleware)
     for (const v of SCHEMA_VERSIONS) {
       if (v.version > upTo) break
       const declared = this.version(v.version).stores(v.stores)

@@ -67,6 +67,12 @@ export const pullResponseSchema = z.object({
   hasMore: z.boolean(),
   /** With the first page of a download from the start: about how many changes follow it. */
   remaining: z.number().int().min(0).optional(),
+  /**
+   * The cursor sent can no longer be answered (the server restored a backup, or pruned removals
+   * it had passed over): this is the first page of a download from the start, and the phone drops
+   * what it synced before applying it — keeping its outbox and the records that outbox names.
+   */
+  reset: z.literal(true).optional(),
 })
 export type PullResponse = z.infer<typeof pullResponseSchema>
 
@@ -93,6 +99,7 @@ export function parsePullResponse(raw: unknown): ReturnType<typeof pullResponseS
     typeof raw.cursor === 'string' &&
     typeof raw.hasMore === 'boolean' &&
     (raw.remaining === undefined || (Number.isInteger(raw.remaining) && (raw.remaining as number) >= 0)) &&
+    (raw.reset === undefined || raw.reset === true) &&
     raw.changes.every(isChange)
   ) {
     return { success: true, data: raw as PullResponse } as ReturnType<typeof pullResponseSchema.safeParse>

@@ -17,7 +17,7 @@ export interface PullOutcome {
 
 export async function pullChanges(ctx: SyncContext): Promise<PullOutcome> {
   let cursor = await getCursor(ctx.db)
-  const firstSync = !cursor
+  let firstSync = !cursor
   const out: PullOutcome = { received: 0, pages: 0, firstSync }
   let restarted = false
   // The next page is asked for while this one is written to IndexedDB: the server and the network
@@ -52,8 +52,11 @@ export async function pullChanges(ctx: SyncContext): Promise<PullOutcome> {
       // Its failure is reported when it is awaited; until then it must not count as unhandled.
       next.catch(() => {})
     }
+    // The server could not answer the cursor (restored backup, pruned removals): a download from
+    // the start that replaces what the phone synced, keeping its outbox — shown as a first download.
+    if (page.reset) out.firstSync = firstSync = true
     // Records and removals alike, in one transaction with the cursor (src/db/applyPullPage.ts).
-    await applyPullPage(ctx.db, page.changes as PullChange[], page.cursor, ctx.now)
+    await applyPullPage(ctx.db, page.changes as PullChange[], page.cursor, ctx.now, { reset: page.reset })
     out.received += page.changes.length
     out.pages += 1
     // The server says how much is coming only with the first page; the total then stays.

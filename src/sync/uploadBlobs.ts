@@ -3,7 +3,7 @@
  * hold a record that points at a blob it does not have. PUT is idempotent (keyed by SHA-256), so
  * a retry after a lost answer is harmless.
  */
-import { blobsToUpload, markBlobUploaded, photoIdsOf } from '../db/sync'
+import { blobsToUpload, markBlobUploaded, photoBlob, photoIdsOf } from '../db/sync'
 import type { OutboxEntry } from '../domain/sync'
 import type { SyncContext } from './context'
 import { RequestRefusedError } from './errors'
@@ -14,7 +14,7 @@ export async function uploadBlobs(ctx: SyncContext, entries: readonly OutboxEntr
   const refused = new Map<string, string>()
   for (const blob of await blobsToUpload(ctx.db, entries)) {
     try {
-      await apiRequest(ctx, { method: 'PUT', path: `/api/blobs/${blob.sha256}`, blob: blob.data! })
+      await apiRequest(ctx, { method: 'PUT', path: `/api/blobs/${blob.sha256}`, blob: photoBlob(blob)! })
       await markBlobUploaded(ctx.db, blob.sha256)
     } catch (err) {
       // Only a refusal of this one blob is set aside; network, 5xx and 401 stop the whole push.

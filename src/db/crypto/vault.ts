@@ -1,0 +1,139 @@
+/**
+ * The wrapped data key, kept in its own small IndexedDB database (`fullgrid-keys`) beside the
+ * records: a wipe deletes both, and the vault is readable before unlock (it holds nothing that
+ * opens the data without the PIN).
+ *
+ * The data key is 32 random bytes (WebCrypto's generator), wrapped with WebCrypto AES-GCM under
+ * the key derived from the PIN (kdf.ts). A wrong PIN fails GCM's tag check. The failure count is
+ * stored and raised *before* the key is derived, so killing the app mid-try does not give a free
+ * guess; the fifth wrong PIN wipes the phone's data (the caller first tries to sync the outbox).
+ */
+import Dexie, { type Table } from 'dexie'
+import { defaultKdf, deriveKek, KEY_BYTES, type KdfParams } from './kdf'
+import { lockKey, setDataKey, setEncryptionRequired } from './keyring'
+
+export const MAX_FAILURES = 5
+const PIN_RE = /^\d{6}$/
+
+interface VaultRow {
+  id: 'pin'
+  kdf: KdfParams
+  salt: Uint8Array
+  iv: Uint8Array
+  wrapped: Uint8Array
+  failures: number
+}
+
+export type UnlockResult =
+  | { ok: true }
+  | { ok: false; wiped: false; failures: number; remaining: number }
+  | { ok: false; wiped: true }
+
+export class PinFormatError extends Error {
+  constructor() {
+    super('PIN码须为6位数字')
+    this.name = 'PinFormatError'
+  }
+}
+
+class VaultDb extends Dexie {
+  declare vault: Table<VaultRow, string>
+  constructor(name: string) {
+    super(name)
+    this.version(1).stores({ vault: 'id' })
+  }
+}
+
+async function importKek(raw: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', raw as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt'])
+}
+
+export interface KeyVaultOptions {
+  /** The KDF for a new PIN (tests pass a cheap Argon2id). */
+  kdf?: KdfParams
+  /** Deletes the phone's data; called on the fifth wrong PIN and by wipe(). */
+  onWipe?: () => Promise<void>
+}
+
+export class KeyVault {
+  private readonly db: VaultDb
+  constructor(
+    name = 'fullgrid-keys',
+    private readonly opts: KeyVaultOptions = {},
+  ) {
+    this.db = new VaultDb(name)
+  }
+
+  async hasPin(): Promise<boolean> {
+    return (await this.db.vault.get('pin')) !== undefined
+  }
+
+  async failures(): Promise<number> {
+    return (await this.db.vault.get('pin'))?.failures ?? 0
+  }
+
+  /**
+   * Sets the PIN. With `dataKey` (the unlocked key, on a PIN change) it is re-wrapped; without,
+   * a new random data key is made. Leaves the phone unlocked with that key.
+   */
+  async setPin(pin: string, dataKey?: Uint8Array): Promise<Uint8Array> {
+    if (!PIN_RE.test(pin)) throw new PinFormatError()
+    const key = dataKey ?? crypto.getRandomValues(new Uint8Array(KEY_BYTES))
+    const kdf = this.opts.kdf ?? defaultKdf()
+    const salt = crypto.getRandomValues(new Uint8Array(16))
+    const iv = crypto.getRandomValues(new Uint8Array(12))
+    const kek = await importKek(await deriveKek(pin, salt, kdf))
+    const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource }, kek, key as BufferSource))
+    await this.db.vault.put({ id: 'pin', kdf, salt, iv, wrapped, failures: 0 })
+    setDataKey(key)
+    return key
+  }
+
+  /** Tries a PIN; the fifth consecutive wrong one wipes (onWipe) and removes the vault. */
+  async unlock(pin: string): Promise<UnlockResult> {
+    const row = await this.db.vault.get('pin')
+    if (!row) throw new Error('未设置PIN码')
+    // A malformed PIN is refused before it counts (the keypad only makes six digits).
+    if (!PIN_RE.test(pin)) throw new PinFormatError()
+    const failures = row.failures + 1
+    await this.db.vault.update('pin', { failures })
+    let key: Uint8Array | null = null
+    try {
+      const kek = await importKek(await deriveKek(pin, row.salt, row.kdf))
+      key = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: row.iv as BufferSource }, kek, row.wrapped as BufferSource))
+    } catch {
+      key = null // GCM's tag check: the wrong PIN
+    }
+    if (key) {
+      await this.db.vault.update('pin', { failures: 0 })
+      setDataKey(key)
+      return { ok: true }
+    }
+    if (failures >= MAX_FAILURES) {
+      await this.wipe()
+      return { ok: false, wiped: true }
+    }
+    return { ok: false, wiped: false, failures, remaining: MAX_FAILURES - failures }
+  }
+
+  /** Locks (the key leaves memory); the data stays sealed on the phone. */
+  lock(): void {
+    lockKey()
+  }
+
+  /** Deletes the wrapped key and (onWipe) the data: logout, device_revoked, five wrong PINs. */
+  async wipe(): Promise<void> {
+    lockKey()
+    await this.db.vault.delete('pin')
+    setEncryptionRequired(false)
+    await this.opts.onWipe?.()
+  }
+
+  close(): void {
+    this.db.close()
+  }
+
+  async delete(): Promise<void> {
+    await this.db.delete()
+  }
+}
