@@ -31,6 +31,7 @@ import reportsRoutes from './reports/plugin'
 import ledgerIoRoutes from './ledger-io/plugin'
 import adminRoutes from './admin/plugin'
 import checklistAdminRoutes from './admin/checklists'
+import setupRoutes from './setup/routes'
 import './types'
 
 export interface BuildAppOptions {
@@ -157,6 +158,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(ledgerIoRoutes, { now: opts.now })
   await app.register(adminRoutes, { now: opts.now, timeZone, tiles })
   await app.register(checklistAdminRoutes, { now: opts.now })
+  await app.register(setupRoutes, { now: opts.now })
 
   if (staticDir) await registerStatic(app, staticDir)
 

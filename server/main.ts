@@ -3,7 +3,8 @@
  * if asked, listen. With the embedded database the data folder belongs to this process alone
  * (server/dataFolder.ts); a second process stops with a message naming the folder.
  * Prints `FullGrid listening on http://HOST:PORT` with the real port (tests and benchmarks parse
- * it), then in demo mode the demo accounts. Stops cleanly on SIGINT/SIGTERM.
+ * it), then in demo mode the demo accounts, and while no admin account exists the one-time
+ * 首次设置 address (server/setup/firstStart.ts). Stops cleanly on SIGINT/SIGTERM.
  */
 import type { AddressInfo } from 'node:net'
 import { openDatabase } from './db/adapter'
@@ -12,6 +13,7 @@ import { buildApp } from './app'
 import { ConfigError, loadConfig, packageVersion } from './config'
 import { ensureWritableFolder, lockDataFolder, StartupError, type DataLock } from './dataFolder'
 import { DEMO_PASSWORD, demoMarker, seedDemo, type DemoMarker } from './seed'
+import { issueSetupToken, setupUrl } from './setup/firstStart'
 
 async function main() {
   const config = loadConfig()
@@ -36,6 +38,9 @@ async function main() {
     }
   }
 
+  // No admin yet (a start without the demo): a one-time address for 首次设置 (server/setup/).
+  const setupToken = await issueSetupToken(db)
+
   const app = await buildApp({
     db,
     closeDb: true,
@@ -58,6 +63,12 @@ async function main() {
   if (demo) {
     const names = demo.accounts.map((a) => a.username)
     console.log(`Demo accounts (password ${DEMO_PASSWORD}): ${names.join(', ')}`)
+  }
+  if (setupToken) {
+    // A wildcard address is not one a browser can open; the machine itself can.
+    const reachable = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : host
+    console.log(`First start: no administrator yet. Create one (首次设置) at ${setupUrl(`http://${reachable}:${port}`, setupToken)}`)
+    console.log('  (this address works once; a restart prints a new one while no administrator exists)')
   }
 
   let stopping = false

@@ -36,6 +36,8 @@ export interface RunningServer {
   pid: number
   /** Everything the process printed so far (stdout and stderr). */
   output(): string
+  /** The first match of `pattern` in the output, waiting for it (lines printed after "listening"). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>
   stop(): Promise<void>
 }
 
@@ -116,7 +118,21 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         }
       }, 50)
     })
-    return { url, pid: child.pid!, output: () => out, stop }
+    const waitForOutput = (pattern: RegExp, waitMs = 30_000) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const started = Date.now()
+        const timer = setInterval(() => {
+          const m = pattern.exec(out)
+          if (m) {
+            clearInterval(timer)
+            resolve(m)
+          } else if (child.exitCode !== null || Date.now() - started > waitMs) {
+            clearInterval(timer)
+            reject(new Error(`the server did not print ${pattern} (exit code ${child.exitCode}). Output:\n${out}`))
+          }
+        }, 50)
+      })
+    return { url, pid: child.pid!, output: () => out, waitForOutput, stop }
   } catch (err) {
     await stop()
     throw err

@@ -13,7 +13,14 @@ export default [
     component: () => import('./SupervisorLayout.vue'),
     beforeEnter: () => (canUseConsole(useAccountStore().user?.role) ? true : { path: '/today' }),
     children: [
-      { path: '', redirect: '/console/tracks' },
+      // The landing page: 轨迹回放, or the set-up guide for an admin of a street office not set up yet
+      // (the guard always redirects; the component is never shown).
+      {
+        path: '',
+        name: 'console-home',
+        component: () => import('./TracksPage.vue'),
+        beforeEnter: async () => (await import('@/features/setup/setup.landing')).consoleLanding(useAccountStore().user?.role),
+      },
       { path: 'tracks', name: 'console-tracks', component: () => import('./TracksPage.vue') },
       { path: 'daily', name: 'console-daily', component: () => import('./DailyPage.vue') },
       { path: 'coverage', name: 'console-coverage', component: () => import('./CoveragePage.vue') },
