@@ -4,6 +4,7 @@
  *   GET   /api/admin/communities/:id/buildings
  *   POST  /api/admin/buildings                     {communityId, gridId?, compound, name, location, crs?, units?, floors?}
  *   PATCH /api/admin/buildings/:id                 {compound?, name?, gridId?, location?, crs?}
+ *   POST  /api/admin/buildings/move                {buildingIds, gridId}   圈选楼栋: all or none
  *   POST  /api/admin/grids/:id/claim-buildings     收入边界内楼栋
  *   POST  /api/admin/communities/:id/buildings/import?dryRun=1   multipart `file` (.xlsx/.csv)
  *
@@ -75,6 +76,18 @@ export async function householdsFollow(tx: Queryable, buildings: readonly Buildi
   }
   return moved
 }
+
+/**
+ * Moves these buildings into `grid` with a newer stamp, their households along, inside the
+ * caller's transaction; returns the buildings as stored and how many households moved.
+ */
+export async function moveInto(tx: Queryable, buildings: readonly Building[], grid: Grid, now: number): Promise<{ moved: Building[]; movedHouseholds: number }> {
+  const moved = buildings.map((b) => ({ ...b, gridId: grid.id, hlc: nextHlc(b.hlc, now) }))
+  await putWholeRecords(tx, 'buildings', moved)
+  return { moved, movedHouseholds: await householdsFollow(tx, moved, now) }
+}
+
+const label = (b: Building) => `${b.compound} ${b.name}`
 
 const buildingRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
@@ -206,17 +219,46 @@ const buildingRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) =
     const all = await loadBuildings(app.db, grids.map((g) => g.id))
     // A building already in a micro-grid of this grid stays there: "inside this boundary" is the grid's own.
     const within = new Set(grids.filter((g) => g.id === grid.id || g.parentId === grid.id).map((g) => g.id))
-    const claimed = all
-      .filter((b) => !within.has(b.gridId) && booleanPointInPolygon(b.location, grid.boundary!))
-      .map((b) => ({ ...b, gridId: grid.id, hlc: nextHlc(b.hlc, now()) }))
+    const claimed = all.filter((b) => !within.has(b.gridId) && booleanPointInPolygon(b.location, grid.boundary!))
     const movedHouseholds = await app.db.transaction(async (tx) => {
-      await putWholeRecords(tx, 'buildings', claimed)
-      const moved = await householdsFollow(tx, claimed, now())
+      const { movedHouseholds: moved } = await moveInto(tx, claimed, grid, now())
       await audit(tx, c.userId, 'admin.grid.claim_buildings', { gridId: grid.id, grid: grid.name, buildings: claimed.length, movedHouseholds: moved })
       return moved
     })
     return { claimed: claimed.length, movedHouseholds }
   })
+
+  // 圈选楼栋: every building or none. A supervisor's request naming another community's grid or
+  // building is answered as if it did not exist (404), like the single move; an admin's mixing of
+  // communities, or a building gone meanwhile, is a 400 that names them, and nothing is stored.
+  app.post(
+    '/api/admin/buildings/move',
+    { preHandler, schema: { body: z.object({ buildingIds: z.array(idSchema).min(1).max(5000), gridId: idSchema }) } },
+    async (request) => {
+      const c = await callerOf(app.db, request.auth!)
+      const target = await gridFor(app.db, c, request.body.gridId)
+      const ids = [...new Set(request.body.buildingIds)]
+      const { rows } = await app.db.query<{ data: unknown }>(`SELECT data FROM records WHERE entity = 'buildings' AND NOT deleted AND id = ANY($1::uuid[])`, [ids])
+      const found = rows.flatMap((r) => {
+        const p = buildingSchema.safeParse(r.data)
+        return p.success ? [p.data] : []
+      })
+      const homes = new Map<string, Grid | null>()
+      for (const gridId of new Set(found.map((b) => b.gridId))) homes.set(gridId, await gridFor(app.db, c, gridId).catch(() => null))
+      if (found.some((b) => !homes.get(b.gridId))) throw new HttpError(404, 'not_found', '找不到其中的楼栋（或您无权管理它们）')
+      if (found.length < ids.length) throw badRequest(`有 ${ids.length - found.length} 栋楼已不存在（可能已被删除），没有移动任何楼栋，请刷新后重新圈选`)
+      const elsewhere = found.filter((b) => homes.get(b.gridId)!.communityId !== target.communityId)
+      if (elsewhere.length) throw badRequest(`只能移到楼栋所在社区的网格，没有移动任何楼栋：${elsewhere.map(label).join('、')} 不在“${target.name}”所在的社区`)
+      const moving = found.filter((b) => b.gridId !== target.id)
+      const text = `已将 ${moving.length} 栋楼移入“${target.name}”`
+      const movedHouseholds = await app.db.transaction(async (tx) => {
+        const { movedHouseholds: moved } = await moveInto(tx, moving, target, now())
+        await audit(tx, c.userId, 'admin.buildings.move', { gridId: target.id, buildingIds: moving.map((b) => b.id), changes: [text], movedHouseholds: moved })
+        return moved
+      })
+      return { moved: moving.length, movedHouseholds }
+    },
+  )
 
   app.post(
     '/api/admin/communities/:id/buildings/import',

@@ -139,6 +139,11 @@ function fakeServer(w: World) {
       Object.assign(b, body, { gridName: w.grids.find((g) => g.id === body.gridId)?.name })
       return jsonResponse({ building: b, movedHouseholds: b.households })
     }
+    if (path === '/api/admin/buildings/move' && method === 'POST') {
+      const moving = w.buildings.filter((b) => body.buildingIds.includes(b.id))
+      for (const b of moving) Object.assign(b, { gridId: body.gridId, gridName: w.grids.find((g) => g.id === body.gridId)?.name })
+      return jsonResponse({ moved: moving.length, movedHouseholds: moving.reduce((n, b) => n + b.households, 0) })
+    }
     if (path === `/api/admin/communities/${C1}/settings`) {
       if (method === 'PATCH') {
         if (body.name) w.communities[0].name = body.name
@@ -522,6 +527,33 @@ describe('楼栋', () => {
     await submit('移到网格：海景花园3号楼')
     await until(() => text().includes('已将“海景花园3号楼”移到“第二网格”，12 户随之移动'))
     expect(w.calls.find((c) => c.method === 'PATCH')).toMatchObject({ url: `/api/admin/buildings/${B1}`, body: { gridId: G2 } })
+  })
+
+  it('圈选楼栋 moves the buildings inside the drawn area in one request; a refusal is shown and nothing moves', async () => {
+    const B2 = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c32'
+    w.buildings.push({ id: B2, gridId: G1, gridName: '第一网格', compound: '海景花园', name: '4号楼', location: [120.508, 36.802], units: 1, floors: 6, households: 5 })
+    await setMeta(appDb(), 'session', admin)
+    fakeServer(w)
+    await mountApp('/console/admin/buildings')
+    await until(() => text().includes('4号楼'))
+    button('圈选楼栋').click()
+    await until(() => text().includes('圈选楼栋，移到网格'))
+    button('模拟绘制').click()
+    await until(() => text().includes('圈中 1 栋楼'))
+    pick('移到网格', G2)
+    w.answers.set('POST /api/admin/buildings/move', () => jsonResponse({ error: 'bad_request', message: '有 1 栋楼已不存在（可能已被删除），没有移动任何楼栋，请刷新后重新圈选' }, 400))
+    await submit('圈选楼栋，移到网格')
+    await until(() => dialog()?.textContent?.includes('圈中的 1 栋楼及其住户将移到“第二网格”') ?? false)
+    dialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
+    await until(() => text().includes('有 1 栋楼已不存在'))
+    expect(w.buildings.find((b) => b.id === B2)?.gridId).toBe(G1)
+    await submit('圈选楼栋，移到网格')
+    await until(() => dialog()?.textContent?.includes('圈中的 1 栋楼及其住户将移到“第二网格”') ?? false)
+    dialog()!.querySelector<HTMLButtonElement>('.van-dialog__confirm')!.click()
+    await until(() => text().includes('已将 1 栋楼移到“第二网格”，5 户随之移动'))
+    const moves = w.calls.filter((c) => c.url === '/api/admin/buildings/move')
+    expect(moves.map((c) => c.body)).toEqual([{ buildingIds: [B2], gridId: G2 }, { buildingIds: [B2], gridId: G2 }])
+    expect(w.calls.some((c) => c.method === 'PATCH')).toBe(false)
   })
 
   it('导入楼栋表 lists every problem of every row, and imports only after a clean check and a confirmation', async () => {

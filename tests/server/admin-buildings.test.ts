@@ -65,6 +65,46 @@ describe.each(testDatabases())('administration of buildings on $name', (tdb) => 
     expect(got.data).toMatchObject({ gridId: t.gridB.id, headName: h.headName })
   })
 
+  it('圈选楼栋 moves every building in one step, households along; any refusal stores nothing', async () => {
+    const b1 = (await place({ name: '1号楼', location: [120.401, 36.101] })).body.building
+    const b2 = (await place({ name: '2号楼', location: [120.408, 36.108] })).body.building
+    const h = { ...household(t.gridA.id), buildingId: b2.id }
+    expect((await push(app, t.as.sup1, [create('households', h, testClock('dev-sup1')())]))[0].status).toBe('applied')
+    const bx = (await place({ communityId: t.c2.id, name: '9号楼', location: [120.5, 36.2], gridId: t.gridX.id }, t.as.sup2)).body.building
+    const move = (buildingIds: string[], gridId: string, as = t.as.sup1) =>
+      injectJson(app, { method: 'POST', url: '/api/admin/buildings/move', headers: as.headers, payload: { buildingIds, gridId } })
+    const stored = async () =>
+      (await db.query<{ id: string; grid_id: string }>(`SELECT id::text, grid_id::text FROM records WHERE entity IN ('buildings', 'households') ORDER BY id`)).rows
+    const audits = async () => (await db.query<{ detail: { changes: string[]; movedHouseholds: number } }>(`SELECT detail FROM audit_log WHERE action = 'admin.buildings.move'`)).rows
+    const before = await stored()
+
+    // refusals: nothing moves, nothing is audited
+    expect((await move([b1.id, b2.id], t.gridB.id, t.as.wa)).status).toBe(403)
+    expect((await move([b1.id, b2.id], t.gridX.id)).status).toBe(404)
+    expect((await move([b1.id, bx.id], t.gridB.id)).status).toBe(404)
+    expect((await move([b1.id, b2.id], t.gridB.id, t.as.sup2)).status).toBe(404)
+    const mixed = await move([b1.id, b2.id, bx.id], t.gridB.id, t.as.admin)
+    expect(mixed.status).toBe(400)
+    expect(mixed.body.message).toContain('翠湖花园 9号楼 不在“第二网格”所在的社区')
+    const gone = await move([b1.id, '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c99'], t.gridB.id)
+    expect(gone.status).toBe(400)
+    expect(gone.body.message).toContain('有 1 栋楼已不存在')
+    expect((await move([], t.gridB.id)).status).toBe(400)
+    expect(await stored()).toEqual(before)
+    expect(await audits()).toEqual([])
+
+    const a = await pullAll(app, t.as.wa)
+    const ok = await move([b1.id, b2.id, b2.id], t.gridB.id)
+    expect(ok.status).toBe(200)
+    expect(ok.body).toEqual({ moved: 2, movedHouseholds: 1 })
+    const list = await injectJson(app, { method: 'GET', url: `/api/admin/communities/${t.c1.id}/buildings`, headers: t.as.sup1.headers })
+    expect(list.body.buildings.map((b: { name: string; gridName: string }) => `${b.name}:${b.gridName}`)).toEqual(['1号楼:第二网格', '2号楼:第二网格'])
+    expect((await pullAll(app, t.as.wa, a.cursor)).changes).toContainEqual({ entity: 'households', id: h.id, removed: true })
+    expect((await audits()).map((r) => r.detail)).toEqual([expect.objectContaining({ changes: ['已将 2 栋楼移入“第二网格”'], movedHouseholds: 1 })])
+    // an admin may move any community's buildings within that community
+    expect((await move([bx.id], t.gridX.id, t.as.admin)).body).toEqual({ moved: 0, movedHouseholds: 0 })
+  })
+
   it('收入边界内楼栋: a grid claims the buildings inside its boundary', async () => {
     await place({ name: '1号楼', location: [120.412, 36.102], gridId: t.gridA.id })
     await place({ name: '2号楼', location: [120.402, 36.102], gridId: t.gridB.id })

@@ -154,6 +154,8 @@ export const adminApi = {
     apiFetch<{ building: AdminBuilding }>('/api/admin/buildings', { json: body }),
   updateBuilding: (buildingId: string, body: { compound?: string; name?: string; gridId?: string; location?: LngLat; crs?: Crs }) =>
     apiFetch<{ building: AdminBuilding; movedHouseholds: number }>(`/api/admin/buildings/${id(buildingId)}`, { method: 'PATCH', json: body }),
+  moveBuildings: (body: { buildingIds: readonly string[]; gridId: string }) =>
+    apiFetch<{ moved: number; movedHouseholds: number }>('/api/admin/buildings/move', { json: body }),
   importBuildings: (communityId: string, file: File, dryRun: boolean) =>
     apiFetch<SheetImportAnswer>(`/api/admin/communities/${id(communityId)}/buildings/import?dryRun=${dry(dryRun)}`, {
       method: 'POST',

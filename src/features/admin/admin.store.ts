@@ -165,21 +165,10 @@ export const useAdminStore = defineStore('admin', () => {
     return a
   }
 
-  /**
-   * 圈选楼栋: these buildings (and their households) to one grid, one by one through the same
-   * route as 移到网格; stops at the first refusal (those before it stay moved, the lists show it).
-   */
+  /** 圈选楼栋: these buildings (and their households) to one grid in one request — all or none. */
   async function moveBuildings(ids: readonly string[], gridId: string) {
-    const a = await run(async () => {
-      let moved = 0
-      let households = 0
-      for (const id of ids) {
-        households += (await adminApi.updateBuilding(id, { gridId })).movedHouseholds
-        moved++
-      }
-      return { moved, movedHouseholds: households }
-    })
-    await reload(['buildings', 'grids'])
+    const a = await run(() => adminApi.moveBuildings({ buildingIds: ids, gridId }))
+    if (a) await reload(['buildings', 'grids'])
     return a
   }
 

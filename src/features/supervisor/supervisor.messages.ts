@@ -64,7 +64,7 @@ export default {
         adminActions: {
           admin_community_create: '新建社区', admin_community_settings: '修改社区设置', admin_grid_create: '新建网格', admin_grid_update: '修改网格', admin_grid_move: '移动微网格',
           admin_boundaries_import: '导入网格边界', admin_building_create: '新建楼栋', admin_building_update: '修改楼栋',
-          admin_grid_claim_buildings: '收入边界内楼栋', admin_buildings_import: '导入楼栋表', admin_person_create: '新建人员',
+          admin_grid_claim_buildings: '收入边界内楼栋', admin_buildings_move: '圈选楼栋', admin_buildings_import: '导入楼栋表', admin_person_create: '新建人员',
           admin_person_update: '修改人员', admin_person_password: '重置密码', admin_people_import: '导入人员表',
           admin_sign_in_link_create: '生成登录二维码', admin_sign_in_link_revoke: '作废登录二维码', admin_grid_handover: '网格交接',
           auth_sign_in_link: '扫码登录', auth_password_change: '修改自己的密码',
@@ -148,7 +148,7 @@ export default {
         adminActions: {
           admin_community_create: 'Community created', admin_community_settings: 'Community settings changed', admin_grid_create: 'Grid created', admin_grid_update: 'Grid changed', admin_grid_move: 'Micro-grid moved',
           admin_boundaries_import: 'Boundaries imported', admin_building_create: 'Building created', admin_building_update: 'Building changed',
-          admin_grid_claim_buildings: 'Buildings inside the boundary claimed', admin_buildings_import: 'Building sheet imported', admin_person_create: 'Person created',
+          admin_grid_claim_buildings: 'Buildings inside the boundary claimed', admin_buildings_move: 'Buildings selected and moved', admin_buildings_import: 'Building sheet imported', admin_person_create: 'Person created',
           admin_person_update: 'Person changed', admin_person_password: 'Password reset', admin_people_import: 'Staff sheet imported',
           admin_sign_in_link_create: 'Sign-in QR code made', admin_sign_in_link_revoke: 'Sign-in QR code revoked', admin_grid_handover: 'Grid handed over',
           auth_sign_in_link: 'Signed in by QR code', auth_password_change: 'Changed own password',
