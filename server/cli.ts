@@ -21,9 +21,11 @@ import { normalizeUsername } from './auth/routes'
 import { formatHlc } from '../src/domain/hlc'
 import { uuidv7 } from '../src/domain/ids'
 import { usernameSchema } from '../src/domain/auth'
+import { MIN_PASSWORD_LENGTH, passwordTooShort } from '../src/domain/password'
 import { describeZodError, roleSchema, userSchema, type Role, type User } from '../src/domain/entities'
 
-export const MIN_PASSWORD_LENGTH = 8
+// One password rule for every way in (src/domain/password.ts); the CLI says it in English.
+export { MIN_PASSWORD_LENGTH }
 
 export class CliError extends Error {}
 
@@ -37,7 +39,7 @@ export interface NewUser {
 
 /** Writes the users record and its credentials in one transaction. */
 export async function createUser(db: Database, u: NewUser, now = Date.now()): Promise<User> {
-  if (u.password.length < MIN_PASSWORD_LENGTH) throw new CliError(`password must have at least ${MIN_PASSWORD_LENGTH} characters`)
+  if (passwordTooShort(u.password)) throw new CliError(`password must have at least ${MIN_PASSWORD_LENGTH} characters`)
   const username = normalizeUsername(usernameSchema.parse(u.username))
   const parsed = userSchema.safeParse({
     id: uuidv7(now),
@@ -89,7 +91,7 @@ export function parseCreateUser(args: string[], env: NodeJS.ProcessEnv): NewUser
   if (!role.success) throw new CliError(`--role must be admin, supervisor or worker`)
   const password = env.FULLGRID_PASSWORD ?? ''
   if (!password) throw new CliError('set the password in the environment variable FULLGRID_PASSWORD')
-  if (password.length < MIN_PASSWORD_LENGTH) throw new CliError(`FULLGRID_PASSWORD must have at least ${MIN_PASSWORD_LENGTH} characters`)
+  if (passwordTooShort(password)) throw new CliError(`FULLGRID_PASSWORD must have at least ${MIN_PASSWORD_LENGTH} characters`)
   return { username: values.username, name: values.name, role: role.data, gridIds: values.grid ?? [], password }
 }
 

@@ -6,8 +6,8 @@
  * communities their grids belong to (a supervisor's gridIds name their community); a worker nothing.
  */
 import type { GridLevel, Role } from './entities'
+import { MIN_PASSWORD_LENGTH, passwordTooShort } from './password'
 
-export const MIN_PASSWORD_LENGTH = 8
 /** A sign-in link (扫码登录) is good for one day and one use. */
 export const SIGN_IN_LINK_TTL_MS = 24 * 60 * 60 * 1000
 
@@ -55,7 +55,7 @@ export function codeProblem(code: string): string | null {
 }
 
 export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `密码至少 ${MIN_PASSWORD_LENGTH} 位`
+  if (passwordTooShort(password)) return `密码至少 ${MIN_PASSWORD_LENGTH} 位`
   if (password.length > 200) return '密码太长（最多 200 位）'
   return null
 }

@@ -6,6 +6,7 @@
 import type { MapBoundary, MapBuilding } from '@/features/map/map.models'
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon'
 import type { AdminBuilding, AdminGrid, BoundaryImportAnswer, Person, PersonRole, Polygon, SignInLinkEntry } from './admin.api'
+import { passwordTooShort } from '@/domain/password'
 
 export const ADMIN_PAGES = ['grids', 'people', 'buildings', 'settings'] as const
 export type AdminPage = (typeof ADMIN_PAGES)[number]
@@ -105,7 +106,6 @@ export const emptyPersonForm = (): PersonForm => ({ name: '', username: '', phon
 
 const USERNAME = /^[A-Za-z0-9_.-]{2,64}$/
 const MOBILE = /^1[3-9]\d{9}$/
-export const MIN_PASSWORD = 8
 
 /** `editing`: the username and password are not part of an edit (it has 重置密码 of its own). */
 export function personProblems(form: PersonForm, editing = false): string[] {
@@ -114,11 +114,11 @@ export function personProblems(form: PersonForm, editing = false): string[] {
   if (!editing && !USERNAME.test(form.username.trim())) problems.push('usernameFormat')
   if (!MOBILE.test(form.phone.replace(/[\s-]/g, ''))) problems.push('phoneFormat')
   if (form.role === 'worker' && form.gridIds.length === 0) problems.push('gridsRequired')
-  if (!editing && form.password && form.password.length < MIN_PASSWORD) problems.push('passwordShort')
+  if (!editing && form.password && passwordTooShort(form.password)) problems.push('passwordShort')
   return problems
 }
 
-export const passwordProblems = (password: string) => (password.length < MIN_PASSWORD ? ['passwordShort'] : [])
+export const passwordProblems = (password: string) => (passwordTooShort(password) ? ['passwordShort'] : [])
 
 export const personFormOf = (p: Person): PersonForm => ({
   name: p.name,
