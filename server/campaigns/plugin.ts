@@ -7,6 +7,8 @@
  *   POST /api/campaigns/:id                    edit a draft (same body without communityId)
  *   POST /api/campaigns/:id/publish            selects the targets (walking order) and publishes
  *   POST /api/campaigns/:id/close
+ *   POST /api/campaigns/:id/remind            催办 the grids behind (or those named): phones show it
+ *   GET  /api/campaigns/:id/export.xlsx        results, one row per target (UTC times)
  *   GET  /api/campaigns/:id/progress           done / not home / refused / not yet, per grid and per worker
  *   GET  /api/campaigns/mine                   a worker's running campaigns with the targets in their grids
  *
@@ -35,6 +37,7 @@ import type { Database } from '../db/adapter'
 import { badRequest, notFound } from '../errors'
 import { audit } from '../repositories/audit'
 import { loadScope, type Scope } from '../sync/scope'
+import { campaignWorkbook } from './xlsx'
 import { answersOf, getCampaign, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
 
 export interface CampaignOptions {
@@ -148,6 +151,35 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
       await audit(tx, request.auth!.userId, 'campaign_close', { summary: `关闭专项排查“${c.title}”`, campaignId: c.id, title: c.title })
     })
     return { campaign: c }
+  })
+
+  app.post('/api/campaigns/:id/remind', { preHandler: managers, schema: { params: idParams, body: z.object({ gridIds: z.array(idSchema).max(500).optional() }).optional() } }, async (request) => {
+    const scope = await loadScope(app.db, request.auth!)
+    const current = await managed(scope, request.params.id, 'remind')
+    let gridIds = request.body?.gridIds
+    if (!gridIds?.length) {
+      const p = campaignProgress(await targetKeysOf(app.db, current.id), await answersOf(app.db, current.id))
+      gridIds = p.grids.filter((g) => g.done < g.total).map((g) => g.gridId)
+    }
+    const at = now()
+    const c: Campaign = { ...current, remindedAt: at, remindGridIds: gridIds, hlc: nextServerHlc(at, current.hlc) }
+    await app.db.transaction(async (tx) => {
+      await saveCampaign(tx, c)
+      await audit(tx, request.auth!.userId, 'campaign_remind', { summary: `催办专项排查“${c.title}”（${gridIds.length} 个网格）`, campaignId: c.id, title: c.title, gridIds })
+    })
+    return { campaign: c }
+  })
+
+  app.get('/api/campaigns/:id/export.xlsx', { preHandler: managers, schema: { params: idParams } }, async (request, reply) => {
+    const scope = await loadScope(app.db, request.auth!)
+    const c = await managed(scope, request.params.id)
+    const [targets, answers, grids] = await Promise.all([targetsOf(app.db, c.id), answersOf(app.db, c.id), gridsOfCommunity(app.db, c.communityId)])
+    const body = await campaignWorkbook(c, targets, answers, new Map(grids.map((g) => [g.id, g.name])))
+    await audit(app.db, request.auth!.userId, 'campaign_export', { summary: `导出专项排查“${c.title}”结果（${targets.length} 行）`, campaignId: c.id, title: c.title })
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="campaign.xlsx"; filename*=UTF-8''${encodeURIComponent(`${c.title}.xlsx`)}`)
+      .send(body)
   })
 
   app.get('/api/campaigns/:id/progress', { preHandler: managers, schema: { params: idParams } }, async (request) => {

@@ -4,6 +4,7 @@
  * campaignId) of a closed campaign judged by their stamp. On PGlite and, with TEST_DATABASE_URL,
  * PostgreSQL.
  */
+import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
@@ -116,6 +117,16 @@ describe.each(testDatabases())('campaigns on $name', (tdb) => {
     expect(progress.status).toBe(200)
     expect(progress.body.overall).toMatchObject({ total: 2, done: 1, not_yet: 1, percent: 50 })
     expect(progress.body.grids).toEqual([expect.objectContaining({ gridId: t.gridA.id, gridName: '第一网格', done: 1, total: 2 })])
+
+    const remind = await api('sup1', 'POST', `/api/campaigns/${campaign.id}/remind`, {})
+    expect(remind.status).toBe(200)
+    expect(remind.body.campaign.remindGridIds).toEqual([t.gridA.id])
+    const xlsx = await app.inject({ method: 'GET', url: `/api/campaigns/${campaign.id}/export.xlsx`, headers: t.as.sup1.headers })
+    expect(xlsx.statusCode).toBe(200)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(xlsx.rawPayload as never)
+    const rows = wb.getWorksheet('排查结果')!.getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1, 4))
+    expect(rows).toEqual([['第一网格', '幸福小区5号楼1-101', '已完成'], ['第一网格', '幸福小区15号楼1-101', '未走访']])
 
     expect((await api('sup1', 'POST', `/api/campaigns/${campaign.id}/close`)).status).toBe(200)
     // Closed an hour ago: a stamp from before that applies (an offline phone), one from now not.
