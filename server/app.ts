@@ -32,6 +32,7 @@ import ledgerIoRoutes from './ledger-io/plugin'
 import adminRoutes from './admin/plugin'
 import checklistAdminRoutes from './admin/checklists'
 import setupRoutes from './setup/routes'
+import campaignRoutes from './campaigns/plugin'
 import './types'
 
 export interface BuildAppOptions {
@@ -159,6 +160,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(adminRoutes, { now: opts.now, timeZone, tiles })
   await app.register(checklistAdminRoutes, { now: opts.now })
   await app.register(setupRoutes, { now: opts.now })
+  await app.register(campaignRoutes, { now: opts.now })
 
   if (staticDir) await registerStatic(app, staticDir)
 

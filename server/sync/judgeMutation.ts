@@ -31,6 +31,7 @@
  * Every rejection carries a `code` and `params` (src/domain/rejections: the phone shows them in
  * Chinese) and `reason`, an English sentence for scripts and logs.
  */
+import { judgeCampaignAnswer } from '../../src/domain/campaigns'
 import { canEditChecklist } from '../../src/domain/checklists'
 import { MAX_FUTURE_DRIFT_MS, parseHlc } from '../../src/domain/hlc'
 import type { RejectionCode, RejectionParams } from '../../src/domain/rejections'
@@ -161,6 +162,20 @@ export function judgeMutation(ws: WorkingSet, current: Scope, m: Mutation, now: 
   if (m.entity === 'issues' && before && outcome.kind === 'updated') {
     const problem = checkIssueRecordChange(before.data as unknown as Issue, after as unknown as Issue, { id: scope.userId, role: scope.role })
     if (problem) return reject(problem)
+  }
+
+  // 8b. 专项排查: an answer names a published campaign's target in the user's grids; a closed
+  //     campaign still takes what was made before the close (src/domain/campaigns).
+  if (m.entity === 'visits' && outcome.kind === 'created' && typeof after.campaignId === 'string') {
+    const campaign = ws.campaigns?.get(after.campaignId.toLowerCase())
+    const target = typeof after.campaignTargetId === 'string' ? ws.campaignTargets?.get(after.campaignTargetId.toLowerCase()) : undefined
+    const unknown = refuse('campaign_unknown', {}, `campaign ${after.campaignId}: unknown, not published, or its target is not in your grids`)
+    if (!campaign || !target || target.campaignId !== after.campaignId.toLowerCase() || !inGrid(scope, target.gridId)) return reject(unknown)
+    const verdict = judgeCampaignAnswer(campaign, m.hlc)
+    if (!verdict.ok) {
+      if (verdict.reason === 'campaign_closed') return reject(refuse('campaign_closed', { title: campaign.title }, `campaign ${campaign.title} was closed before this record was made`))
+      return reject(unknown)
+    }
   }
 
   // 9. apply

@@ -9,6 +9,7 @@
  *     each new event;
  *  4. which of the photos it names the server has (blobRefs).
  */
+import type { Campaign } from '../../src/domain/campaigns'
 import type { EntityName } from '../../src/domain/entities'
 import type { IssueEventLike } from '../../src/domain/issueState'
 import type { Mutation } from '../../src/domain/sync'
@@ -96,7 +97,25 @@ export async function loadWorkingSet(tx: Queryable, mutations: readonly Mutation
     }
   }
 
-  // 4. photos the batch names
+  // 4. 专项排查 the batch's visits answer (src/domain/campaigns judgeCampaignAnswer)
+  const campaignIds = new Set<string>()
+  const targetIds = new Set<string>()
+  for (const m of mutations) {
+    if (m.entity !== 'visits') continue
+    if (typeof m.fields.campaignId === 'string' && isUuid(m.fields.campaignId)) campaignIds.add(m.fields.campaignId.toLowerCase())
+    if (typeof m.fields.campaignTargetId === 'string' && isUuid(m.fields.campaignTargetId)) targetIds.add(m.fields.campaignTargetId.toLowerCase())
+  }
+  if (campaignIds.size) {
+    const found = await tx.query<{ id: string; data: Campaign }>('SELECT id::text AS id, data FROM campaigns WHERE id = ANY($1::uuid[])', [[...campaignIds]])
+    ws.campaigns = new Map(found.rows.map((r) => [r.id, r.data]))
+    const targets = await tx.query<{ id: string; campaign_id: string; grid_id: string }>(
+      'SELECT id::text AS id, campaign_id::text AS campaign_id, grid_id::text AS grid_id FROM campaign_targets WHERE id = ANY($1::uuid[])',
+      [[...targetIds]],
+    )
+    ws.campaignTargets = new Map(targets.rows.map((r) => [r.id, { campaignId: r.campaign_id, gridId: r.grid_id }]))
+  }
+
+  // 5. photos the batch names
   ws.blobs = await loadKnownBlobs(tx, mutations)
   return ws
 }

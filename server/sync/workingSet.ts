@@ -4,6 +4,7 @@
  * Later mutations of the same batch see the effect of earlier ones (a household created and then
  * visited in one batch).
  */
+import type { Campaign } from '../../src/domain/campaigns'
 import type { EntityName } from '../../src/domain/entities'
 import type { IssueEventLike } from '../../src/domain/issueState'
 import type { Mutation } from '../../src/domain/sync'
@@ -41,6 +42,9 @@ export interface WorkingSet {
   applied: Mutation[]
   /** Photos named by the batch that the server has (server/sync/blobRefs.ts). */
   blobs: Set<string>
+  /** 专项排查 the batch's visits answer (campaign id → record), and the grids of their targets (target id → grid). */
+  campaigns?: Map<string, Campaign>
+  campaignTargets?: Map<string, { campaignId: string; gridId: string }>
 }
 
 /** Map key of a row; uuid columns come back lower-case, so ids are compared lower-case. */

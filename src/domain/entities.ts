@@ -111,6 +111,9 @@ export const visitSchema = z.object({
   followUp: z.boolean(),
   /** 更正: the saved visit this one corrects (saved visits never change). */
   correctsId: idSchema.nullable().optional(),
+  /** 专项排查: the campaign this visit answers, and which of its targets (src/domain/campaigns). */
+  campaignId: idSchema.nullable().optional(),
+  campaignTargetId: idSchema.nullable().optional(),
 })
 
 export const patrolItemStatusSchema = z.enum(['ok', 'problem', 'na'])

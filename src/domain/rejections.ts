@@ -38,6 +38,8 @@ export const REJECTION_TEXTS = {
   unknown_record: { zh: '服务器上没有这条{entity}记录', en: 'The server does not know this {entity} record' },
   append_only: { zh: '{entity}只能新增，不能删除', en: '{entity} can only be added, not deleted' },
   delete_not_allowed: { zh: '只有上报人或网格长可以删除事件', en: 'Only the reporter or a supervisor can delete an issue' },
+  campaign_closed: { zh: '专项排查“{title}”已关闭，这条记录是关闭之后做的，没有保存', en: 'The campaign “{title}” was closed; this record was made after that and was not saved' },
+  campaign_unknown: { zh: '这项专项排查不存在、未发布或不在您的网格内', en: 'This campaign does not exist, is not published, or is outside your grids' },
   event_invalid: { zh: '事件流程不允许这一步：{detail}', en: 'This step does not fit the issue: {detail}' },
 } as const satisfies Record<string, { zh: string; en: string }>
 

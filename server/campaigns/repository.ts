@@ -1,0 +1,87 @@
+/**
+ * 专项排查 storage (migration 043): campaigns and their targets, each as the shared record shape
+ * (src/domain/campaigns) in `data`. Functions take a Queryable, so a caller's transaction holds a
+ * change and its audit entry together.
+ */
+import type { Queryable } from '../db/adapter'
+import type { Campaign, CampaignTarget } from '../../src/domain/campaigns'
+import type { Building, Grid, Household, Visit } from '../../src/domain/entities'
+
+export async function getCampaign(db: Queryable, id: string): Promise<Campaign | null> {
+  const { rows } = await db.query<{ data: Campaign }>('SELECT data FROM campaigns WHERE id = $1::uuid', [id])
+  return rows[0]?.data ?? null
+}
+
+export async function listCampaigns(db: Queryable, communityIds: readonly string[] | 'all'): Promise<Campaign[]> {
+  const { rows } =
+    communityIds === 'all'
+      ? await db.query<{ data: Campaign }>('SELECT data FROM campaigns ORDER BY id DESC')
+      : await db.query<{ data: Campaign }>('SELECT data FROM campaigns WHERE community_id = ANY($1::uuid[]) ORDER BY id DESC', [communityIds])
+  return rows.map((r) => r.data)
+}
+
+export async function saveCampaign(db: Queryable, c: Campaign): Promise<void> {
+  await db.query(
+    `INSERT INTO campaigns (id, community_id, status, data) VALUES ($1::uuid, $2::uuid, $3, $4::jsonb)
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, data = EXCLUDED.data, updated_at = now()`,
+    [c.id, c.communityId, c.status, JSON.stringify(c)],
+  )
+}
+
+/** Inserts targets in batches (a street office's campaign has tens of thousands). */
+export async function insertTargets(db: Queryable, targets: readonly CampaignTarget[]): Promise<void> {
+  const BATCH = 1000
+  for (let i = 0; i < targets.length; i += BATCH) {
+    const batch = targets.slice(i, i + BATCH)
+    const params: unknown[] = []
+    const values = batch.map((t, j) => {
+      params.push(t.id, t.campaignId, t.gridId, i + j, JSON.stringify(t))
+      const n = params.length
+      return `($${n - 4}::uuid, $${n - 3}::uuid, $${n - 2}::uuid, $${n - 1}, $${n}::jsonb)`
+    })
+    await db.query(`INSERT INTO campaign_targets (id, campaign_id, grid_id, seq, data) VALUES ${values.join(', ')}`, params)
+  }
+}
+
+/** A campaign's targets in walking order, optionally only those of some grids. */
+export async function targetsOf(db: Queryable, campaignId: string, gridIds?: readonly string[]): Promise<CampaignTarget[]> {
+  const { rows } = gridIds
+    ? await db.query<{ data: CampaignTarget }>('SELECT data FROM campaign_targets WHERE campaign_id = $1::uuid AND grid_id = ANY($2::uuid[]) ORDER BY seq', [campaignId, gridIds])
+    : await db.query<{ data: CampaignTarget }>('SELECT data FROM campaign_targets WHERE campaign_id = $1::uuid ORDER BY seq', [campaignId])
+  return rows.map((r) => r.data)
+}
+
+/** Just what progress needs of each target, without the labels. */
+export async function targetKeysOf(db: Queryable, campaignId: string): Promise<Array<{ id: string; gridId: string; deleted: boolean }>> {
+  const { rows } = await db.query<{ id: string; grid_id: string }>('SELECT id::text AS id, grid_id::text AS grid_id FROM campaign_targets WHERE campaign_id = $1::uuid', [campaignId])
+  return rows.map((r) => ({ id: r.id, gridId: r.grid_id, deleted: false }))
+}
+
+/** The answers (visits) of a campaign. */
+export async function answersOf(db: Queryable, campaignId: string): Promise<Visit[]> {
+  const { rows } = await db.query<{ data: Visit }>(
+    `SELECT data FROM records WHERE entity = 'visits' AND NOT deleted AND data->>'campaignId' = $1`,
+    [campaignId.toLowerCase()],
+  )
+  return rows.map((r) => r.data)
+}
+
+/** The grids of a community (community node included). */
+export async function gridsOfCommunity(db: Queryable, communityId: string): Promise<Grid[]> {
+  const { rows } = await db.query<{ data: Grid }>(
+    `SELECT data FROM records WHERE entity = 'grids' AND NOT deleted AND (data->>'communityId' = $1 OR id = $1::uuid)`,
+    [communityId.toLowerCase()],
+  )
+  return rows.map((r) => r.data)
+}
+
+export async function householdsAndBuildingsIn(db: Queryable, gridIds: readonly string[]): Promise<{ households: Household[]; buildings: Building[] }> {
+  const { rows } = await db.query<{ entity: string; data: Household | Building }>(
+    `SELECT entity, data FROM records WHERE entity IN ('households', 'buildings') AND NOT deleted AND grid_id = ANY($1::uuid[])`,
+    [gridIds],
+  )
+  const households: Household[] = []
+  const buildings: Building[] = []
+  for (const r of rows) (r.entity === 'households' ? households : buildings).push(r.data as never)
+  return { households, buildings }
+}
