@@ -80,13 +80,31 @@ async function communityOfGrids(db: Queryable, gridIds: readonly string[]): Prom
   return rows[0]?.c ?? null
 }
 
-/** Adds and removes `userId` in the workerIds of the grids they join or leave. */
-async function keepWorkerIds(tx: Queryable, userId: string, before: readonly string[], after: readonly string[], now: number): Promise<void> {
-  const changed = [...new Set([...before, ...after])].filter((g) => before.includes(g) !== after.includes(g))
-  for (const gridId of changed) {
+/** A person joining (`after`) and leaving (`before`) grids as a worker. */
+interface WorkerMove {
+  userId: string
+  before: readonly string[]
+  after: readonly string[]
+}
+
+/**
+ * Adds and removes each person in the workerIds of the grids they join or leave, writing each
+ * grid once however many people of a sheet join it.
+ */
+async function keepWorkerIds(tx: Queryable, moves: readonly WorkerMove[], now: number): Promise<void> {
+  const byGrid = new Map<string, { join: Set<string>; leave: Set<string> }>()
+  for (const { userId, before, after } of moves) {
+    for (const gridId of new Set([...before, ...after])) {
+      if (before.includes(gridId) === after.includes(gridId)) continue
+      const e = byGrid.get(gridId) ?? { join: new Set<string>(), leave: new Set<string>() }
+      byGrid.set(gridId, e)
+      ;(after.includes(gridId) ? e.join : e.leave).add(userId)
+    }
+  }
+  for (const [gridId, { join, leave }] of byGrid) {
     const grid = await loadGrid(tx, gridId)
     if (!grid || grid.level === 'community') continue
-    const workerIds = after.includes(gridId) ? [...new Set([...grid.workerIds, userId])] : grid.workerIds.filter((w) => w !== userId)
+    const workerIds = [...new Set([...grid.workerIds.filter((w) => !leave.has(w)), ...join])]
     await putWholeRecords(tx, 'grids', [parseWith(gridSchema, { ...grid, workerIds, hlc: nextHlc(grid.hlc, now) }, '网格')])
   }
 }
@@ -128,6 +146,8 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
     community: Grid,
     grids: Grid[],
     p: { username: string; name: string; phone: string; role: Role; gridIds: string[]; passwordHash: string },
+    /** Collects the grids' workerIds changes for the caller to write once (a sheet); else written now. */
+    deferred?: WorkerMove[],
   ): Promise<Person> {
     const username = normalizeUsername(p.username)
     const { rows } = await tx.query('SELECT 1 FROM credentials WHERE username = $1', [username])
@@ -139,7 +159,9 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
     }, '人员')
     await putWholeRecords(tx, 'users', [user])
     await tx.query('INSERT INTO credentials (user_id, username, password_hash) VALUES ($1::uuid, $2, $3)', [user.id, username, p.passwordHash])
-    await keepWorkerIds(tx, user.id, [], user.role === 'worker' ? user.gridIds : [], t)
+    const move = { userId: user.id, before: [], after: user.role === 'worker' ? user.gridIds : [] }
+    if (deferred) deferred.push(move)
+    else await keepWorkerIds(tx, [move], t)
     await audit(tx, c.userId, 'admin.person.create', { userId: user.id, name: user.name, username, role: user.role, community: community.name })
     return { user, username, disabled: false, devices: 0 }
   }
@@ -247,7 +269,7 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
         if (next !== person.user && JSON.stringify(next) !== JSON.stringify(person.user)) {
           next.hlc = nextHlc(person.user.hlc, t)
           await putWholeRecords(tx, 'users', [parseWith(userSchema, next, '人员')])
-          await keepWorkerIds(tx, next.id, person.user.role === 'worker' ? person.user.gridIds : [], next.role === 'worker' ? next.gridIds : [], t)
+          await keepWorkerIds(tx, [{ userId: next.id, before: person.user.role === 'worker' ? person.user.gridIds : [], after: next.role === 'worker' ? next.gridIds : [] }], t)
           // A grid taken off: what their phone recorded before still counts (server/sync/leftGrids.ts).
           const dropped = person.user.gridIds.filter((g) => !next.gridIds.includes(g))
           await recordGridExits(tx, dropped.map((gridId) => ({ gridId, userId: next.id, toUserId: null, at: t, byUserId: c.userId })))
@@ -410,7 +432,9 @@ const peopleRoutes: FastifyPluginAsync<AdminOptions> = async (fastify, opts) => 
       if (problems.length) throw new HttpError(400, 'invalid_rows', `表格有 ${problems.length} 行有问题，没有导入任何人员。第 ${problems[0].row} 行：${problems[0].messages.join('；')}`)
       const passwordHash = await decoyHash()
       await app.db.transaction(async (tx) => {
-        for (const p of people) await createPerson(tx, c, community, grids, { ...p, passwordHash })
+        const moves: WorkerMove[] = []
+        for (const p of people) await createPerson(tx, c, community, grids, { ...p, passwordHash }, moves)
+        await keepWorkerIds(tx, moves, now())
         await audit(tx, c.userId, 'admin.people.import', { communityId: community.id, community: community.name, file: upload.fileName, rows: sheet.rows.length, created: people.length })
       })
       return { ...result, created: people.length }
