@@ -274,7 +274,8 @@ export async function benchLoad(o: LoadOptions = {}) {
         try {
           const env = { DATABASE_URL: url, FULLGRID_BLOBS: blobs, FULLGRID_DATA: dataDir }
           // Five workers spread over the list (so over the communities): first sync now, incremental after the mornings.
-          const sampleNames = [0, 1, 2, 3, 4].map((k) => usernames[Math.floor((k * usernames.length) / 5)]).filter((u, k, a) => u && a.indexOf(u) === k)
+          // (+ k: workers go round-robin over the grids, so multiples of a fifth could all share one grid)
+          const sampleNames = [0, 1, 2, 3, 4].map((k) => usernames[Math.min(usernames.length - 1, Math.floor((k * usernames.length) / 5) + k)]).filter((u, k, a) => u && a.indexOf(u) === k)
           const sdb = await openDatabase({ databaseUrl: url })
           const sample = await sampleFirstSync(sdb, sampleNames).finally(() => sdb.close())
           const r = await withServers(n, env, async (servers) => {
