@@ -20,6 +20,7 @@ import { formatHlc } from '../src/domain/hlc'
 import { uuidv7 } from '../src/domain/ids'
 import type { User } from '../src/domain/entities'
 import type { BenchWorker, PushedRecord } from './load-morning'
+import { seedCity } from './load-city'
 import { startServer, type RunningServer } from '../tests/e2e/harness'
 
 export const BENCH_PASSWORD = 'load-bench-1'
@@ -48,11 +49,28 @@ export interface SeedInfo {
  * All bench accounts share one password hash: hashing 500 times would only slow the setup; every
  * login still pays the full scrypt check.
  */
-export async function seedBench(db: Database, opts: { households: number; workers: number; assign: 'grid' | 'micro' }): Promise<SeedInfo> {
+export async function seedBench(
+  db: Database,
+  opts: { households: number; workers: number; assign: 'grid' | 'micro'; communities?: number },
+  log?: (s: string) => void,
+): Promise<SeedInfo> {
   const started = performance.now()
-  const community = generateCommunity({ households: opts.households, now: Date.now() })
-  await seedDemo(db, community, BENCH_PASSWORD)
-  const grids = community.records.grids.filter((g) => g.communityId === community.communityId && g.level === opts.assign)
+  let grids: { id: string }[]
+  let records: number
+  let households: number
+  if (opts.communities) {
+    // The city (bench/load-city.ts): many communities, workers over all of their grids.
+    const city = await seedCity(db, { communities: opts.communities, households: opts.households, now: Date.now(), log })
+    grids = city.gridIds.map((id) => ({ id }))
+    records = city.records
+    households = city.households
+  } else {
+    const community = generateCommunity({ households: opts.households, now: Date.now() })
+    await seedDemo(db, community, BENCH_PASSWORD)
+    grids = community.records.grids.filter((g) => g.communityId === community.communityId && g.level === opts.assign)
+    records = Object.values(community.records).reduce((n, list) => n + list.length, 0)
+    households = community.records.households.length
+  }
   const walls: number[] = []
   const cpu: number[] = []
   let hash = ''
@@ -85,9 +103,8 @@ export async function seedBench(db: Database, opts: { households: number; worker
   })
   // Fresh statistics, as a production database has them (PGlite has no autovacuum).
   await db.exec('ANALYZE')
-  const records = Object.values(community.records).reduce((n, list) => n + list.length, 0)
   return {
-    households: community.records.households.length,
+    households,
     records,
     grids: grids.length,
     workers: opts.workers,

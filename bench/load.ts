@@ -14,6 +14,7 @@
  *        [--households 20000] [--assign grid|micro] [--database-url postgres://fullgrid:fullgrid@127.0.0.1:5432]
  *        [--timeout-s 900]
  *   npm run -s bench -- --only load --workers 500
+ *   npm run -s bench -- --only load --city city|smoke [--communities 20] [--pglite 0]   (issue 22, bench/load-city.ts)
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
@@ -27,6 +28,7 @@ import {
   postmasterPid, processCpuSeconds, recreateDatabase, seedBench, startServerProcess, type ExactlyOnce, type SeedInfo, type ServerProcess,
 } from './load-setup'
 import { arg, round } from './stats'
+import { CITY_PRESETS, sampleFirstSync, sampleIncremental, type PullRows } from './load-city'
 
 export interface LoadOptions {
   workers?: number
@@ -40,11 +42,11 @@ export interface LoadOptions {
   /** PostgreSQL server (any database path; the bench uses its own databases on it). */
   databaseUrl?: string
   timeoutS?: number
+  /** Communities of the city dataset (bench/load-city.ts); unset: the one demo community. */
+  communities?: number
 }
 
 const GOAL_S = 60
-const SEED_DB = 'fullgrid_bench_seed'
-const RUN_DB = 'fullgrid_bench'
 const log = (...a: unknown[]) => console.error('[bench load]', ...a)
 
 function percentile(sorted: number[], p: number): number {
@@ -133,6 +135,8 @@ interface RunResult {
   totalWallS: number
   loadAverageBefore: string
   exactlyOnce: ExactlyOnce | { pass: false; error: string }
+  /** PostgreSQL: EXPLAIN ANALYZE of a sample's first-sync page and incremental pull (bench/load-city.ts). */
+  pullRows?: { firstSync: PullRows[]; incremental: PullRows[] }
   errors: number
   serverLog?: string
 }
@@ -141,7 +145,7 @@ async function runLoad(
   config: string,
   database: 'postgres' | 'pglite',
   servers: ServerProcess[],
-  opts: Required<Omit<LoadOptions, 'databaseUrl' | 'processes' | 'pglite'>>,
+  opts: Required<Omit<LoadOptions, 'databaseUrl' | 'processes' | 'pglite' | 'communities'>>,
   verify: (pushed: MorningResult['pushed'], mutationIds: string[]) => Promise<ExactlyOnce>,
   pgPid: number | null,
 ): Promise<RunResult> {
@@ -237,10 +241,14 @@ export async function benchLoad(o: LoadOptions = {}) {
     households: o.households ?? 20_000,
     assign: o.assign ?? 'grid',
     timeoutS: o.timeoutS ?? 900,
+    ...(o.communities ? { communities: o.communities } : {}),
   }
   const processes = o.processes ?? [1, 2, 4]
   const pglite = o.pglite ?? true
   const pgBase = o.databaseUrl ?? process.env.LOAD_DATABASE_URL ?? 'postgres://fullgrid:fullgrid@127.0.0.1:5432/postgres'
+  // The city has databases of its own, so a city run and a demo run on one cluster do not collide.
+  const RUN_DB = o.communities ? 'fullgrid_bench_city' : 'fullgrid_bench'
+  const SEED_DB = `${RUN_DB}_seed`
   const usernames = benchUsernames(opts.workers)
   const runs: RunResult[] = []
   const setup: Record<string, SeedInfo & { database: string }> = {}
@@ -253,7 +261,7 @@ export async function benchLoad(o: LoadOptions = {}) {
       const db = await openDatabase({ databaseUrl: databaseUrl(pgBase, SEED_DB) })
       try {
         await migrate(db)
-        setup.postgres = { database: 'postgres', ...(await seedBench(db, opts)) }
+        setup.postgres = { database: 'postgres', ...(await seedBench(db, opts, log)) }
       } finally {
         await db.close()
       }
@@ -265,6 +273,11 @@ export async function benchLoad(o: LoadOptions = {}) {
         const dataDir = await mkdtemp(path.join(tmpdir(), 'fullgrid-load-data-'))
         try {
           const env = { DATABASE_URL: url, FULLGRID_BLOBS: blobs, FULLGRID_DATA: dataDir }
+          // Five workers spread over the list (so over the communities): first sync now, incremental after the mornings.
+          // (+ k: workers go round-robin over the grids, so multiples of a fifth could all share one grid)
+          const sampleNames = [0, 1, 2, 3, 4].map((k) => usernames[Math.min(usernames.length - 1, Math.floor((k * usernames.length) / 5) + k)]).filter((u, k, a) => u && a.indexOf(u) === k)
+          const sdb = await openDatabase({ databaseUrl: url })
+          const sample = await sampleFirstSync(sdb, sampleNames).finally(() => sdb.close())
           const r = await withServers(n, env, async (servers) => {
             log(`postgres × ${n}: ${servers.map((s) => s.url).join(' ')}; load ${loadAverage()}`)
             return runLoad(`postgres-${n}`, 'postgres', servers, opts, async (pushed, ids) => {
@@ -276,6 +289,8 @@ export async function benchLoad(o: LoadOptions = {}) {
               }
             }, pgPid)
           })
+          const idb = await openDatabase({ databaseUrl: url })
+          r.pullRows = { firstSync: sample.first, incremental: await sampleIncremental(idb, sample).finally(() => idb.close()) }
           log(summaryLine(r))
           runs.push(r)
         } finally {
@@ -349,18 +364,24 @@ function summaryLine(r: RunResult): string {
     `server CPU ${r.logins.cpuS.serverTotal} s); mornings ${m.done}/${r.workers} in ${m.wallS} s, ${m.requestsPerS} req/s, errors ${r.errors}, ` +
     `pull ${m.endpoints.pull.p50}/${m.endpoints.pull.p99}, push ${m.endpoints.push.p50}/${m.endpoints.push.p99} ms, server CPU ${m.cpuS.serverTotal} s, ` +
     `pg ${m.cpuS.postgres} s, client ${m.cpuS.loadClient} s, exactly once ${r.exactlyOnce.pass}, load ${m.loadAverageAfter}` +
+    (r.pullRows ? `\n  rows read/returned: first sync ${r.pullRows.firstSync.map((p) => `${p.rowsRead}/${p.returned} ${p.serverMs} ms (all pages ${p.allPagesMs} ms)`).join(', ')}; ` +
+      `incremental ${r.pullRows.incremental.map((p) => `${p.rowsRead}/${p.returned} ${p.serverMs} ms`).join(', ')}` : '') +
     (r.errors ? `\n  errors: ${[...r.logins.errorSamples, ...m.errorSamples].slice(0, 5).join('\n  ')}` : '')
 }
 
 /** Options shared by `npx tsx bench/load.ts` and `npm run bench -- --only load`. */
 export function loadOptionsFromArgs(): LoadOptions {
   const list = (s: string | undefined) => (s ?? '').split(',').filter(Boolean).map(Number)
+  // --city city|smoke: the city dataset's presets (bench/load-city.ts); --workers etc. still override.
+  const preset = CITY_PRESETS[arg('city', '') as keyof typeof CITY_PRESETS] as (typeof CITY_PRESETS)[keyof typeof CITY_PRESETS] | undefined
+  const given = (name: string) => arg(name) !== undefined
   return {
-    workers: Number(arg('workers', '500')),
+    ...(preset ? { communities: Number(arg('communities', String(preset.communities))) } : {}),
+    workers: Number(arg('workers', preset && !given('workers') ? String(preset.workers) : '500')),
     processes: list(arg('processes', '1,2,4')),
     pglite: arg('pglite', '1') !== '0',
     concurrency: Number(arg('concurrency', '50')),
-    households: Number(arg('households', '20000')),
+    households: Number(arg('households', preset && !given('households') ? String(preset.households) : '20000')),
     assign: arg('assign', 'grid') === 'micro' ? 'micro' : 'grid',
     databaseUrl: arg('database-url'),
     timeoutS: Number(arg('timeout-s', '900')),

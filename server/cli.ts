@@ -128,7 +128,7 @@ async function backupCommand(command: 'backup' | 'restore', args: string[], env:
   try {
     if (command === 'backup') {
       const m = await backupPglite(config.dataDir, config.blobDir, file)
-      return `backup written to ${file} (database ${m.db} bytes, ${m.blobs.length} photo files)`
+      return `backup written to ${file} (database ${m.db} bytes, ${m.photos} photo files${m.live ? ', taken by the running server' : ''})`
     }
     const r = await restorePglite(config.dataDir, config.blobDir, file)
     return `restored ${file} (taken ${r.manifest.createdAt}) into ${config.dataDir}; feed epoch ${r.epoch}${r.keptAs ? `; the folder before is kept as ${r.keptAs}` : ''}`

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { openDatabase } from './db/adapter'
 import { migrate } from './db/migrate'
 import { buildApp } from './app'
+import { startBackupChannel } from './backup'
 import { ConfigError, loadConfig, packageVersion } from './config'
 import { ensureWritableFolder, lockDataFolder, StartupError, type DataLock } from './dataFolder'
 import { DEMO_PASSWORD, demoMarker, seedDemo, type DemoMarker } from './seed'
@@ -54,6 +55,8 @@ async function main() {
     timeZone: config.timeZone,
   })
   await app.listen({ host: config.host, port: config.port })
+  // `npm run admin -- backup` while this server runs asks it over a loopback port (server/backup.ts).
+  const backupChannel = config.databaseUrl ? null : await startBackupChannel({ db, dataDir: config.dataDir, blobDir: config.blobDir })
   const { port } = app.server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   console.log(`FullGrid listening on http://${host}:${port}`)
@@ -77,6 +80,7 @@ async function main() {
     stopping = true
     app.log.info({ signal }, 'stopping')
     try {
+      await backupChannel?.close()
       await app.close()
       lock?.release()
       process.exit(0)

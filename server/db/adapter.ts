@@ -17,6 +17,11 @@ export interface Database extends Queryable {
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
   close(): Promise<void>
+  /**
+   * The embedded database only: a gzip tar of its data folder, taken between two transactions
+   * (none is open, none starts meanwhile) after a CHECKPOINT, so it opens without recovery.
+   */
+  dumpDataDir?(): Promise<Uint8Array>
 }
 
 /**
@@ -112,6 +117,11 @@ async function openPglite(dataDir: string): Promise<Database> {
         ),
       ),
     close: () => db.close(),
+    dumpDataDir: () =>
+      exclusive(async () => {
+        await db.exec('CHECKPOINT')
+        return new Uint8Array(await (await db.dumpDataDir('gzip')).arrayBuffer())
+      }),
   }
 }
 

@@ -8,7 +8,12 @@ import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHash } from 'node:crypto'
+import { request } from 'node:http'
+import { startBackupChannel, BACKUP_CHANNEL_FILE } from '../../server/backup'
 import { runCli } from '../../server/cli'
+import { lockDataFolder } from '../../server/dataFolder'
+import { BlobStore } from '../../server/sync/blobStore'
 import { openDatabase } from '../../server/db/adapter'
 import { migrate } from '../../server/db/migrate'
 import { putWholeRecords } from '../../server/records'
@@ -60,5 +65,105 @@ describe('backup and restore of the embedded database', () => {
     // the folder it replaced is kept
     expect((await readdir(dir)).some((n) => n.startsWith('data.before-restore-'))).toBe(true)
     await expect(runCli(['restore', join(dir, 'missing.bak')], env)).rejects.toThrow()
+  })
+
+  it('backs up while the server runs and writes go on: the restore has every pair whole, every photo', async () => {
+    // What main.ts does on the embedded database: hold the folder, open it, open the backup channel.
+    const data = join(dir, 'live')
+    const lock = lockDataFolder(data)
+    const db = await openDatabase({ dataDir: data })
+    await migrate(db)
+    const blobs = new BlobStore(join(data, 'blobs'))
+    const channel = await startBackupChannel({ db, dataDir: data, blobDir: join(data, 'blobs') })
+    const grid = uuidv7()
+    let pairs = 0
+    let writing = true
+    const photos: string[] = []
+    // Each transaction writes a pair of households and a photo: a consistent copy has whole pairs.
+    const writer = (async () => {
+      while (writing) {
+        const n = pairs
+        await db.transaction((tx) =>
+          putWholeRecords(tx, 'households', [household(grid, { headName: `pair-${n}-a` }), household(grid, { headName: `pair-${n}-b` })]),
+        )
+        const bytes = Buffer.from(`photo ${n}`)
+        const sha = createHash('sha256').update(bytes).digest('hex')
+        await blobs.put(sha, bytes)
+        photos.push(sha)
+        pairs++
+      }
+    })()
+    try {
+      while (pairs < 5) await new Promise((r) => setTimeout(r, 10))
+      const pairsBefore = pairs
+      const photosBefore = photos.slice()
+      const file = join(dir, 'live.bak')
+      // The lock is held: the CLI cannot open the folder and must ask the running server.
+      expect(await runCli(['backup', file], { FULLGRID_DATA: data })).toMatch(/taken by the running server/)
+      const pairsAfter = pairs
+      expect(pairsAfter).toBeGreaterThan(0)
+      // a restore onto a folder in use is refused; the server keeps running
+      await expect(runCli(['restore', file], { FULLGRID_DATA: data })).rejects.toThrow(/正被另一个 FullGrid 进程使用/)
+      writing = false
+      await writer
+
+      const fresh = join(dir, 'fresh')
+      expect(await runCli(['restore', file], { FULLGRID_DATA: fresh })).toMatch(/restored/)
+      // the running server's channel file came along in the dump; the restored folder drops it
+      expect((await readdir(fresh)).includes(BACKUP_CHANNEL_FILE)).toBe(false)
+      const restored = await openDatabase({ dataDir: fresh })
+      try {
+        const { rows } = await restored.query<{ name: string }>("SELECT data->>'headName' AS name FROM records WHERE entity = 'households'")
+        const byPair = new Map<string, number>()
+        for (const { name } of rows) {
+          const pair = name.replace(/-[ab]$/, '')
+          byPair.set(pair, (byPair.get(pair) ?? 0) + 1)
+        }
+        expect([...byPair.values()].every((c) => c === 2)).toBe(true)
+        // everything committed before the backup began is there; nothing after it ended
+        expect(byPair.size).toBeGreaterThanOrEqual(pairsBefore)
+        expect(byPair.size).toBeLessThanOrEqual(pairsAfter + 1)
+        for (let i = 0; i < pairsBefore; i++) expect(byPair.get(`pair-${i}`)).toBe(2)
+      } finally {
+        await restored.close()
+      }
+      for (const sha of photosBefore) {
+        expect(createHash('sha256').update(await readFile(join(fresh, 'blobs', sha.slice(0, 2), sha))).digest('hex')).toBe(sha)
+      }
+    } finally {
+      writing = false
+      await writer
+      await channel.close()
+      await db.close()
+      lock.release()
+    }
+    // the channel's file goes with the server: a later backup takes the lock itself
+    expect((await readdir(data)).includes(BACKUP_CHANNEL_FILE)).toBe(false)
+    expect(await runCli(['backup', join(dir, 'stopped.bak')], { FULLGRID_DATA: data })).not.toMatch(/running server/)
+  })
+
+  it('the backup channel listens on loopback only and answers only with the secret', async () => {
+    const data = join(dir, 'auth')
+    const db = await openDatabase({ dataDir: data })
+    await migrate(db)
+    const channel = await startBackupChannel({ db, dataDir: data, blobDir: join(data, 'blobs') })
+    try {
+      const info = JSON.parse(await readFile(join(data, BACKUP_CHANNEL_FILE), 'utf8')) as { port: number; secret: string }
+      const status = (authorization?: string) =>
+        new Promise<number>((ok, fail) => {
+          const req = request({ host: '127.0.0.1', port: info.port, method: 'POST', path: '/backup', headers: authorization ? { authorization } : {} }, (res) => {
+            res.resume()
+            ok(res.statusCode ?? 0)
+          })
+          req.on('error', fail)
+          req.end()
+        })
+      expect(await status()).toBe(401)
+      expect(await status(`Bearer ${info.secret.replace(/.$/, (c) => (c === '0' ? '1' : '0'))}`)).toBe(401)
+      expect(await status(`Bearer ${info.secret}`)).toBe(200)
+    } finally {
+      await channel.close()
+      await db.close()
+    }
   })
 })
