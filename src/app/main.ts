@@ -1,4 +1,5 @@
-// First: zod must be jitless before any schema is built (CSP without eval).
+// zod must be jitless before any schema is built (CSP without eval): index.html loads
+// public/zod-jitless.js first; this import keeps it for pages that do not load index.html (tests).
 import './zod-jitless'
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
