@@ -109,6 +109,7 @@ interface EncRun {
   clearRows: Record<string, number>
   setPinMs: number | null
   unlockMs: number | null
+  pinError: string | null
 }
 
 async function encRun(server: RunningServer, cpu: number, encrypted: boolean, total: number, searchName: string, saves: number): Promise<EncRun> {
@@ -138,7 +139,13 @@ async function encRun(server: RunningServer, cpu: number, encrypted: boolean, to
     if (encrypted && (counts.sealed === 0 || clearElsewhere.length)) throw new Error(`the store is not sealed: ${JSON.stringify(counts)}`)
     if (!encrypted && counts.sealed) throw new Error(`plain run found ${counts.sealed} sealed rows`)
     let pin: { setPinMs: number; unlockMs: number } | null = null
-    if (key) pin = (await page.evaluate(([p, k]) => (globalThis as any).__fullgridEncBench.pinTimings(p, k), [PIN, key] as const)) as { setPinMs: number; unlockMs: number }
+    let pinError: string | null = null
+    // The unlock is reported beside the scenarios, not in them: a failing KDF (the app's CSP
+    // refused WebAssembly on 2026-12-07: Argon2id needs 'wasm-unsafe-eval') does not stop the run.
+    if (key)
+      pin = (await page
+        .evaluate(([p, k]) => (globalThis as any).__fullgridEncBench.pinTimings(p, k), [PIN, key] as const)
+        .catch((err: Error) => ((pinError = String(err.message).split('\n')[0].slice(0, 300)), null))) as { setPinMs: number; unlockMs: number } | null
 
     // Warm start: a new browser on the same profile (the key installed again before the app runs).
     const context = await profile.restart()
@@ -180,9 +187,11 @@ async function encRun(server: RunningServer, cpu: number, encrypted: boolean, to
       clearRows: counts.clearTables,
       setPinMs: pin ? round(pin.setPinMs, 1) : null,
       unlockMs: pin ? round(pin.unlockMs, 1) : null,
+      pinError,
     }
   } finally {
-    await profile.close()
+    // A profile folder Chromium is still writing to may refuse removal (ENOTEMPTY): not the run's fault.
+    await profile.close().catch((err: Error) => log('profile cleanup:', err.message))
   }
 }
 
@@ -243,6 +252,7 @@ export async function benchEncryption(opts: { runs: number; households: number; 
       ...scen,
       unlockMs: summarize(encrypted.map((r) => r.unlockMs ?? NaN), 1),
       setPinMs: summarize(encrypted.map((r) => r.setPinMs ?? NaN), 1),
+      pinErrors: [...new Set(encrypted.map((r) => r.pinError).filter(Boolean))],
       raw: { plain, encrypted },
     }
   }
