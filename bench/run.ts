@@ -14,7 +14,8 @@
  *   (d) issue 8 in bench/ledger.ts: ledgerSearch, visitSave, ledgerOpen with 20,000 households.
  *
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000] [--cpu-throttle 4]
- *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console]   (patrol: bench/patrol.ts)
+ *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console]   (patrol: bench/patrol.ts;
+ *                       --cpu-throttle also applies to ledgerSearch/visitSave/ledgerOpen, after their first sync)
  *                       [--only encryption [--enc-cpu 1,4] [--saves 100]]   (issue 19: plain vs encrypted, bench/encryption.ts)
  *                       [--only admin]   (issue 18: 120-polygon GeoJSON and 500-row staff sheet imports, bench/admin.ts)
  *                       [--only entryJs,precache,coldStart,coldStartCpu4x,lighthouse,lighthouseCpu4x]   (issue 12: bench/pwa.ts, bench/lighthouse.ts)
@@ -504,7 +505,7 @@ async function main() {
   const ledgerKeys = ['ledgerSearch', 'visitSave', 'ledgerOpen'] as const
   if (ledgerKeys.some((k) => ONLY.has(k))) {
     try {
-      const ledger = await benchLedger({ runs: RUNS, households: HOUSEHOLDS })
+      const ledger = await benchLedger({ runs: RUNS, households: HOUSEHOLDS, cpuThrottle: CPU_THROTTLE })
       for (const k of ledgerKeys) if (ONLY.has(k)) results[k] = ledger[k]
     } catch (err) {
       for (const k of ledgerKeys) if (ONLY.has(k)) results[k] = { pass: false, error: String((err as Error).stack ?? err) }

@@ -49,10 +49,15 @@ export class Repository {
   async create<E extends EntityName>(entity: E, data: NewRecord<E>): Promise<EntityTypes[E]> {
     return this.write(entity, async (table, stamp) => {
       const id = data.id ?? uuidv7(this.now())
-      if (await table.get(id)) throw new ValidationError(`${entity} ${id} already exists`)
       const record = this.validate(entity, { ...data, id, hlc: stamp, deleted: false })
-      // Checked just above in this transaction: put, since a packed table's add would look again.
-      await table.put(record)
+      // add, not get + put: a packed table checks on the directory its write reads anyway, so a
+      // save reads its bucket's directory once (issue 20); a plain table's add checks natively.
+      try {
+        await table.add(record)
+      } catch (err) {
+        if ((err as { name?: string }).name === Dexie.errnames.Constraint) throw new ValidationError(`${entity} ${id} already exists`)
+        throw err
+      }
       return { record, fields: { ...record } as Record<string, unknown>, op: 'put' as const }
     })
   }

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core'
 import { distanceM } from '../../src/domain/track'
 import { Hlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
-import { DEMO_PASSWORD, apiLogin, apiPullAll, launchBrowser, startServer, type RunningServer } from './harness'
+import { DEMO_PASSWORD, apiLogin, apiPullAll, chooseDay, launchBrowser, startServer, type RunningServer } from './harness'
 
 const DAY = '2026-10-28'
 const START = Date.UTC(2026, 9, 28, 1) // 09:00 in Shanghai
@@ -112,7 +112,7 @@ describe('supervisor console (browser)', () => {
       await page.waitForURL(/\/console\/tracks$/)
 
       await page.getByLabel('网格员').selectOption({ label: workerName })
-      await page.getByLabel('日期').fill(DAY)
+      await chooseDay(page, '日期', DAY)
       // The demo has its own patrol of this worker that day (which card comes first varies): read
       // the card of the walk made above, the one with its visit.
       const ours = page.locator('article').filter({ hasText: `走访：${visitAddress}` })

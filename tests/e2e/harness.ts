@@ -294,6 +294,22 @@ export async function chooseCategory(page: Page, label: string): Promise<void> {
   await page.waitForFunction((want) => (document.querySelector('input[name="category"]') as HTMLInputElement | null)?.value === want, label)
 }
 
+/**
+ * The shared date control (src/ui/DateField.vue) found by its label: opens its picker and picks
+ * the day 'YYYY-MM-DD' by the options' visible text (2026年, 12月, 5日), then 确定.
+ */
+export async function chooseDay(page: Page, label: string, day: string): Promise<void> {
+  const [y, m, d] = day.split('-').map(Number)
+  await page.getByRole('button', { name: label, exact: true }).click()
+  const picker = page.locator('.van-popup .van-picker').filter({ hasText: label })
+  for (const [i, text] of [`${y}年`, `${m}月`, `${d}日`].entries()) {
+    // Options outside the picker's window are still in the page: click them as the page does.
+    await picker.locator('.van-picker-column').nth(i).locator('.van-picker-column__item').filter({ hasText: new RegExp(`^${text}$`) }).dispatchEvent('click')
+  }
+  await picker.locator('.van-picker__confirm').click()
+  await page.getByRole('button', { name: label, exact: true }).filter({ hasText: `${y}年${m}月${d}日` }).waitFor()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sync status as the 我的 page shows it: "待同步 N 条" and the "立即同步" button.
 

@@ -49,6 +49,8 @@ const en: Messages = {
   },
   common: {
     cancel: 'Cancel',
+    date: { choose: 'Choose', confirm: 'OK', cancel: 'Cancel' },
+    file: { choose: 'Choose a file', none: 'No file chosen yet' },
     photos: {
       add: 'Take / choose a photo',
       compressing: 'Compressing the photo…',

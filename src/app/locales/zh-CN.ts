@@ -50,6 +50,8 @@ const zhCN = {
   },
   common: {
     cancel: '取消',
+    date: { choose: '请选择', confirm: '确定', cancel: '取消' },
+    file: { choose: '选择文件', none: '未选择文件' },
     photos: {
       add: '拍照/选择照片',
       compressing: '正在压缩照片…',
