@@ -16,6 +16,7 @@
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000] [--cpu-throttle 4]
  *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console]   (patrol: bench/patrol.ts;
  *                       --cpu-throttle also applies to ledgerSearch/visitSave/ledgerOpen, after their first sync)
+ *                       [--only encryption [--enc-cpu 1,4] [--saves 100]]   (issue 19: plain vs encrypted, bench/encryption.ts)
  *                       [--only admin]   (issue 18: 120-polygon GeoJSON and 500-row staff sheet imports, bench/admin.ts)
  *                       [--only entryJs,precache,coldStart,coldStartCpu4x,lighthouse,lighthouseCpu4x]   (issue 12: bench/pwa.ts, bench/lighthouse.ts)
  *   npm run -s bench -- --only load [--workers 500 --processes 1,2,4 --pglite 1 --concurrency 50]   (server load: bench/load.ts;
@@ -53,6 +54,7 @@ import { benchAdmin } from './admin'
 import { benchLoad, loadOptionsFromArgs } from './load'
 import { benchColdStart, benchEntryJs, benchPrecache } from './pwa'
 import { benchLighthouse } from './lighthouse'
+import { benchEncryption } from './encryption'
 import { MB, arg, round, summarize } from './stats'
 
 const RUNS = Number(arg('runs', '5'))
@@ -514,6 +516,8 @@ async function main() {
   // Administration imports (issue 18); only when asked: --only admin.
   if (ONLY.has('admin')) await safely('admin', () => benchAdmin())
   if (ONLY.has('load')) await safely('load', () => benchLoad(loadOptionsFromArgs()))
+  // Issue 19: every phone scenario with and without a PIN set (bench/encryption.ts); only when asked: --only encryption.
+  if (ONLY.has('encryption')) await safely('encryption', () => benchEncryption({ runs: RUNS, households: HOUSEHOLDS }))
   // Issue 12 (bench/pwa.ts, bench/lighthouse.ts): entry JS, precache, offline cold start, Lighthouse; 4× CPU variants.
   if (ONLY.has('entryJs')) await safely('entryJs', benchEntryJs)
   if (ONLY.has('precache')) await safely('precache', async () => benchPrecache())

@@ -3,8 +3,15 @@
  * middleware (middleware.ts) reads it for every value; while encryption is on and the key is
  * absent, reads and writes of personal data fail with LockedError instead of touching plaintext.
  */
-let key: Uint8Array | null = null
-let required = false
+interface KeyState {
+  key: Uint8Array | null
+  required: boolean
+}
+// One state per page, shared by every bundled copy of this module in it (the app's, and a
+// bench's or test's injected bundle of src/db): a PIN set or unlocked through one copy opens the
+// data for all. Same-origin script could read the unlocked data anyway; the threat is the store at rest.
+const SLOT = Symbol.for('fullgrid.keyring')
+const state: KeyState = ((globalThis as Record<symbol, KeyState | undefined>)[SLOT] ??= { key: null, required: false })
 
 export class LockedError extends Error {
   constructor() {
@@ -15,31 +22,31 @@ export class LockedError extends Error {
 
 /** Encryption is on for this phone (a PIN is set): values must be sealed. */
 export function setEncryptionRequired(on: boolean): void {
-  required = on
+  state.required = on
 }
 
 export function encryptionRequired(): boolean {
-  return required
+  return state.required
 }
 
 export function setDataKey(k: Uint8Array): void {
-  key = k
-  required = true
+  state.key = k
+  state.required = true
 }
 
 /** Forget the key (锁定, background timeout). The stored data stays, sealed. */
 export function lockKey(): void {
-  if (key) key.fill(0)
-  key = null
+  if (state.key) state.key.fill(0)
+  state.key = null
 }
 
 export function isUnlocked(): boolean {
-  return key !== null
+  return state.key !== null
 }
 
 /** The key, or null when encryption is off; throws when on and locked. */
 export function currentKey(): Uint8Array | null {
-  if (key) return key
-  if (required) throw new LockedError()
+  if (state.key) return state.key
+  if (state.required) throw new LockedError()
   return null
 }
