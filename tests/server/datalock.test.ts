@@ -21,8 +21,9 @@ const started: Server[] = []
 const folders: string[] = []
 
 function startServer(env: Record<string, string>): Server {
-  // tsx itself (not npx, which does not pass SIGTERM on) so the signal reaches the server.
-  const child = spawn(join('node_modules', '.bin', 'tsx'), ['server/main.ts'], {
+  // node with tsx's loader, not the tsx binary: tsx relays a signal to its child and SIGKILLs it
+  // (exit 143) when the child does not acknowledge within 30 ms, which a loaded CI machine misses.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: '', FULLGRID_DEMO: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   }) as ChildProcessWithoutNullStreams
