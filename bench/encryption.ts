@@ -26,6 +26,7 @@ import { build } from 'vite'
 import type { BrowserContext, Page } from 'playwright-core'
 import { ROOT, apiLogin, apiPullAll, launchProfile, openMine, startServer, waitForSynced, type Profile, type RunningServer } from '../tests/e2e/harness'
 import { QUERIES } from './ledger'
+import { searchableScript } from './pageProbes'
 import { arg, round, summarize } from './stats'
 
 const log = (...a: unknown[]) => console.error('[bench encryption]', ...a)
@@ -68,31 +69,6 @@ async function prepare(context: BrowserContext, key: number[] | null): Promise<v
   if (!key) return
   const init = await bundle('bench/encryption-init.ts', '__fullgridEncInit')
   await context.addInitScript(`${init}\n;globalThis.__fullgridEncInit.installKey(${JSON.stringify(key)})`)
-}
-
-/** Navigation start → a head name typed into 搜索住户 is listed (as bench/run.ts warmStart). */
-function searchableScript(name: string): string {
-  // A string, not a function: tsx's name-keeping helpers (__name) do not exist in the page.
-  return `new Promise((resolve, reject) => {
-    const name = ${JSON.stringify(name)}
-    let listMs = null
-    const timer = setTimeout(() => reject(new Error('not searchable after 120 s')), 120000)
-    const check = () => {
-      const rows = [...document.querySelectorAll('.ledger-row--household')]
-      const box = document.querySelector('#ledger-search')
-      if (listMs === null && rows.length) listMs = performance.now()
-      if (box && box.value !== name) {
-        box.value = name
-        box.dispatchEvent(new Event('input', { bubbles: true }))
-      }
-      if (box && box.value === name && rows.some((r) => r.textContent.includes(name))) {
-        clearTimeout(timer)
-        return resolve({ listMs: Math.round(listMs ?? performance.now()), searchableMs: Math.round(performance.now()) })
-      }
-      requestAnimationFrame(check)
-    }
-    check()
-  })`
 }
 
 interface EncRun {

@@ -19,6 +19,7 @@ import { loadScope, type Scope } from '../server/sync/scope'
 import { decodeCursor, START } from '../server/sync/cursor'
 import { readChanges } from '../server/sync/readChanges'
 import { household, visit } from '../tests/factories'
+import { rowsRead, type PlanNode } from './planRows'
 import type { Role } from '../src/domain/entities'
 
 const arg = (name: string, dflt: string) => {
@@ -26,13 +27,6 @@ const arg = (name: string, dflt: string) => {
   return i > 0 ? process.argv[i + 1] : dflt
 }
 
-interface PlanNode { 'Node Type': string; 'Actual Rows'?: number; 'Actual Loops'?: number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] }
-function rowsRead(n: PlanNode): number {
-  const own = /Scan/.test(n['Node Type']) && !/Subquery|CTE|Function|Values|WorkTable/.test(n['Node Type'])
-    ? ((n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0)) * (n['Actual Loops'] ?? 1)
-    : 0
-  return own + (n.Plans ?? []).reduce((s, c) => s + rowsRead(c), 0)
-}
 
 function printScans(n: PlanNode & Record<string, unknown>, tag: string): void {
   const read = rowsRead({ ...n, Plans: [] })

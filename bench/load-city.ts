@@ -18,6 +18,7 @@ import { pageQuery, readChanges } from '../server/sync/readChanges'
 import { loadScope, type Scope } from '../server/sync/scope'
 import { decodeCursor, START, type Cursor } from '../server/sync/cursor'
 import type { Role } from '../src/domain/entities'
+import { rowsRead, type PlanNode } from './planRows'
 
 export const CITY_PRESETS = {
   city: { communities: 20, households: 400_000, workers: 2_000 },
@@ -52,13 +53,6 @@ export async function seedCity(db: Database, opts: { communities: number; househ
   return { gridIds, households, records }
 }
 
-interface PlanNode { 'Node Type': string; 'Actual Rows'?: number; 'Actual Loops'?: number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] }
-function rowsRead(n: PlanNode): number {
-  const own = /Scan/.test(n['Node Type']) && !/Subquery|CTE|Function|Values|WorkTable/.test(n['Node Type'])
-    ? ((n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0)) * (n['Actual Loops'] ?? 1)
-    : 0
-  return own + (n.Plans ?? []).reduce((s, c) => s + rowsRead(c), 0)
-}
 
 export interface PullRows { worker: string; returned: number; rowsRead: number; ratio: number; serverMs: number; layout: string; allPagesMs?: number; allPagesReturned?: number }
 

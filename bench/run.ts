@@ -55,6 +55,7 @@ import { benchLoad, loadOptionsFromArgs } from './load'
 import { benchColdStart, benchEntryJs, benchPrecache } from './pwa'
 import { benchLighthouse } from './lighthouse'
 import { benchEncryption } from './encryption'
+import { searchableScript } from './pageProbes'
 import { MB, arg, round, summarize } from './stats'
 
 const RUNS = Number(arg('runs', '5'))
@@ -199,27 +200,7 @@ async function warmStart(profile: Profile, url: string, name: string): Promise<W
     const page = context.pages()[0] ?? (await context.newPage())
     await throttle(page)
     await page.goto(`${url}/ledger`)
-    // A string, not a function: tsx's name-keeping helpers (__name) do not exist in the page.
-    return (await page.evaluate(`new Promise((resolve, reject) => {
-      const name = ${JSON.stringify(name)}
-      let listMs = null
-      const timer = setTimeout(() => reject(new Error('not searchable after 120 s')), 120000)
-      const check = () => {
-        const rows = [...document.querySelectorAll('.ledger-row--household')]
-        const box = document.querySelector('#ledger-search')
-        if (listMs === null && rows.length) listMs = performance.now()
-        if (box && box.value !== name) {
-          box.value = name
-          box.dispatchEvent(new Event('input', { bubbles: true }))
-        }
-        if (box && box.value === name && rows.some((r) => r.textContent.includes(name))) {
-          clearTimeout(timer)
-          return resolve({ listMs: Math.round(listMs ?? performance.now()), searchableMs: Math.round(performance.now()) })
-        }
-        requestAnimationFrame(check)
-      }
-      check()
-    })`)) as WarmStart
+    return (await page.evaluate(searchableScript(name))) as WarmStart
   }
 }
 
