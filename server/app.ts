@@ -107,7 +107,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // 'wasm-unsafe-eval' compiles WebAssembly only (hash-wasm's Argon2id for the PIN, issue 19);
+        // string eval stays refused.
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         // Vant and Leaflet set inline styles.
         styleSrc: ["'self'", "'unsafe-inline'"],
         // Photos are shown from blob: URLs; map tiles come from https tile servers.

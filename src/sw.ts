@@ -12,6 +12,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { CacheFirst } from 'workbox-strategies'
 import { clientsClaim } from 'workbox-core'
 import { appDb } from './db'
+import { phoneHasPin } from './db/phoneLock'
 import { BACKGROUND_SYNC_TAG, SYNC_MESSAGE_TYPE, runBackgroundSync } from './sync'
 import { TILE_CACHE } from './domain/mapConfig'
 
@@ -50,6 +51,11 @@ self.addEventListener('sync', (event: Event) => {
   if (e.tag !== BACKGROUND_SYNC_TAG) return
   e.waitUntil(
     (async () => {
+      // Issue 19: the data key lives only in an unlocked page, never here. With a PIN set the
+      // outbox and the pulled pages are sealed, so this sync waits for the next unlock (the page
+      // syncs at once then); running it would fail on every sealed row, or write pulled records
+      // in the clear.
+      if (await phoneHasPin()) return
       const outcome = await runBackgroundSync(appDb(), (url, init) => fetch(url, init))
       const clients = await self.clients.matchAll({ type: 'window' })
       for (const client of clients) client.postMessage({ type: SYNC_MESSAGE_TYPE, outcome: outcome.ok ? 'ok' : outcome.reason })

@@ -10,6 +10,7 @@ import { i18n, restoreLocale } from './i18n'
 import * as pwa from './modules/pwa'
 import * as prefetch from './modules/prefetch'
 import * as communityConfig from './modules/communityConfig'
+import * as autoLock from './modules/autoLock'
 import { primeCommunityZone } from '@/features/map/map.config'
 
 async function start(): Promise<void> {
@@ -19,7 +20,7 @@ async function start(): Promise<void> {
   const pinia = createPinia()
   const router = createAppRouter()
   app.use(pinia).use(i18n).use(router)
-  for (const mod of [prefetch, pwa, communityConfig]) mod.install({ app, router, pinia })
+  for (const mod of [prefetch, pwa, communityConfig, autoLock]) mod.install({ app, router, pinia })
   // The chosen language must be in place before the first screen, or it flashes in Chinese.
   await restoreLocale()
   // Mount once the first page (and its session check) is ready: until then index.html's splash shows.

@@ -6,7 +6,9 @@
  */
 import { createRouter, createWebHistory, type RouteRecordRaw, type RouterHistory } from 'vue-router'
 import { useAccountStore } from '@/app/session/account.store'
+import { safeRedirect } from '@/features/account/redirect'
 import { prefersConsole } from '@/features/supervisor/supervisor.models'
+import { useLockStore } from '@/features/lock/lock.store'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -14,6 +16,8 @@ declare module 'vue-router' {
     public?: boolean
     /** Full-screen page inside the shell: hide the bottom tabs. */
     hideTabbar?: boolean
+    /** 设置PIN码 / 输入PIN码: signed in, but reachable while the phone is locked. */
+    lockScreen?: boolean
   }
 }
 
@@ -54,8 +58,19 @@ export function createAppRouter(history: RouterHistory = createWebHistory(import
       return { name: 'login', query: to.fullPath !== '/' && to.fullPath !== '/today' ? { redirect: to.fullPath } : {} }
     }
     if (to.name === 'login' && account.isLoggedIn) return { path: '/today' }
+    // Issue 19: no page shows or stores a resident's data until the phone has a PIN and is unlocked.
+    if (account.isLoggedIn && !to.meta.public) {
+      const gate = await useLockStore().gate()
+      if (to.meta.lockScreen) {
+        // Unlocked: the lock screens have nothing to do. Otherwise only the one the gate names.
+        if (gate === null) return { path: safeRedirect(to.query.redirect) }
+        if (to.name !== gate) return { name: gate, query: to.query }
+        return
+      }
+      if (gate) return { name: gate, query: to.fullPath !== '/' && to.fullPath !== '/today' ? { redirect: to.fullPath } : {} }
+    }
     // A supervisor at a desktop-sized screen lands in the console after login (or on opening the app).
-    if (to.path === '/today' && (from.name === 'login' || from.matched.length === 0) && prefersConsole(account.user?.role, window.innerWidth)) {
+    if (to.path === '/today' && (from.name === 'login' || from.meta.lockScreen || from.matched.length === 0) && prefersConsole(account.user?.role, window.innerWidth)) {
       return { path: '/console' }
     }
   })

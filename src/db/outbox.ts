@@ -34,6 +34,23 @@ export async function unsyncedRecordCount(db: FullGridDb): Promise<number> {
   return new Set([...queued, ...refused]).size
 }
 
+/**
+ * unsyncedRecordCount without reading one value, for the lock screen (the store is sealed while
+ * locked): record ids and issueEvents' issueId are indexes, which stay in the clear
+ * (crypto/middleware.ts), so an issue and its waiting events still count once.
+ */
+export async function unsyncedRecordCountSealed(db: FullGridDb): Promise<number> {
+  const [queued, refused] = await Promise.all([db.outbox.orderBy('recordId').uniqueKeys(), db.rejected.orderBy('recordId').uniqueKeys()])
+  const ids = new Set([...queued, ...refused].map(String))
+  if (!ids.size) return 0
+  const issueOf = new Map<string, string>()
+  await db.issueEvents.orderBy('issueId').eachKey((issueId, cursor) => {
+    const id = String(cursor.primaryKey)
+    if (ids.has(id)) issueOf.set(id, String(issueId))
+  })
+  return new Set([...ids].map((id) => issueOf.get(id) ?? id)).size
+}
+
 async function recordsOf(db: FullGridDb, table: FullGridDb['outbox'] | FullGridDb['rejected']): Promise<Set<string>> {
   const ids = (await table.orderBy('recordId').uniqueKeys()).map(String)
   if (!ids.length) return new Set()

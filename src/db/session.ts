@@ -41,6 +41,21 @@ export async function loadSession(db: FullGridDb): Promise<StoredSession | null>
   return { session: parsed.data, username: typeof username === 'string' ? username : '' }
 }
 
+/**
+ * The session expired (重新登录): the token goes, the name of whose records these are stays
+ * (sessionUsername, clear like the session), so the next login of the same account finds its
+ * records and outbox, and another account's login wipes them first (sessionOwner).
+ */
+export async function endSession(db: FullGridDb): Promise<void> {
+  await deleteMeta(db, 'session')
+}
+
+/** The account whose records this phone holds, '' when none. */
+export async function sessionOwner(db: FullGridDb): Promise<string> {
+  const v = (await db.meta.get(USERNAME_KEY))?.value
+  return typeof v === 'string' ? v : ''
+}
+
 /** Forget the login only. Records, the outbox and the device id stay on the phone. */
 export async function clearSession(db: FullGridDb): Promise<void> {
   await db.transaction('rw', db.meta, async () => {

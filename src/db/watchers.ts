@@ -23,6 +23,7 @@ export function watchRejected(db: FullGridDb, cb: (list: RejectedEntry[]) => voi
 
 /** Deletes the whole local database (after a revoked device has shown why). */
 export async function wipeLocalDatabase(db: FullGridDb): Promise<void> {
-  db.close()
-  await db.delete()
+  // Left able to open again: after a logout or a wipe the next login starts on an empty store.
+  db.close({ disableAutoOpen: false })
+  await db.delete({ disableAutoOpen: false })
 }

@@ -8,6 +8,13 @@ import type { LoginResponse } from '@/domain/auth'
 import { createAppRouter } from '@/app/router'
 import { i18n } from '@/app/i18n'
 import { useSyncStore } from '@/app/session/sync.store'
+import { KeyVault, type KdfParams } from '@/db/crypto'
+
+/** The PIN the helpers set; a cheap Argon2id keeps each test's setPin in milliseconds. */
+export const TEST_PIN = '135790'
+export const TEST_KDF: KdfParams = { kind: 'argon2id', memoryKiB: 64, iterations: 1, parallelism: 1 }
+/** The app's own vault (src/db/phoneLock.ts), opened beside it with the cheap KDF. */
+export const testVault = () => new KeyVault('fullgrid-keys', { kdf: TEST_KDF })
 
 export const session: LoginResponse = {
   token: 'tok_abcdefghijklmnopqrstuvwxyz',
@@ -18,6 +25,8 @@ export const session: LoginResponse = {
 /** Empty every table of the app database between tests (the singleton stays open). */
 export async function resetDb(): Promise<void> {
   const db = appDb()
+  // No PIN and no key in memory: the next test starts on a plain store (mountApp sets a PIN).
+  await testVault().wipe()
   await Promise.all(db.tables.map((t) => t.clear()))
 }
 
@@ -48,7 +57,16 @@ export function unmountAll(): void {
 }
 
 /** Mount the real router and guard at `path`, as the app does on start. */
-export async function mountApp(path: string) {
+/**
+ * The app at `path`. Unless `pin: false`, as a phone past 设置PIN码 and unlocked (issue 19), so
+ * the page itself opens rather than the lock screen; `locked: true` leaves the PIN set but locked.
+ */
+export async function mountApp(path: string, opts: { pin?: boolean; locked?: boolean } = {}) {
+  if (opts.pin !== false) {
+    const vault = testVault()
+    if (!(await vault.hasPin())) await vault.setPin(TEST_PIN)
+    if (opts.locked) vault.lock()
+  }
   const pinia = createPinia()
   setActivePinia(pinia)
   pinias.push(pinia)

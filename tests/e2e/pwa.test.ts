@@ -48,7 +48,7 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
     cdp.on('Audits.issueAdded', ({ issue }) => issue.code === 'ContentSecurityPolicyIssue' && cspErrors.push(JSON.stringify(issue.details)))
     await cdp.send('Audits.enable')
     const first = await page.goto(server.url)
-    expect(first?.headers()['content-security-policy']).toMatch(/script-src 'self'(;|$)/)
+    expect(first?.headers()['content-security-policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/)
     await loginInUi(page, server.url, 'worker01')
     await openMine(page)
     await waitForSynced(page, 120_000)

@@ -29,7 +29,7 @@ const en: Messages = {
       logout: 'Log out',
       logoutConfirm: 'Log out now? Logging in again needs a connection.',
       logoutConfirmButton: 'Log out',
-      logoutPending: '{count} records are not synced yet and cannot be uploaded after logout. Log out anyway?',
+      logoutPending: '{count} records are not synced yet: logging out deletes the data on this phone, and they cannot be uploaded. Log out anyway?',
       name: 'Name',
       role: 'Role',
       sync: 'Sync',

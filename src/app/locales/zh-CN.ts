@@ -30,7 +30,7 @@ const zhCN = {
       logout: '退出登录',
       logoutConfirm: '确定退出登录吗？退出后需要联网才能再次登录。',
       logoutConfirmButton: '退出',
-      logoutPending: '还有 {count} 条记录未同步，退出后这些记录将无法上传。确定退出？',
+      logoutPending: '还有 {count} 条记录未同步，退出后本机数据将被清除，这些记录将无法上传。确定退出？',
       name: '姓名',
       role: '角色',
       sync: '同步',

@@ -6,7 +6,8 @@
 import { z } from 'zod'
 import { loginResponseSchema, meResponseSchema, type LoginResponse } from '@/domain/auth'
 import { appDb } from '@/db/appDb'
-import { clearSession, pendingChangeCount, saveSession } from '@/db/session'
+import { clearSession, endSession, pendingChangeCount, saveSession, sessionOwner } from '@/db/session'
+import { wipePhone } from '@/db/phoneLock'
 import { apiFetch, NetworkError, ProtocolError, ServerError, UnauthorizedError } from './api'
 import { LoginError } from './loginError'
 
@@ -32,8 +33,18 @@ export async function login(body: { username: string; password: string; deviceId
   }
   const parsed = loginResponseSchema.safeParse(answer)
   if (!parsed.success) throw new LoginError('server', 200)
-  await saveSession(appDb(), parsed.data, body.username)
+  await keepSession(parsed.data, body.username)
   return parsed.data
+}
+
+/**
+ * A login after 重新登录 finds the same account's records and outbox kept; another account's
+ * login never sees them: the phone is wiped first, key included.
+ */
+async function keepSession(session: LoginResponse, username: string): Promise<void> {
+  const owner = await sessionOwner(appDb())
+  if (owner && owner !== username) await wipePhone()
+  await saveSession(appDb(), session, username)
 }
 
 // The sign-in link's answer is a login's plus the account name, which the phone never typed.
@@ -49,7 +60,7 @@ export async function signInWithLink(body: { token: string; password: string; de
   const parsed = linkAnswerSchema.safeParse(answer)
   if (!parsed.success) throw new ProtocolError('服务器的回答无法识别，请稍后重试', 'sign-in-link: the answer is not a session')
   const { username, ...session } = parsed.data
-  await saveSession(appDb(), session, username)
+  await keepSession(session, username)
   return { session, username }
 }
 
@@ -74,7 +85,17 @@ export function pendingCount(): Promise<number> {
   return pendingChangeCount(appDb())
 }
 
+/** 重新登录 after the server refused the session: the records stay for the same account. */
+export async function endExpiredSession(): Promise<void> {
+  await endSession(appDb())
+}
+
+/**
+ * Logout takes the phone's records with it (issue 19, DESIGN §8.4): the data key and every sealed
+ * row, the outbox included — the page has warned of unsynced records first.
+ */
 export async function logout(hasToken: boolean): Promise<void> {
   if (hasToken) await apiFetch('/api/auth/logout', { method: 'POST', timeoutMs: LOGOUT_TIMEOUT_MS }).catch(() => undefined)
   await clearSession(appDb())
+  await wipePhone()
 }

@@ -99,7 +99,8 @@ export const useAccountStore = defineStore('account', () => {
 
   /**
    * Forget the login on this phone. The server is told when it can be reached (it revokes the
-   * token); with no signal the local logout still happens. The outbox is never touched.
+   * token); with no signal the local logout still happens. The phone's records, the outbox among
+   * them, and the data key are deleted (issue 19): the caller asks first while any are unsynced.
    */
   async function logout(): Promise<void> {
     await (await data()).logout(Boolean(session.value?.token))
@@ -108,7 +109,17 @@ export const useAccountStore = defineStore('account', () => {
     username.value = ''
   }
 
-  return { session, user, username, deviceId, deviceName, loaded, loggingIn, isLoggedIn, load, login, signInWithLink, changePassword, logout, refresh, pendingCount }
+  /**
+   * 重新登录 when the server no longer accepts the session: the token goes, the records, the
+   * outbox and the PIN stay for the same account's next login.
+   */
+  async function relogin(): Promise<void> {
+    await (await data()).endExpiredSession()
+    rememberSessionHint(false)
+    session.value = null
+  }
+
+  return { session, user, username, deviceId, deviceName, loaded, loggingIn, isLoggedIn, load, login, signInWithLink, changePassword, logout, relogin, refresh, pendingCount }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useAccountStore, import.meta.hot))

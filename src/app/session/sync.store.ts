@@ -205,11 +205,13 @@ export const useSyncStore = defineStore('sync', () => {
     return db ? !(await getCursor(db)) : true
   }
 
-  /** After the revocation has been shown: delete every local record, the outbox and the session. */
+  /** After the revocation has been shown: delete every local record, the outbox, the session and the key. */
   async function wipeRevokedDevice(): Promise<void> {
     const target = db ?? appDb()
     stop()
     await wipeLocalDatabase(target)
+    // The data key goes with the records (issue 19).
+    await (await import('@/db/phoneLock')).wipePhone()
     pendingCount.value = 0
     rejected.value = []
   }

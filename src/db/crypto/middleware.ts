@@ -43,8 +43,10 @@ function makeSealer(tableName: string, clearPaths: readonly string[]) {
   const keepsClear = (v: Row) => tableName === 'meta' && typeof v.key === 'string' && CLEAR_META_KEYS.has(v.key)
   const sealOne = (value: unknown): unknown => {
     if (!value || typeof value !== 'object' || isSealed(value)) return value
+    // The clear meta rows are written while locked too (the device id, the clock at start).
+    if (keepsClear(value as Row)) return value
     const key = currentKey()
-    if (!key || keepsClear(value as Row)) return value
+    if (!key) return value
     const out: Row = {}
     for (const p of clearPaths) {
       const v = Dexie.getByKeyPath(value, p)

@@ -9,10 +9,12 @@
  * guess; the fifth wrong PIN wipes the phone's data (the caller first tries to sync the outbox).
  */
 import Dexie, { type Table } from 'dexie'
-import { defaultKdf, deriveKek, KEY_BYTES, type KdfParams } from './kdf'
+import { defaultKdf, deriveKek, KEY_BYTES, PBKDF2_DEFAULT, type KdfParams } from './kdf'
 import { lockKey, setDataKey, setEncryptionRequired } from './keyring'
 
-export const MAX_FAILURES = 5
+import { MAX_FAILURES } from './vault.constants'
+
+export { MAX_FAILURES }
 const PIN_RE = /^\d{6}$/
 
 interface VaultRow {
@@ -22,6 +24,8 @@ interface VaultRow {
   iv: Uint8Array
   wrapped: Uint8Array
   failures: number
+  /** False from setPin until every row stored before it has been sealed (sealStoredRows). */
+  sealed?: boolean
 }
 
 export type UnlockResult =
@@ -79,12 +83,23 @@ export class KeyVault {
   async setPin(pin: string, dataKey?: Uint8Array): Promise<Uint8Array> {
     if (!PIN_RE.test(pin)) throw new PinFormatError()
     const key = dataKey ?? crypto.getRandomValues(new Uint8Array(KEY_BYTES))
-    const kdf = this.opts.kdf ?? defaultKdf()
+    let kdf = this.opts.kdf ?? defaultKdf()
     const salt = crypto.getRandomValues(new Uint8Array(16))
     const iv = crypto.getRandomValues(new Uint8Array(12))
-    const kek = await importKek(await deriveKek(pin, salt, kdf))
+    let raw: Uint8Array
+    try {
+      raw = await deriveKek(pin, salt, kdf)
+    } catch (err) {
+      // WebAssembly refused (a CSP without 'wasm-unsafe-eval', a locked-down WebView): the
+      // documented PBKDF2 fallback, recorded in the vault so the unlock uses the same function.
+      if (kdf.kind !== 'argon2id') throw err
+      kdf = PBKDF2_DEFAULT
+      raw = await deriveKek(pin, salt, kdf)
+    }
+    const kek = await importKek(raw)
     const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource }, kek, key as BufferSource))
-    await this.db.vault.put({ id: 'pin', kdf, salt, iv, wrapped, failures: 0 })
+    const sealed = dataKey !== undefined && (await this.db.vault.get('pin'))?.sealed === true
+    await this.db.vault.put({ id: 'pin', kdf, salt, iv, wrapped, failures: 0, sealed })
     setDataKey(key)
     return key
   }
@@ -114,6 +129,21 @@ export class KeyVault {
       return { ok: false, wiped: true }
     }
     return { ok: false, wiped: false, failures, remaining: MAX_FAILURES - failures }
+  }
+
+  /** Which KDF the stored PIN uses (Argon2id, or the PBKDF2 fallback). */
+  async kdfKind(): Promise<KdfParams['kind'] | null> {
+    return (await this.db.vault.get('pin'))?.kdf.kind ?? null
+  }
+
+  /** Rows stored before the PIN may still be plain: the caller runs sealStoredRows, then markSealed. */
+  async needsSealing(): Promise<boolean> {
+    const row = await this.db.vault.get('pin')
+    return !!row && row.sealed !== true
+  }
+
+  async markSealed(): Promise<void> {
+    await this.db.vault.update('pin', { sealed: true })
   }
 
   /** Locks (the key leaves memory); the data stays sealed on the phone. */

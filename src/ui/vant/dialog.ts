@@ -9,4 +9,4 @@ import 'vant/es/overlay/index.css'
 import 'vant/es/popup/index.css'
 import 'vant/es/dialog/index.css'
 
-export { showConfirmDialog } from 'vant'
+export { showConfirmDialog, showDialog } from 'vant'

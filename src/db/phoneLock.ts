@@ -1,0 +1,77 @@
+/**
+ * The app's PIN lock over its database (issue 19): the one vault (`fullgrid-keys`) beside
+ * appDb(), sealing what was stored before the PIN, the count of unsynced records readable while
+ * sealed, and the wipe. Loaded lazily (the lock screens' store, logout), so hash-wasm and the
+ * vault stay out of the entry chunk.
+ */
+import { KeyVault, isUnlocked, setEncryptionRequired, type UnlockResult } from './crypto'
+import { sealStoredRows } from './crypto/seal'
+import { appDb } from './appDb'
+import { unsyncedRecordCount, unsyncedRecordCountSealed } from './outbox'
+import { wipeLocalDatabase } from './watchers'
+
+let vault: KeyVault | null = null
+
+function theVault(): KeyVault {
+  // The fifth wrong PIN deletes the records with the key: nothing sealed is left to guess at.
+  vault ??= new KeyVault('fullgrid-keys', { onWipe: () => wipeLocalDatabase(appDb()) })
+  return vault
+}
+
+export interface VaultState {
+  hasPin: boolean
+  unlocked: boolean
+  failures: number
+}
+
+/** Read before the first screen: with a PIN set, nothing may be read or written in the clear. */
+export async function vaultState(): Promise<VaultState> {
+  const v = theVault()
+  const hasPin = await v.hasPin()
+  if (hasPin) setEncryptionRequired(true)
+  return { hasPin, unlocked: isUnlocked(), failures: hasPin ? await v.failures() : 0 }
+}
+
+/**
+ * Rows written before the PIN (an earlier version of the app, or the session kept at login) are
+ * sealed now; resumable, so an interrupted pass is finished at the next unlock.
+ */
+async function sealIfNeeded(v: KeyVault): Promise<void> {
+  if (!(await v.needsSealing())) return
+  await sealStoredRows(appDb())
+  await v.markSealed()
+}
+
+export async function setPin(pin: string): Promise<void> {
+  const v = theVault()
+  await v.setPin(pin)
+  await sealIfNeeded(v)
+}
+
+export async function unlock(pin: string): Promise<UnlockResult> {
+  const v = theVault()
+  const result = await v.unlock(pin)
+  if (result.ok) await sealIfNeeded(v)
+  return result
+}
+
+export function lock(): void {
+  theVault().lock()
+}
+
+/** Logout and a revoked device: the key goes with the records (DESIGN §8.4). */
+export async function wipePhone(): Promise<void> {
+  await theVault().wipe()
+  // No PIN (a phone that never set one): the records still go.
+  await wipeLocalDatabase(appDb())
+}
+
+/** 待同步 and 需处理 records, readable while locked (the lock screen's warning). */
+export function unsyncedCount(): Promise<number> {
+  return isUnlocked() ? unsyncedRecordCount(appDb()) : unsyncedRecordCountSealed(appDb())
+}
+
+/** For the service worker: a phone with a PIN keeps its data sealed to a key only the page holds. */
+export function phoneHasPin(): Promise<boolean> {
+  return theVault().hasPin()
+}

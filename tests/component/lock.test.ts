@@ -1,0 +1,160 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto'
+import Dexie from 'dexie'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { appDb, getMeta } from '@/db'
+import { isUnlocked } from '@/db/crypto'
+import { isSealed } from '@/db/crypto/middleware'
+import type { OutboxEntry } from '@/domain/sync'
+import { TEST_KDF, TEST_PIN, button, jsonResponse, mountApp, resetDb, saveTestSession, stubFetch, testVault, until, unmountAll } from './helpers'
+
+// The app's vault derives with the phone's Argon2id (19 MiB); these tests set the vault's PIN
+// with the cheap KDF through the helpers, or through the page (where the real one runs once).
+vi.mock('@/db/crypto/kdf', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/db/crypto/kdf')>()
+  return { ...real, defaultKdf: () => TEST_KDF }
+})
+
+beforeEach(async () => {
+  await resetDb()
+  await saveTestSession()
+  stubFetch(() => jsonResponse({ tiles: null, timeZone: 'Asia/Shanghai' }))
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  unmountAll()
+})
+
+function input(id: string): HTMLInputElement {
+  const el = document.querySelector<HTMLInputElement>(`#${id}`)
+  if (!el) throw new Error(`no input #${id}`)
+  return el
+}
+
+async function type(id: string, value: string) {
+  const el = input(id)
+  el.value = value
+  el.dispatchEvent(new Event('input'))
+  await Promise.resolve()
+}
+
+async function waitingRecords(n: number) {
+  const entries = Array.from({ length: n }, (_, i) => ({ id: `m${i}`, entity: 'households', recordId: `r${i}`, op: 'put', fields: {}, hlc: '1', queuedAt: 1, attempts: 0 }) as unknown as OutboxEntry)
+  await appDb().outbox.bulkAdd(entries)
+}
+
+/** The rows as IndexedDB holds them, below the app's sealing middleware. */
+async function rawRows(table: string): Promise<unknown[]> {
+  const raw = new Dexie('fullgrid')
+  await raw.open()
+  try {
+    return await raw.table(table).toArray()
+  } finally {
+    raw.close()
+  }
+}
+
+describe('设置PIN码', () => {
+  it('comes right after login, refuses a guessable or mistyped PIN, then seals what the phone holds', async () => {
+    await waitingRecords(2)
+    const { wrapper, router } = await mountApp('/ledger', { pin: false })
+    await until(() => router.currentRoute.value.name === 'set-pin')
+    expect(router.currentRoute.value.query.redirect).toBe('/ledger')
+    await until(() => wrapper.text().includes('设置PIN码'))
+
+    await type('pin-new', '123456')
+    await type('pin-repeat', '123456')
+    button('设置PIN码').click()
+    await until(() => wrapper.text().includes('PIN码太简单'))
+
+    await type('pin-new', '480261')
+    await type('pin-repeat', '480216')
+    button('设置PIN码').click()
+    await until(() => wrapper.text().includes('两次输入的PIN码不一致'))
+    expect(await testVault().hasPin()).toBe(false)
+
+    await type('pin-repeat', '480261')
+    button('设置PIN码').click()
+    await until(() => router.currentRoute.value.path === '/ledger', 5000)
+    expect(await testVault().hasPin()).toBe(true)
+    // The outbox written before the PIN is sealed now, and still all there.
+    const outbox = await rawRows('outbox')
+    expect(outbox).toHaveLength(2)
+    expect(outbox.every(isSealed)).toBe(true)
+    expect(JSON.stringify(outbox)).not.toContain('households')
+    expect(await appDb().outbox.count()).toBe(2)
+    expect((await appDb().outbox.get('m0'))?.entity).toBe('households')
+  })
+})
+
+describe('输入PIN码', () => {
+  it('opens every start; the right PIN goes on to the page asked for', async () => {
+    const { wrapper, router } = await mountApp('/me', { locked: true })
+    await until(() => router.currentRoute.value.name === 'unlock')
+    await until(() => wrapper.text().includes('李秀兰，请输入PIN码解锁'))
+    await type('pin-unlock', TEST_PIN)
+    button('解锁').click()
+    await until(() => router.currentRoute.value.path === '/me', 5000)
+    expect(isUnlocked()).toBe(true)
+  })
+
+  it('counts wrong PINs, warns with the unsynced count before the last, and wipes on the fifth', async () => {
+    await mountApp('/today') // sets the PIN (unlocked) so the waiting records are sealed
+    unmountAll()
+    await waitingRecords(3)
+    await testVault().lock()
+    const { wrapper, router } = await mountApp('/today', { locked: true })
+    await until(() => router.currentRoute.value.name === 'unlock')
+
+    for (const remaining of [4, 3, 2]) {
+      await type('pin-unlock', '000001')
+      button('解锁').click()
+      await until(() => wrapper.text().includes(`PIN码错误，还可尝试 ${remaining} 次`))
+    }
+    await type('pin-unlock', '000001')
+    button('解锁').click()
+    await until(() => wrapper.text().includes('再错一次将清除本机全部数据，其中 3 条记录尚未同步'))
+    expect(await appDb().outbox.count()).toBe(3)
+
+    const assign = vi.fn()
+    vi.stubGlobal('location', { ...globalThis.location, assign })
+    await type('pin-unlock', '000001')
+    button('解锁').click()
+    await until(() => document.body.textContent!.includes('PIN码连续错误 5 次，本机数据已清除'))
+    expect(await testVault().hasPin()).toBe(false)
+    expect(await appDb().outbox.count()).toBe(0)
+    expect(await getMeta(appDb(), 'session')).toBeUndefined()
+  })
+
+  it('a malformed PIN is refused without counting as a try', async () => {
+    const { wrapper, router } = await mountApp('/today', { locked: true })
+    await until(() => router.currentRoute.value.name === 'unlock')
+    await type('pin-unlock', '12a')
+    button('解锁').click()
+    await until(() => wrapper.text().includes('PIN码须为6位数字'))
+    expect(await testVault().failures()).toBe(0)
+  })
+})
+
+describe('锁定', () => {
+  it('on 我的 locks at once and returns to the same page after the PIN', async () => {
+    const { wrapper, router } = await mountApp('/me')
+    await until(() => wrapper.text().includes('锁定'))
+    button('锁定').click()
+    await until(() => router.currentRoute.value.name === 'unlock')
+    expect(isUnlocked()).toBe(false)
+    expect(router.currentRoute.value.query.redirect).toBe('/me')
+    await type('pin-unlock', TEST_PIN)
+    button('解锁').click()
+    await until(() => router.currentRoute.value.path === '/me', 5000)
+  })
+
+  it('a page asked for while locked is not shown: the gate sends it to 输入PIN码', async () => {
+    const { router } = await mountApp('/me', { locked: true })
+    await until(() => router.currentRoute.value.name === 'unlock')
+    await router.push('/ledger')
+    expect(router.currentRoute.value.name).toBe('unlock')
+    await router.push('/lock/set')
+    expect(router.currentRoute.value.name).toBe('unlock')
+  })
+})
