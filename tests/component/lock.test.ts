@@ -137,13 +137,22 @@ describe('输入PIN码', () => {
 })
 
 describe('锁定', () => {
-  it('on 我的 locks at once and returns to the same page after the PIN', async () => {
-    const { wrapper, router } = await mountApp('/me')
+  it('on 我的 forgets the key at once and starts the app again at 输入PIN码 for this page', async () => {
+    const assign = vi.fn()
+    vi.stubGlobal('location', { ...globalThis.location, assign })
+    const { wrapper } = await mountApp('/me')
     await until(() => wrapper.text().includes('锁定'))
     button('锁定').click()
-    await until(() => router.currentRoute.value.name === 'unlock')
+    await until(() => assign.mock.calls.length > 0)
     expect(isUnlocked()).toBe(false)
-    expect(router.currentRoute.value.query.redirect).toBe('/me')
+    expect(assign).toHaveBeenCalledWith('/lock?redirect=%2Fme')
+    vi.unstubAllGlobals()
+    stubFetch(() => jsonResponse({ tiles: null, timeZone: 'Asia/Shanghai' }))
+
+    // The fresh start at that address: the PIN, then 我的 again.
+    unmountAll()
+    const { router } = await mountApp('/lock?redirect=%2Fme', { locked: true })
+    await until(() => document.querySelector('#pin-unlock') !== null)
     await type('pin-unlock', TEST_PIN)
     button('解锁').click()
     await until(() => router.currentRoute.value.path === '/me', 5000)

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { apiLogin, launchBrowser, startServer, type RunningServer } from './harness'
+import { apiLogin, launchBrowser, startServer, type RunningServer, passLockAfterLogin } from './harness'
 import { startTileServer, type TileServer } from './tileServer'
 
 const EAST: [number, number][] = [[120.38, 36.07], [120.384, 36.07], [120.384, 36.074], [120.38, 36.074], [120.38, 36.07]]
@@ -65,6 +65,7 @@ describe('boundaries and buildings on the map (browser, GCJ-02 tiles)', () => {
     await page.getByLabel('账号').fill('admin')
     await page.getByLabel('密码').fill('demo1234')
     await page.getByRole('button', { name: '登录' }).click()
+    await passLockAfterLogin(page)
     await page.waitForURL(/\/console/, { timeout: 30_000 })
     await page.getByRole('link', { name: '社区与网格' }).click()
     await page.getByLabel('社区', { exact: true }).selectOption({ label: '新华社区' })

@@ -13,9 +13,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import type { Browser, Page } from 'playwright-core'
-import {
-  apiLogin, apiPullAll, clickSyncNow, launchBrowser, openMine, startServer, storedHouseholds, waitForShownPending, type RunningServer,
-} from './harness'
+import { apiLogin, apiPullAll, clickSyncNow, launchBrowser, openMine, startServer, storedHouseholds, waitForShownPending, type RunningServer, gotoUnlocked, passLockAfterLogin, reloadUnlocked } from './harness'
 
 const ring = (lng: number, lat: number, d = 0.004) => [[lng, lat], [lng + d, lat], [lng + d, lat + d], [lng, lat + d], [lng, lat]]
 const GEOJSON = JSON.stringify({
@@ -38,7 +36,7 @@ async function confirmDialog(page: Page, label: string): Promise<void> {
 
 /** Opens the household on the phone and fills a 入户走访 (met, every yes/no item 是); the caller saves it. */
 async function fillVisit(phone: Page, url: string, householdId: string, notes: string): Promise<void> {
-  await phone.goto(`${url}/ledger/h/${householdId}`)
+  await gotoUnlocked(phone, `${url}/ledger/h/${householdId}`)
   await phone.getByRole('link', { name: '入户走访' }).or(phone.getByRole('button', { name: '入户走访' })).first().click()
   await phone.getByLabel('见到本人').check()
   // The checklist is read from the phone's database after the form: wait for it before answering.
@@ -74,6 +72,7 @@ describe('a street office sets itself up (browser)', () => {
     await console_.getByLabel('账号').fill('admin')
     await console_.getByLabel('密码').fill('demo1234')
     await console_.getByRole('button', { name: '登录' }).click()
+    await passLockAfterLogin(console_)
     await console_.waitForURL(/\/console/, { timeout: 30_000 })
 
     // 社区与网格: a new community, then its two grids from a GeoJSON file (预检 first)
@@ -151,6 +150,7 @@ describe('a street office sets itself up (browser)', () => {
     await phone.getByLabel('新密码').fill('liuyang-pass-1')
     await phone.getByLabel('确认密码').fill('liuyang-pass-1')
     await phone.getByRole('button', { name: '设置密码并登录' }).click()
+    await passLockAfterLogin(phone)
     await phone.waitForURL(/\/today/, { timeout: 30_000 })
     expect(new URL(phone.url()).hash).toBe('')
     await expect.poll(() => storedHouseholds(phone), { timeout: 60_000 }).toBe(2)
@@ -163,7 +163,7 @@ describe('a street office sets itself up (browser)', () => {
     await fillVisit(phone, url, idOf('周建国'), onlineNotes)
     await phone.getByRole('button', { name: '保存走访' }).click()
     await phone.locator('.ledger-timeline__item').filter({ hasText: onlineNotes }).waitFor({ timeout: 30_000 })
-    await phone.goto(`${url}/me`) // the household page has no tab bar
+    await gotoUnlocked(phone, `${url}/me`) // the household page has no tab bar
     await openMine(phone)
     await clickSyncNow(phone)
     await waitForShownPending(phone, 0, 60_000)
@@ -185,7 +185,7 @@ describe('a street office sets itself up (browser)', () => {
     })
     expect(second.status).toBe(200)
     await console_.getByRole('link', { name: '社区与网格' }).click()
-    await console_.reload()
+    await reloadUnlocked(console_)
     await console_.getByLabel('社区', { exact: true }).selectOption({ label: '新华社区' })
     await console_.getByRole('button', { name: '交接 东区网格' }).click()
     await console_.getByLabel('接手人').selectOption({ label: '陈静（网格员）' })
@@ -196,7 +196,7 @@ describe('a street office sets itself up (browser)', () => {
     // Signal again: the visit made while the grid was the worker's is accepted (nothing waits in
     // 需处理), and the phone loses the grid's households.
     await phoneContext.setOffline(false)
-    await phone.goto(`${url}/me`) // the household page has no tab bar
+    await gotoUnlocked(phone, `${url}/me`) // the household page has no tab bar
     await openMine(phone)
     await clickSyncNow(phone)
     await waitForShownPending(phone, 0, 60_000)

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core'
 import { distanceM } from '../../src/domain/track'
 import { Hlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
-import { DEMO_PASSWORD, apiLogin, apiPullAll, chooseDay, launchBrowser, startServer, type RunningServer } from './harness'
+import { DEMO_PASSWORD, apiLogin, apiPullAll, chooseDay, launchBrowser, startServer, type RunningServer, passLockAfterLogin } from './harness'
 
 const DAY = '2026-10-28'
 const START = Date.UTC(2026, 9, 28, 1) // 09:00 in Shanghai
@@ -107,6 +107,7 @@ describe('supervisor console (browser)', () => {
       await page.getByLabel('账号').fill('supervisor')
       await page.getByLabel('密码').fill(DEMO_PASSWORD)
       await page.getByRole('button', { name: '登录' }).click()
+      await passLockAfterLogin(page)
       // A supervisor at a desktop-sized screen lands in the console.
       await page.getByRole('link', { name: '轨迹回放' }).waitFor({ timeout: 60_000 })
       await page.waitForURL(/\/console\/tracks$/)
@@ -162,6 +163,7 @@ describe('supervisor console (browser)', () => {
       await page.getByLabel('账号').fill('supervisor')
       await page.getByLabel('密码').fill(DEMO_PASSWORD)
       await page.getByRole('button', { name: '登录' }).click()
+      await passLockAfterLogin(page)
       await page.getByRole('link', { name: '事件督办' }).click()
       // 未办结: every such issue can be dispatched (again).
       await page.getByLabel('状态').selectOption({ label: '未办结' })

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { launchBrowser, startServer, type RunningServer } from './harness'
+import { launchBrowser, startServer, type RunningServer, passLockAfterLogin, gotoUnlocked } from './harness'
 
 describe('first start without the demo (browser)', () => {
   let server: RunningServer | undefined
@@ -35,6 +35,7 @@ describe('first start without the demo (browser)', () => {
     await page.getByLabel('密码', { exact: true }).fill('first-admin-1')
     await page.getByLabel('确认密码').fill('first-admin-1')
     await page.getByRole('button', { name: '创建管理员并登录' }).click()
+    await passLockAfterLogin(page)
 
     // signed in, on the guide: nothing done yet, step 1 next
     await page.waitForURL(/\/console\/admin\/setup$/, { timeout: 30_000 })
@@ -60,7 +61,7 @@ describe('first start without the demo (browser)', () => {
     await page.getByText('已有 1 个社区').waitFor()
 
     // a reload of the console still lands on the guide while the street office is not set up
-    await page.goto(`${server!.url}/console`)
+    await gotoUnlocked(page, `${server!.url}/console`)
     await page.waitForURL(/\/console\/admin\/setup$/, { timeout: 30_000 })
 
     // this browser is signed in: the address offers no form here

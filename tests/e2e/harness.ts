@@ -273,7 +273,62 @@ export async function loginInUi(page: Page, url: string, username: string, passw
   await page.getByLabel('账号').fill(username)
   await page.getByLabel('密码').fill(password)
   await page.getByRole('button', { name: '登录' }).click()
+  await passLockAfterLogin(page)
   await tab(page, '我的').waitFor({ timeout: 30_000 })
+}
+
+/** The PIN every e2e phone sets (issue 19): not a run or a repeat, which 设置PIN码 refuses. */
+export const E2E_PIN = '258036'
+
+async function typePin(page: Page, pin: string): Promise<void> {
+  await page.getByLabel('PIN码', { exact: true }).fill(pin)
+}
+
+/**
+ * 设置PIN码 or 输入PIN码 when the router opened one (issue 19), typed as a worker would; returns
+ * which it was. The router decides before the first screen mounts (index.html's .boot splash
+ * is replaced then), so the address tells once the splash is gone.
+ */
+export async function passLockIfAsked(page: Page, pin = E2E_PIN): Promise<'set' | 'unlocked' | null> {
+  await page.waitForFunction(() => !document.querySelector('#app > .boot') && (document.querySelector('#app')?.childElementCount ?? 0) > 0, undefined, { timeout: 30_000 })
+  const path = new URL(page.url()).pathname
+  if (path === '/lock/set') {
+    await page.getByRole('heading', { name: '设置PIN码' }).waitFor({ timeout: 30_000 })
+    await typePin(page, pin)
+    await page.getByLabel('确认PIN码').fill(pin)
+    await page.getByRole('button', { name: '设置PIN码' }).click()
+  } else if (path === '/lock') {
+    await unlockInUi(page, pin)
+    return 'unlocked'
+  } else return null
+  await page.waitForURL((u) => !u.pathname.startsWith('/lock'), { timeout: 60_000 })
+  return 'set'
+}
+
+/** 输入PIN码 on the lock screen that is showing. */
+export async function unlockInUi(page: Page, pin = E2E_PIN): Promise<void> {
+  await page.getByRole('heading', { name: '输入PIN码' }).waitFor({ timeout: 30_000 })
+  await typePin(page, pin)
+  await page.getByRole('button', { name: '解锁' }).click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/lock'), { timeout: 60_000 })
+}
+
+/** After 登录 (or a sign-in link's 设置密码并登录): the new phone's 设置PIN码, or the kept PIN's unlock. */
+export async function passLockAfterLogin(page: Page, pin = E2E_PIN): Promise<void> {
+  await page.waitForURL((u) => u.pathname !== '/login' && u.pathname !== '/link' && u.pathname !== '/console/setup', { timeout: 30_000 })
+  await passLockIfAsked(page, pin)
+}
+
+/** page.goto, then the PIN a reopened app asks for (the key never outlives the page). */
+export async function gotoUnlocked(page: Page, url: string, pin = E2E_PIN): Promise<void> {
+  await page.goto(url)
+  await passLockIfAsked(page, pin)
+}
+
+/** page.reload, then the PIN. */
+export async function reloadUnlocked(page: Page, pin = E2E_PIN): Promise<void> {
+  await page.reload()
+  await passLockIfAsked(page, pin)
 }
 
 /** The bottom tab bar's item with this label (Vant tabbar items are links or plain elements). */
@@ -360,29 +415,36 @@ export async function waitForSynced(page: Page, timeout = 60_000): Promise<void>
 
 /**
  * Counts the households in the app's IndexedDB (read-only; for checking a benchmark's result):
- * the ids listed by the directories of their packs (src/db/packs.ts).
+ * the ids listed by the directories of their packs (src/db/packs.ts). A sealed directory (a PIN
+ * is set, issue 19) is opened with the unlocked page's data key, as src/db/crypto/cipher.ts
+ * seals it: iv ‖ AES-GCM([u32 json length][json]…).
  */
 export async function storedHouseholds(page: Page, dbName = 'fullgrid'): Promise<number> {
-  return page.evaluate(
-    (name) =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open(name)
-        open.onerror = () => reject(open.error)
-        open.onsuccess = () => {
-          const db = open.result
-          const req = db
-            .transaction('packs', 'readonly')
-            .objectStore('packs')
-            .getAll(IDBKeyRange.bound('households|d|', 'households|d|\uffff'))
-          req.onsuccess = () => {
-            db.close()
-            let n = 0
-            for (const dir of req.result as { chunks: Record<string, string[]> }[]) for (const ids of Object.values(dir.chunks)) n += ids.length
-            resolve(n)
-          }
-          req.onerror = () => reject(req.error)
-        }
-      }),
-    dbName,
-  )
+  return page.evaluate(async (name) => {
+    const rows = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+      const open = indexedDB.open(name)
+      open.onerror = () => reject(open.error)
+      open.onsuccess = () => {
+        const db = open.result
+        const req = db.transaction('packs', 'readonly').objectStore('packs').getAll(IDBKeyRange.bound('households|d|', 'households|d|\uffff'))
+        req.onsuccess = () => (db.close(), resolve(req.result as Record<string, unknown>[]))
+        req.onerror = () => reject(req.error)
+      }
+    })
+    const keyring = (globalThis as Record<symbol, { key: Uint8Array | null } | undefined>)[Symbol.for('fullgrid.keyring')]
+    const key = keyring?.key ? await crypto.subtle.importKey('raw', keyring.key.slice(), 'AES-GCM', false, ['decrypt']) : null
+    let n = 0
+    for (const row of rows) {
+      let dir = row as { chunks?: Record<string, string[]> }
+      const sealed = row['\u0000sealed'] as Uint8Array | undefined
+      if (sealed) {
+        if (!key) throw new Error('the store is sealed and the page is locked')
+        const plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.slice(0, 12) }, key, sealed.slice(12)))
+        const headLen = new DataView(plain.buffer).getUint32(0)
+        dir = JSON.parse(new TextDecoder().decode(plain.subarray(4, 4 + headLen)))
+      }
+      for (const ids of Object.values(dir.chunks ?? {})) n += ids.length
+    }
+    return n
+  }, dbName)
 }

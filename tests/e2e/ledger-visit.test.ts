@@ -8,16 +8,7 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { namePinyin } from '../../src/domain/householdSearch'
-import {
-  apiLogin,
-  apiPullAll,
-  clickSyncNow,
-  loginInUi,
-  openMine,
-  tab,
-  waitForShownPending,
-  waitForSynced,
-} from './harness'
+import { apiLogin, apiPullAll, clickSyncNow, loginInUi, openMine, tab, waitForShownPending, waitForSynced, reloadUnlocked, gotoUnlocked } from './harness'
 import { demoWorld } from './world'
 
 /** A small real PNG drawn by the browser (the compressor must be able to decode it). */
@@ -91,7 +82,7 @@ describe('住户 → 入户走访 → 今日, offline (issue 8)', () => {
     await item.getByText('待同步').waitFor()
 
     // The app is closed and opened again, still offline.
-    await page.reload()
+    await reloadUnlocked(page)
     await item.waitFor({ timeout: 30_000 })
     await item.getByText('待同步').waitFor()
     await item.getByText('1张照片').waitFor()
@@ -125,7 +116,7 @@ describe('住户 → 入户走访 → 今日, offline (issue 8)', () => {
     expect(bytes.subarray(0, 3).toString('hex')).toBe('ffd8ff')
 
     // And the timeline now says 已同步.
-    await page.goto(`${world.server.url}/ledger/h/${id}`)
+    await gotoUnlocked(page, `${world.server.url}/ledger/h/${id}`)
     await item.getByText('已同步').waitFor({ timeout: 30_000 })
   })
 })

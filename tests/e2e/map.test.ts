@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import type { Building, Grid } from '../../src/domain/entities'
 import { distanceM } from '../../src/domain/track'
-import { DEMO_PASSWORD, apiLogin, apiPullAll, loginInUi, openMine, tab, waitForSynced } from './harness'
+import { DEMO_PASSWORD, apiLogin, apiPullAll, loginInUi, openMine, tab, waitForSynced, passLockAfterLogin } from './harness'
 import { demoWorld } from './world'
 
 interface ShownLabel {
@@ -147,6 +147,7 @@ describe('the map reads: names where they fit, 您在这里, 起点 and 终点 (
       await page.getByLabel('账号').fill('supervisor')
       await page.getByLabel('密码').fill(DEMO_PASSWORD)
       await page.getByRole('button', { name: '登录' }).click()
+      await passLockAfterLogin(page)
       await page.getByRole('link', { name: '轨迹回放' }).click()
       // Yesterday everybody patrolled (the demo), and 日期 starts at yesterday.
       await page.getByLabel('网格员').selectOption({ label: worker.user.name })
@@ -171,6 +172,7 @@ describe('the map reads: names where they fit, 您在这里, 起点 and 终点 (
       await page.getByLabel('账号').fill('supervisor')
       await page.getByLabel('密码').fill(DEMO_PASSWORD)
       await page.getByRole('button', { name: '登录' }).click()
+      await passLockAfterLogin(page)
       await page.getByRole('link', { name: '走访覆盖' }).click()
       const map = page.getByRole('img', { name: '楼栋走访覆盖' })
       await map.scrollIntoViewIfNeeded()

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, loginInUi, openMine, startServer, tab, waitForSynced, type RunningServer } from './harness'
+import { launchBrowser, loginInUi, openMine, startServer, tab, waitForSynced, type RunningServer, passLockIfAsked } from './harness'
 import { startTileServer, type TileServer } from './tileServer'
 
 /**
@@ -64,6 +64,7 @@ describe('离线地图: download the grid tiles, then the map works with no netw
     await tiles!.stop()
     await context!.setOffline(true)
     await page.goto(`${server!.url}/patrol`).catch(() => undefined)
+    await passLockIfAsked(page)
     await tab(page, '巡查').waitFor({ timeout: 30_000 })
     await page.getByRole('region', { name: '网格地图' }).waitFor({ timeout: 30_000 })
     const downloaded = [...new Set(tiles!.requests)]

@@ -7,19 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import {
-  TABS,
-  apiLogin,
-  chooseCategory,
-  apiPullAll,
-  clickSyncNow,
-  loginInUi,
-  openMine,
-  shownPending,
-  tab,
-  waitForShownPending,
-  waitForSynced,
-} from './harness'
+import { TABS, apiLogin, chooseCategory, apiPullAll, clickSyncNow, loginInUi, openMine, shownPending, tab, waitForShownPending, waitForSynced, reloadUnlocked } from './harness'
 import { demoWorld } from './world'
 
 async function reportIssue(page: Page, title: string): Promise<void> {
@@ -54,7 +42,7 @@ describe('offline work reaches the server exactly once (issue: Sync)', () => {
     expect(pending, 'each report is queued on the phone').toBeGreaterThanOrEqual(titles.length)
 
     // The worker closes and reopens the app, still offline.
-    await page.reload()
+    await reloadUnlocked(page)
     for (const name of TABS) await tab(page, name).waitFor({ timeout: 15_000 })
     await tab(page, '事件').click()
     for (const title of titles) await page.getByText(title, { exact: true }).waitFor({ timeout: 15_000 })

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { Building, Grid, Issue, Patrol, TrackSegment } from '../../src/domain/entities'
 import { coveredBuildingIds, distanceM, segmentPoints } from '../../src/domain/track'
-import { apiLogin, apiPullAll, clickSyncNow, launchBrowser, loginInUi, openMine, startServer, tab, waitForSynced, type RunningServer } from './harness'
+import { apiLogin, apiPullAll, clickSyncNow, launchBrowser, loginInUi, openMine, startServer, tab, waitForSynced, type RunningServer, reloadUnlocked, gotoUnlocked } from './harness'
 
 type LngLat = [number, number]
 
@@ -99,7 +99,7 @@ describe('日日巡: a patrol with its GPS track (issue 9)', () => {
     await page.waitForFunction((n) => /已记录 (\d+) 个位置点/.exec(document.body.innerText)?.[1] === String(n), half, { timeout: 15_000 })
 
     // The app is closed and opened again mid-patrol: the patrol and its track are still there.
-    await page.reload()
+    await reloadUnlocked(page)
     await page.getByText(/正在记录位置：仅在本次巡查期间记录/).waitFor({ timeout: 30_000 })
     await page.getByText(/已记录 \d+ 个位置点/).waitFor()
     expect(await shownPoints(page), 'every point kept before the reload is back').toBe(half)
@@ -137,7 +137,7 @@ describe('日日巡: a patrol with its GPS track (issue 9)', () => {
 
     // Sync, then the server has the patrol, every kept point, and the linked issue.
     // The summary is full-screen (no tabs): open 我的 by its address.
-    await page.goto(`${server!.url}/me`)
+    await gotoUnlocked(page, `${server!.url}/me`)
     await openMine(page)
     await clickSyncNow(page)
     await waitForSynced(page, 60_000)

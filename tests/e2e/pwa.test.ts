@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { ROOT, TABS, launchProfile, loginInUi, openMine, startServer, tab, waitForSynced, type Profile, type RunningServer } from './harness'
+import { ROOT, TABS, launchProfile, loginInUi, openMine, startServer, tab, waitForSynced, type Profile, type RunningServer, passLockIfAsked, gotoUnlocked } from './harness'
 
 /** "本机住户：N 户" on 今日: the households the app holds for this worker. */
 async function shownHouseholds(page: Page): Promise<number> {
@@ -76,6 +76,7 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
     const context = await profile.restart({ offline: true })
     const cold = context.pages()[0] ?? (await context.newPage())
     await cold.goto(server.url)
+    await passLockIfAsked(cold)
     await cold.getByRole('heading', { name: '今日' }).waitFor({ timeout: 30_000 })
     expect(await shownHouseholds(cold), 'the same households, from the phone alone').toBe(households)
     // The sync state is on the tab, and opens the details with 立即同步 above the tab bar.
@@ -87,7 +88,7 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
   it('waits with a new version until the visit form being filled in is saved', { timeout: 240_000 }, async () => {
     const context = await profile.restart()
     const page = context.pages()[0] ?? (await context.newPage())
-    await page.goto(server.url)
+    await gotoUnlocked(page, server.url)
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 })
 
     // A household from 今日's due list, and its visit form with something typed in it.
@@ -120,13 +121,15 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
     const reloaded = page.waitForEvent('load', { timeout: 60_000 })
     await page.getByRole('button', { name: '保存走访' }).click()
     await reloaded
+    // A reload is a new start: the data key is asked for again (issue 19).
+    await passLockIfAsked(page)
     await page.waitForFunction(async () => {
       const reg = await navigator.serviceWorker.getRegistration()
       return reg?.waiting === null && navigator.serviceWorker.controller !== null
     })
     // The visit was saved before the reload and is there after it.
     await page.locator('.ledger-timeline__item').filter({ hasText: notes }).waitFor({ timeout: 30_000 })
-    await page.goto(server.url)
+    await gotoUnlocked(page, server.url)
     await openMine(page)
     await waitForSynced(page, 60_000)
   })

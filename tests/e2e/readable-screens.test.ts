@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import path from 'node:path'
-import { launchBrowser, loginInUi, openMine, ROOT, startServer, tab, TABS, waitForSynced, type RunningServer } from './harness'
+import { launchBrowser, loginInUi, openMine, ROOT, startServer, tab, TABS, waitForSynced, type RunningServer, gotoUnlocked, passLockAfterLogin } from './harness'
 
 const DETECTORS: [string, RegExp][] = [
   ['UUID', /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i],
@@ -80,15 +80,15 @@ describe('every screen reads as words (browser)', () => {
       await read(name)
     }
     for (const path of ['/me/devices', '/me/offline-map', '/issues/new', '/ledger/new']) {
-      await page.goto(`${server!.url}${path}`)
+      await gotoUnlocked(page, `${server!.url}${path}`)
       await read(path)
     }
-    await page.goto(`${server!.url}/ledger`)
+    await gotoUnlocked(page, `${server!.url}/ledger`)
     await settle(page)
     await page.locator('a[href^="/ledger/h/"]').first().click()
     await page.waitForURL(/\/ledger\/h\//)
     await read('住户 › 住户详情')
-    await page.goto(`${server!.url}/issues`)
+    await gotoUnlocked(page, `${server!.url}/issues`)
     await settle(page)
     // The worker's list may hold no issue today (the demo's are spread over the grids): open one when there is.
     if (await page.locator('a.issues-item__link').count()) {
@@ -108,15 +108,16 @@ describe('every screen reads as words (browser)', () => {
     await page.getByLabel('账号').fill('supervisor')
     await page.getByLabel('密码').fill('demo1234')
     await page.getByRole('button', { name: '登录' }).click()
+    await passLockAfterLogin(page)
     await page.waitForURL(/\/console/, { timeout: 30_000 })
     const pages = ['tracks', 'daily', 'coverage', 'issues', 'weekly', 'ledger', 'admin/grids', 'admin/people', 'admin/buildings', 'admin/checklists']
     for (const p of pages) {
-      await page.goto(`${server!.url}/console/${p}`)
+      await gotoUnlocked(page, `${server!.url}/console/${p}`)
       await settle(page)
       await shoot(page, `console-${p}`)
       for (const o of unreadable(await page.locator('body').innerText())) offenders.push(`/console/${p} — ${o}`)
     }
-    await page.goto(`${server!.url}/console/issues`)
+    await gotoUnlocked(page, `${server!.url}/console/issues`)
     await settle(page)
     await page.locator('a[href^="/console/issues/"]').first().click()
     await page.waitForURL(/\/console\/issues\/[0-9a-f-]{36}/)

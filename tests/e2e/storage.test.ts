@@ -7,20 +7,7 @@
  */
 import { describe, expect, it, afterAll, beforeAll } from 'vitest'
 import type { Page } from 'playwright-core'
-import {
-  apiLogin,
-  apiPullAll,
-  clickSyncNow,
-  launchProfile,
-  loginInUi,
-  openMine,
-  startServer,
-  tab,
-  waitForShownPending,
-  waitForSynced,
-  type Profile,
-  type RunningServer,
-} from './harness'
+import { apiLogin, apiPullAll, clickSyncNow, launchProfile, loginInUi, openMine, startServer, tab, waitForShownPending, waitForSynced, type Profile, type RunningServer, gotoUnlocked } from './harness'
 
 async function shownHouseholds(page: Page): Promise<number> {
   const text = await page.getByText(/本机住户：[\d,]+\s*户/).innerText({ timeout: 30_000 })
@@ -122,7 +109,7 @@ describe('a full phone loses nothing (issue 12)', () => {
     await page.locator('.ledger-timeline__item').filter({ hasText: notes }).waitFor({ timeout: 30_000 })
 
     // Nothing stored was lost: the households are all there, and the visit syncs exactly once.
-    await page.goto(server.url)
+    await gotoUnlocked(page, server.url)
     expect(await shownHouseholds(page)).toBe(households)
     // The app may already have sent it (it syncs soon after a write); 立即同步 makes sure.
     await openMine(page)

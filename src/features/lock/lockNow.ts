@@ -1,10 +1,16 @@
 /**
- * 锁定 (我的) and the background lock: the key leaves memory, sync stops (it could only fail on
- * sealed rows), and the page the person was on waits behind 输入PIN码.
+ * 锁定 (我的) and the background lock. The key leaves memory, and so does everything opened with
+ * it: the page starts again at 输入PIN码 (a full load, not a route change), so no store, watch or
+ * screen keeps a resident's data decrypted in memory, and none is left watching a sealed table.
+ * Drafts are in IndexedDB already (src/db/drafts.ts); the PIN brings the person back to this page.
  */
 import type { Router } from 'vue-router'
 import { useSyncStore } from '@/app/session/sync.store'
 import { useLockStore } from './lock.store'
+
+export function unlockAddress(fullPath: string): string {
+  return fullPath === '/today' || fullPath === '/' ? '/lock' : `/lock?redirect=${encodeURIComponent(fullPath)}`
+}
 
 export async function lockNow(router: Router): Promise<void> {
   const lock = useLockStore()
@@ -13,5 +19,5 @@ export async function lockNow(router: Router): Promise<void> {
   await lock.lock()
   const here = router.currentRoute.value
   if (here.meta.lockScreen || here.meta.public) return
-  await router.replace({ name: 'unlock', query: here.fullPath !== '/today' ? { redirect: here.fullPath } : {} })
+  globalThis.location?.assign(unlockAddress(here.fullPath))
 }
