@@ -41,7 +41,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** The forms a stored string can take on disk: UTF-8, Latin-1 (V8 one-byte), UTF-16LE (two-byte). */
 function encodings(text: string): Buffer[] {
   const forms = [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le')]
-  if (/^[\x00-\xff]*$/.test(text)) forms.push(Buffer.from(text, 'latin1'))
+  if ([...text].every((c) => c.charCodeAt(0) < 256)) forms.push(Buffer.from(text, 'latin1'))
   return forms
 }
 
