@@ -6,10 +6,10 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import {
+  loginAnswerSchema,
   loginRequestSchema,
-  loginResponseSchema,
+  type LoginAnswer,
   meResponseSchema,
-  type LoginResponse,
   type MeResponse,
   type SessionUser,
 } from '../../src/domain/auth'
@@ -40,8 +40,8 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
 
   app.post(
     '/api/auth/login',
-    { schema: { body: loginRequestSchema, response: { 200: loginResponseSchema, ...errors } } },
-    async (request): Promise<LoginResponse> => {
+    { schema: { body: loginRequestSchema, response: { 200: loginAnswerSchema, ...errors } } },
+    async (request): Promise<LoginAnswer> => {
       const username = normalizeUsername(request.body.username)
       const { deviceId } = request.body
       const attempt = { username, address: request.ip, deviceId }
@@ -74,8 +74,8 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
       const token = newToken()
       const expiresAt = t + sessionTtlMs
       const session = { tokenHash: hashToken(token), userId: cred.userId, deviceId, deviceName: request.body.deviceName?.trim() || null, now: t, expiresAt }
-      await app.db.transaction((tx) => devices.createSession(session, tx))
-      return { token, user: sessionUserOf(profile), expiresAt }
+      const recovery = await app.db.transaction((tx) => devices.createSession(session, tx))
+      return { token, user: sessionUserOf(profile), expiresAt, recoveryKey: Buffer.from(recovery).toString('base64url') }
     },
   )
 
@@ -86,7 +86,7 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
     {
       schema: {
         body: z.object({ token: z.string().min(1).max(200), password: z.string().max(200), deviceId: loginRequestSchema.shape.deviceId, deviceName: z.string().max(100).optional() }),
-        response: { 200: loginResponseSchema.extend({ username: z.string() }), 410: apiErrorSchema, ...errors },
+        response: { 200: loginAnswerSchema.extend({ username: z.string() }), 410: apiErrorSchema, ...errors },
       },
     },
     async (request) => {
@@ -106,7 +106,7 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
         await tx.query('UPDATE credentials SET password_hash = $2 WHERE user_id = $1::uuid', [taken.link.userId, hash])
         const sessionToken = newToken()
         const expiresAt = t + sessionTtlMs
-        await devices.createSession(
+        const recovery = await devices.createSession(
           { tokenHash: hashToken(sessionToken), userId: taken.link.userId, deviceId, deviceName: request.body.deviceName?.trim() || null, now: t, expiresAt },
           tx,
         )
@@ -114,7 +114,7 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
           taken.link.userId,
           JSON.stringify({ linkId: taken.link.id, name: profile.name, deviceId }),
         ])
-        return { token: sessionToken, user: sessionUserOf(profile), expiresAt, username: rows[0].username }
+        return { token: sessionToken, user: sessionUserOf(profile), expiresAt, username: rows[0].username, recoveryKey: Buffer.from(recovery).toString('base64url') }
       })
     },
   )

@@ -5,6 +5,7 @@
  * Every method takes an optional transaction as its last argument (fastify/demo's repositories),
  * so a route composes several steps atomically; without one it runs on the database itself.
  */
+import { randomBytes } from 'node:crypto'
 import type { Database, Queryable } from '../db/adapter'
 
 export interface SessionRow {
@@ -161,19 +162,26 @@ export function createDeviceRepository(db: Database) {
       return rows[0] ?? null
     },
 
-    /** Notes the device of a session and the session itself (login). */
-    async createSession(s: NewSession, tx: Queryable = db): Promise<void> {
+    /**
+     * Notes the device of a session and the session itself (login). Returns the device's
+     * recovery secret (issue 19), made at its first login: only callers that checked the
+     * password pass it on.
+     */
+    async createSession(s: NewSession, tx: Queryable = db): Promise<Uint8Array> {
       const now = iso(s.now)
-      await tx.query(
-        `INSERT INTO devices (id, user_id, name, first_seen, last_seen) VALUES ($1, $2::uuid, $3, $4::timestamptz, $4::timestamptz)
-         ON CONFLICT (id, user_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, devices.name), last_seen = EXCLUDED.last_seen`,
-        [s.deviceId, s.userId, s.deviceName, now],
+      const { rows } = await tx.query<{ recovery_key: Uint8Array }>(
+        `INSERT INTO devices (id, user_id, name, first_seen, last_seen, recovery_key) VALUES ($1, $2::uuid, $3, $4::timestamptz, $4::timestamptz, $5)
+         ON CONFLICT (id, user_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, devices.name), last_seen = EXCLUDED.last_seen,
+           recovery_key = COALESCE(devices.recovery_key, EXCLUDED.recovery_key)
+         RETURNING recovery_key`,
+        [s.deviceId, s.userId, s.deviceName, now, randomBytes(32)],
       )
       await tx.query(
         `INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at)
          VALUES ($1, $2::uuid, $3, $4::timestamptz, $5::timestamptz)`,
         [s.tokenHash, s.userId, s.deviceId, now, iso(s.expiresAt)],
       )
+      return new Uint8Array(rows[0]!.recovery_key)
     },
 
     async touch(deviceId: string, userId: string, at: number, tx: Queryable = db): Promise<void> {

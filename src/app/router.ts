@@ -16,8 +16,8 @@ declare module 'vue-router' {
     public?: boolean
     /** Full-screen page inside the shell: hide the bottom tabs. */
     hideTabbar?: boolean
-    /** 设置PIN码 / 输入PIN码: signed in, but reachable while the phone is locked. */
-    lockScreen?: boolean
+    /** 设置PIN码 / 输入PIN码 / 忘记PIN码: signed in, shown while the lock gate is in this state. */
+    lockScreen?: 'set-pin' | 'unlock'
   }
 }
 
@@ -64,7 +64,7 @@ export function createAppRouter(history: RouterHistory = createWebHistory(import
       if (to.meta.lockScreen) {
         // Unlocked: the lock screens have nothing to do. Otherwise only the one the gate names.
         if (gate === null) return { path: safeRedirect(to.query.redirect) }
-        if (to.name !== gate) return { name: gate, query: to.query }
+        if (to.meta.lockScreen !== gate) return { name: gate, query: to.query }
         return
       }
       if (gate) return { name: gate, query: to.fullPath !== '/' && to.fullPath !== '/today' ? { redirect: to.fullPath } : {} }

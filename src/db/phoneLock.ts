@@ -4,7 +4,7 @@
  * sealed, and the wipe. Loaded lazily (the lock screens' store, logout), so hash-wasm and the
  * vault stay out of the entry chunk.
  */
-import { KeyVault, isUnlocked, setEncryptionRequired, type UnlockResult } from './crypto'
+import { KeyVault, currentKey, isUnlocked, setEncryptionRequired, type UnlockResult } from './crypto'
 import { sealStoredRows } from './crypto/seal'
 import { appDb } from './appDb'
 import { unsyncedRecordCount, unsyncedRecordCountSealed } from './outbox'
@@ -42,10 +42,57 @@ async function sealIfNeeded(v: KeyVault): Promise<void> {
   await v.markSealed()
 }
 
+// The device's recovery secret from the last login's answer: in memory only, until the data key
+// it wraps exists (設置PIN码 right after that login) or is unlocked.
+let recoverySecret: Uint8Array | null = null
+
+function bytesOfBase64url(b64: string): Uint8Array {
+  const bin = atob(b64.replace(/-/g, '+').replace(/_/g, '/'))
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0))
+}
+
+/** After a login (password checked): wrap the key now if it is open, else at 设置PIN码. */
+export async function holdRecoveryKey(b64: string | undefined): Promise<void> {
+  if (!b64) return
+  recoverySecret = bytesOfBase64url(b64)
+  await wrapForRecovery()
+}
+
+async function wrapForRecovery(): Promise<void> {
+  const v = theVault()
+  if (!recoverySecret || !isUnlocked() || !(await v.hasPin())) return
+  await v.setRecovery(recoverySecret)
+  recoverySecret.fill(0)
+  recoverySecret = null
+}
+
 export async function setPin(pin: string): Promise<void> {
   const v = theVault()
   await v.setPin(pin)
+  await wrapForRecovery()
   await sealIfNeeded(v)
+}
+
+/** 忘记PIN码 can keep the records on this phone only if it holds the recovery wrap. */
+export function canRecover(): Promise<boolean> {
+  return theVault().hasRecovery()
+}
+
+/**
+ * 忘记PIN码, after a login with the password answered the device's secret: opens the same data
+ * key (unlocked, failures reset). False when it does not open it; the caller offers the wipe.
+ */
+export async function recoverWith(b64: string | undefined): Promise<boolean> {
+  if (!b64) return false
+  const key = await theVault().recover(bytesOfBase64url(b64))
+  return key !== null
+}
+
+/** A new PIN over the unlocked key (after 忘记PIN码): the records stay sealed under the same key. */
+export async function resetPin(pin: string): Promise<void> {
+  const key = currentKey()
+  if (!key) throw new Error('resetPin needs the unlocked key')
+  await theVault().setPin(pin, key)
 }
 
 export async function unlock(pin: string): Promise<UnlockResult> {

@@ -30,6 +30,14 @@ export const loginResponseSchema = z.object({
 })
 export type LoginResponse = z.infer<typeof loginResponseSchema>
 
+/**
+ * A login's answer on the wire: the session, and the device's recovery secret (issue 19,
+ * 忘记PIN码; base64url of 32 bytes). Only answers that checked the password carry it, and the
+ * phone never stores it: it wraps the data key with it and forgets it.
+ */
+export const loginAnswerSchema = loginResponseSchema.extend({ recoveryKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional() })
+export type LoginAnswer = z.infer<typeof loginAnswerSchema>
+
 export const meResponseSchema = z.object({
   user: sessionUserSchema,
   device: z.object({ id: deviceIdSchema, name: z.string().nullable() }),

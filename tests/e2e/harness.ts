@@ -417,7 +417,7 @@ export async function waitForSynced(page: Page, timeout = 60_000): Promise<void>
  * Counts the households in the app's IndexedDB (read-only; for checking a benchmark's result):
  * the ids listed by the directories of their packs (src/db/packs.ts). A sealed directory (a PIN
  * is set, issue 19) is opened with the unlocked page's data key, as src/db/crypto/cipher.ts
- * seals it: iv ‖ AES-GCM([u32 json length][json]…).
+ * seals it: iv ‖ AES-GCM([u32 json length][json][u32 length, bytes]…).
  */
 export async function storedHouseholds(page: Page, dbName = 'fullgrid'): Promise<number> {
   return page.evaluate(async (name) => {
@@ -435,15 +435,20 @@ export async function storedHouseholds(page: Page, dbName = 'fullgrid'): Promise
     const key = keyring?.key ? await crypto.subtle.importKey('raw', keyring.key.slice(), 'AES-GCM', false, ['decrypt']) : null
     let n = 0
     for (const row of rows) {
-      let dir = row as { chunks?: Record<string, string[]> }
       const sealed = row['\u0000sealed'] as Uint8Array | undefined
-      if (sealed) {
-        if (!key) throw new Error('the store is sealed and the page is locked')
-        const plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.slice(0, 12) }, key, sealed.slice(12)))
-        const headLen = new DataView(plain.buffer).getUint32(0)
-        dir = JSON.parse(new TextDecoder().decode(plain.subarray(4, 4 + headLen)))
+      if (!sealed) {
+        for (const ids of Object.values((row as { chunks: Record<string, Uint32Array> }).chunks)) n += ids.length
+        continue
       }
-      for (const ids of Object.values(dir.chunks ?? {})) n += ids.length
+      if (!key) throw new Error('the store is sealed and the page is locked')
+      const plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.slice(0, 12) }, key, sealed.slice(12)))
+      const view = new DataView(plain.buffer)
+      const headLen = view.getUint32(0)
+      // Binary parts (the Uint32Array fingerprints of each chunk's ids) follow the JSON, each length-prefixed.
+      const partBytes: number[] = []
+      for (let at = 4 + headLen; at < plain.length; at += 4 + view.getUint32(at)) partBytes.push(view.getUint32(at))
+      const dir = JSON.parse(new TextDecoder().decode(plain.subarray(4, 4 + headLen))) as { chunks: Record<string, { '\u0000bin': number }> }
+      for (const ref of Object.values(dir.chunks)) n += partBytes[ref['\u0000bin']]! / 4
     }
     return n
   }, dbName)

@@ -4,10 +4,10 @@
  * they arrive in parallel with the first page's own code instead of before it.
  */
 import { z } from 'zod'
-import { loginResponseSchema, meResponseSchema, type LoginResponse } from '@/domain/auth'
+import { loginAnswerSchema, meResponseSchema, type LoginResponse } from '@/domain/auth'
 import { appDb } from '@/db/appDb'
 import { clearSession, endSession, pendingChangeCount, saveSession, sessionOwner } from '@/db/session'
-import { wipePhone } from '@/db/phoneLock'
+import { holdRecoveryKey, recoverWith, wipePhone } from '@/db/phoneLock'
 import { apiFetch, NetworkError, ProtocolError, ServerError, UnauthorizedError } from './api'
 import { LoginError } from './loginError'
 
@@ -31,10 +31,31 @@ export async function login(body: { username: string; password: string; deviceId
   } catch (err) {
     throw loginErrorOf(err)
   }
-  const parsed = loginResponseSchema.safeParse(answer)
+  const parsed = loginAnswerSchema.safeParse(answer)
   if (!parsed.success) throw new LoginError('server', 200)
-  await keepSession(parsed.data, body.username)
-  return parsed.data
+  const { recoveryKey, ...session } = parsed.data
+  await keepSession(session, body.username)
+  await holdRecoveryKey(recoveryKey)
+  return session
+}
+
+/**
+ * 忘记PIN码: the password of the account whose records these are, on this same device, brings
+ * the device's recovery secret, which opens the same data key; the records and the outbox stay.
+ * Resolves false when this phone cannot be recovered (no recovery wrap, another device's secret).
+ */
+export async function recoverPin(body: { username: string; password: string; deviceId: string; deviceName: string }): Promise<{ session: LoginResponse; recovered: boolean }> {
+  let answer: unknown
+  try {
+    answer = await apiFetch('/api/auth/login', { auth: false, json: body, timeoutMs: LOGIN_TIMEOUT_MS })
+  } catch (err) {
+    throw loginErrorOf(err)
+  }
+  const parsed = loginAnswerSchema.safeParse(answer)
+  if (!parsed.success) throw new LoginError('server', 200)
+  const { recoveryKey, ...session } = parsed.data
+  await saveSession(appDb(), session, body.username)
+  return { session, recovered: await recoverWith(recoveryKey) }
 }
 
 /**
@@ -48,7 +69,7 @@ async function keepSession(session: LoginResponse, username: string): Promise<vo
 }
 
 // The sign-in link's answer is a login's plus the account name, which the phone never typed.
-const linkAnswerSchema = loginResponseSchema.extend({ username: z.string().min(1) })
+const linkAnswerSchema = loginAnswerSchema.extend({ username: z.string().min(1) })
 
 /**
  * Sets the password of a one-time sign-in link (the console's QR code) and keeps the session it
@@ -59,8 +80,9 @@ export async function signInWithLink(body: { token: string; password: string; de
   const answer = await apiFetch('/api/auth/sign-in-link', { auth: false, json: body, timeoutMs: LOGIN_TIMEOUT_MS })
   const parsed = linkAnswerSchema.safeParse(answer)
   if (!parsed.success) throw new ProtocolError('服务器的回答无法识别，请稍后重试', 'sign-in-link: the answer is not a session')
-  const { username, ...session } = parsed.data
+  const { username, recoveryKey, ...session } = parsed.data
   await keepSession(session, username)
+  await holdRecoveryKey(recoveryKey)
   return { session, username }
 }
 
@@ -79,6 +101,10 @@ export async function refreshed(current: LoginResponse, username: string): Promi
   } catch {
     return null
   }
+}
+
+export function owner(): Promise<string> {
+  return sessionOwner(appDb())
 }
 
 export function pendingCount(): Promise<number> {

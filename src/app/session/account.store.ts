@@ -110,6 +110,27 @@ export const useAccountStore = defineStore('account', () => {
   }
 
   /**
+   * 忘记PIN码: sign in again with the password, as the account whose records the phone holds, on
+   * this device. Throws LoginError (offline, wrong password, …); `false` when the phone cannot
+   * be opened that way (the caller offers to start over).
+   */
+  async function recoverPin(password: string): Promise<boolean> {
+    loggingIn.value = true
+    try {
+      const d = await data()
+      if (!deviceId.value) deviceId.value = await d.deviceId()
+      const name = username.value || (await d.owner())
+      const answer = await d.recoverPin({ username: name, password, deviceId: deviceId.value, deviceName: deviceName.value })
+      session.value = answer.session
+      username.value = name
+      rememberSessionHint(true)
+      return answer.recovered
+    } finally {
+      loggingIn.value = false
+    }
+  }
+
+  /**
    * 重新登录 when the server no longer accepts the session: the token goes, the records, the
    * outbox and the PIN stay for the same account's next login.
    */
@@ -119,7 +140,7 @@ export const useAccountStore = defineStore('account', () => {
     session.value = null
   }
 
-  return { session, user, username, deviceId, deviceName, loaded, loggingIn, isLoggedIn, load, login, signInWithLink, changePassword, logout, relogin, refresh, pendingCount }
+  return { session, user, username, deviceId, deviceName, loaded, loggingIn, isLoggedIn, load, login, signInWithLink, recoverPin, changePassword, logout, relogin, refresh, pendingCount }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useAccountStore, import.meta.hot))

@@ -10,12 +10,19 @@
  */
 import Dexie, { type Table } from 'dexie'
 import { defaultKdf, deriveKek, KEY_BYTES, PBKDF2_DEFAULT, type KdfParams } from './kdf'
-import { lockKey, setDataKey, setEncryptionRequired } from './keyring'
+import { currentKey, lockKey, setDataKey, setEncryptionRequired } from './keyring'
 
 import { MAX_FAILURES } from './vault.constants'
 
 export { MAX_FAILURES }
 const PIN_RE = /^\d{6}$/
+
+/** The data key wrapped a second time, under the device's recovery secret from the server (忘记PIN码). */
+interface RecoveryRow {
+  id: 'recovery'
+  iv: Uint8Array
+  wrapped: Uint8Array
+}
 
 interface VaultRow {
   id: 'pin'
@@ -42,9 +49,11 @@ export class PinFormatError extends Error {
 
 class VaultDb extends Dexie {
   declare vault: Table<VaultRow, string>
+  declare recovery: Table<RecoveryRow, string>
   constructor(name: string) {
     super(name)
     this.version(1).stores({ vault: 'id' })
+    this.version(2).stores({ vault: 'id', recovery: 'id' })
   }
 }
 
@@ -100,6 +109,8 @@ export class KeyVault {
     const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource }, kek, key as BufferSource))
     const sealed = dataKey !== undefined && (await this.db.vault.get('pin'))?.sealed === true
     await this.db.vault.put({ id: 'pin', kdf, salt, iv, wrapped, failures: 0, sealed })
+    // A new data key: a recovery wrap of the old one would open nothing.
+    if (dataKey === undefined) await this.db.recovery.clear()
     setDataKey(key)
     return key
   }
@@ -146,6 +157,42 @@ export class KeyVault {
     await this.db.vault.update('pin', { sealed: true })
   }
 
+  /**
+   * Wraps the unlocked data key under the device's recovery secret (32 bytes from the login's
+   * answer), so 忘记PIN码 with the password opens the same records. The secret is not kept.
+   */
+  async setRecovery(secret: Uint8Array): Promise<void> {
+    const key = currentKey()
+    if (!key) throw new Error('setRecovery needs the unlocked key')
+    const iv = crypto.getRandomValues(new Uint8Array(12))
+    const kek = await importKek(secret)
+    const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource }, kek, key as BufferSource))
+    await this.db.recovery.put({ id: 'recovery', iv, wrapped })
+  }
+
+  async hasRecovery(): Promise<boolean> {
+    return (await this.db.recovery.get('recovery')) !== undefined
+  }
+
+  /**
+   * 忘记PIN码: the recovery secret the server handed out after the password opens the data key;
+   * the caller then sets a new PIN over the same key (setPin(pin, key)). False: no recovery wrap
+   * on this phone, or another device's secret.
+   */
+  async recover(secret: Uint8Array): Promise<Uint8Array | null> {
+    const row = await this.db.recovery.get('recovery')
+    if (!row || !(await this.hasPin())) return null
+    try {
+      const kek = await importKek(secret)
+      const key = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: row.iv as BufferSource }, kek, row.wrapped as BufferSource))
+      await this.db.vault.update('pin', { failures: 0 })
+      setDataKey(key)
+      return key
+    } catch {
+      return null
+    }
+  }
+
   /** Locks (the key leaves memory); the data stays sealed on the phone. */
   lock(): void {
     lockKey()
@@ -154,7 +201,10 @@ export class KeyVault {
   /** Deletes the wrapped key and (onWipe) the data: logout, device_revoked, five wrong PINs. */
   async wipe(): Promise<void> {
     lockKey()
-    await this.db.vault.delete('pin')
+    await this.db.transaction('rw', this.db.vault, this.db.recovery, async () => {
+      await this.db.vault.delete('pin')
+      await this.db.recovery.clear()
+    })
     setEncryptionRequired(false)
     await this.opts.onWipe?.()
   }

@@ -60,6 +60,24 @@ export const useLockStore = defineStore('lock', () => {
     }
   }
 
+  /** 忘记PIN码's second step: a new PIN over the key the password opened; the records stay. */
+  async function resetPin(pin: string, repeat: string): Promise<PinProblem | null> {
+    const problem = pinProblem(pin, repeat)
+    if (problem) return problem
+    busy.value = true
+    try {
+      await (await data()).resetPin(pin)
+      await refresh()
+      return null
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function canRecover(): Promise<boolean> {
+    return (await data()).canRecover()
+  }
+
   /** 锁定, or the background timeout: the key leaves memory, the data stays sealed. */
   async function lock(): Promise<void> {
     if (!hasPin.value) return
@@ -81,7 +99,7 @@ export const useLockStore = defineStore('lock', () => {
 
   const remaining = () => MAX_FAILURES - failures.value
 
-  return { loaded, hasPin, unlocked, failures, busy, remaining, gate, setPin, unlock, lock, wipe, unsyncedCount, refresh }
+  return { loaded, hasPin, unlocked, failures, busy, remaining, gate, setPin, unlock, resetPin, canRecover, lock, wipe, unsyncedCount, refresh }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLockStore, import.meta.hot))
