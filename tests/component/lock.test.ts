@@ -167,3 +167,78 @@ describe('锁定', () => {
     expect(router.currentRoute.value.name).toBe('unlock')
   })
 })
+
+describe('忘记PIN码', () => {
+  function recoveryKeyOf(bytes: Uint8Array): string {
+    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  }
+  const secret = crypto.getRandomValues(new Uint8Array(32))
+  const answer = (key: Uint8Array) => ({ token: 'tok_recovered_abcdefghijklmnopqrstu', user: { id: '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c9d', name: '李秀兰', role: 'worker', gridIds: ['0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c9e'] }, expiresAt: Date.now() + 86_400_000, recoveryKey: recoveryKeyOf(key) })
+
+  it('the password online opens the same records, then a new PIN; the outbox stays', async () => {
+    // The phone as after its login: PIN set, the recovery wrap made from the login's answer.
+    await mountApp('/today')
+    const { holdRecoveryKey } = await import('@/db/phoneLock')
+    await holdRecoveryKey(recoveryKeyOf(secret))
+    unmountAll()
+    await waitingRecords(2)
+    await appDb().meta.put({ key: 'sessionUsername', value: 'worker01' })
+    await testVault().lock()
+
+    const fetch = stubFetch((url) => (url === '/api/auth/login' ? jsonResponse(answer(secret)) : jsonResponse({ tiles: null, timeZone: 'Asia/Shanghai' })))
+    const { wrapper, router } = await mountApp('/me', { locked: true })
+    await until(() => wrapper.text().includes('忘记PIN码'))
+    button('忘记PIN码').click()
+    await until(() => router.currentRoute.value.name === 'forgot-pin')
+    await until(() => document.querySelector('#forgot-password') !== null)
+    await type('forgot-password', 'the-password-1')
+    button('验证密码').click()
+    await until(() => wrapper.text().includes('密码已验证'), 5000)
+    const body = JSON.parse(String(fetch.mock.calls.find(([u]) => u === '/api/auth/login')![1]!.body))
+    expect(body).toMatchObject({ username: 'worker01', password: 'the-password-1' })
+
+    await type('pin-new', '602418')
+    await type('pin-repeat', '602418')
+    button('设置新PIN码').click()
+    await until(() => router.currentRoute.value.path === '/me', 5000)
+    expect(await appDb().outbox.count()).toBe(2)
+    expect((await appDb().outbox.get('m1'))?.recordId).toBe('r1')
+    // The new PIN opens the same key; the old one no longer does.
+    await testVault().lock()
+    expect((await testVault().unlock(TEST_PIN)).ok).toBe(false)
+    expect((await testVault().unlock('602418')).ok).toBe(true)
+    expect(await appDb().outbox.count()).toBe(2)
+  })
+
+  it('another device’s secret opens nothing: only the fresh start is offered', async () => {
+    await mountApp('/today')
+    const { holdRecoveryKey } = await import('@/db/phoneLock')
+    await holdRecoveryKey(recoveryKeyOf(secret))
+    unmountAll()
+    await appDb().meta.put({ key: 'sessionUsername', value: 'worker01' })
+    await testVault().lock()
+    stubFetch((url) => (url === '/api/auth/login' ? jsonResponse(answer(crypto.getRandomValues(new Uint8Array(32)))) : jsonResponse({ tiles: null, timeZone: 'Asia/Shanghai' })))
+    const { wrapper } = await mountApp('/lock/forgot', { locked: true })
+    await until(() => document.querySelector('#forgot-password') !== null)
+    await type('forgot-password', 'the-password-1')
+    button('验证密码').click()
+    await until(() => wrapper.text().includes('这台手机无法用密码找回PIN码'), 5000)
+    expect(isUnlocked()).toBe(false)
+  })
+
+  it('offline it says the password needs the network, and nothing changes', async () => {
+    await mountApp('/today')
+    const { holdRecoveryKey } = await import('@/db/phoneLock')
+    await holdRecoveryKey(recoveryKeyOf(secret))
+    unmountAll()
+    await appDb().meta.put({ key: 'sessionUsername', value: 'worker01' })
+    await testVault().lock()
+    stubFetch((url) => (url === '/api/auth/login' ? Promise.reject(new TypeError('Failed to fetch')) : jsonResponse({ tiles: null, timeZone: 'Asia/Shanghai' })))
+    const { wrapper } = await mountApp('/lock/forgot', { locked: true })
+    await until(() => document.querySelector('#forgot-password') !== null)
+    await type('forgot-password', 'the-password-1')
+    button('验证密码').click()
+    await until(() => wrapper.text().includes('忘记PIN码需要联网验证密码'), 5000)
+    expect(await testVault().hasPin()).toBe(true)
+  })
+})

@@ -4,7 +4,7 @@ import type { Database } from '../../server/db/adapter'
 import { hashPassword, verifyPassword } from '../../server/auth/password'
 import { createUser, parseCreateUser, CliError } from '../../server/cli'
 import { PENDING_MS } from '../../server/auth/throttle'
-import { meResponseSchema, loginResponseSchema } from '../../src/domain/auth'
+import { meResponseSchema, loginAnswerSchema, loginResponseSchema } from '../../src/domain/auth'
 import { buildTestApp, createTestGrid, createTestUser, injectJson, login, testDatabases, type TestUser } from './helper'
 
 describe('password hashing', () => {
@@ -179,6 +179,24 @@ describe.each(testDatabases())('auth on $name', (tdb) => {
     expect(res.body.message).toContain('过期')
   })
 
+  it('answers the device’s recovery secret to a password login only: the same on every login of this device, another elsewhere (issue 19)', async () => {
+    const first = loginAnswerSchema.parse((await loginAs('worker01', worker.password, 'phone-1')).body)
+    const again = loginAnswerSchema.parse((await loginAs('worker01', worker.password, 'phone-1')).body)
+    const other = loginAnswerSchema.parse((await loginAs('worker01', worker.password, 'phone-2')).body)
+    expect(first.recoveryKey).toMatch(/^[\w-]{43}$/)
+    expect(again.recoveryKey).toBe(first.recoveryKey)
+    expect(other.recoveryKey).not.toBe(first.recoveryKey)
+    // The session's own answers never carry it: a stolen phone's token cannot fetch the secret.
+    const me = await injectJson(app, { method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${first.token}` } })
+    expect(me.status).toBe(200)
+    expect(JSON.stringify(me.body)).not.toContain(first.recoveryKey)
+    expect(JSON.stringify(me.body)).not.toContain('recovery')
+    // A wrong password answers nothing of it.
+    const wrong = await loginAs('worker01', 'not-the-password', 'phone-1')
+    expect(wrong.status).toBe(401)
+    expect(JSON.stringify(wrong.body)).not.toContain(first.recoveryKey!)
+  })
+
   it('logout revokes the token and leaves other sessions alone', async () => {
     const a = await login(app, 'worker01', worker.password, 'phone-a')
     const b = await login(app, 'worker01', worker.password, 'phone-b')
@@ -215,6 +233,8 @@ describe.each(testDatabases())('auth on $name', (tdb) => {
       const again = await loginAs('worker01', worker.password, 'lost-phone')
       expect(again.status).toBe(403)
       expect(again.body.error).toBe('device_revoked')
+      // A lost phone reported: its recovery secret is never answered again (issue 19).
+      expect(again.body.recoveryKey).toBeUndefined()
 
       const audit = await db.query<{ action: string; user_id: string }>('SELECT action, user_id FROM audit_log')
       expect(audit.rows).toEqual([{ action: 'device.revoke', user_id: supervisor.id }])

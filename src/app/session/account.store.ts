@@ -114,12 +114,12 @@ export const useAccountStore = defineStore('account', () => {
    * this device. Throws LoginError (offline, wrong password, …); `false` when the phone cannot
    * be opened that way (the caller offers to start over).
    */
-  async function recoverPin(password: string): Promise<boolean> {
+  async function recoverPin(password: string, account = ''): Promise<boolean> {
     loggingIn.value = true
     try {
       const d = await data()
       if (!deviceId.value) deviceId.value = await d.deviceId()
-      const name = username.value || (await d.owner())
+      const name = username.value || account || (await d.owner())
       const answer = await d.recoverPin({ username: name, password, deviceId: deviceId.value, deviceName: deviceName.value })
       session.value = answer.session
       username.value = name
