@@ -140,7 +140,14 @@ describe('supervisor console (browser)', () => {
       if (process.env.CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT })
 
       await page.getByRole('link', { name: '周报' }).click()
-      await page.getByLabel('周').selectOption({ label: '2026年第44周 10月26日–11月1日' })
+      // The week control reads as people write weeks and picks with a Vant picker (year, then week).
+      await page.getByRole('button', { name: '周', exact: true }).click()
+      const picker = page.locator('.van-popup .van-picker').filter({ hasText: '周' })
+      for (const [i, text] of ['2026年', '第44周 10月26日–11月1日'].entries()) {
+        await picker.locator('.van-picker-column').nth(i).locator('.van-picker-column__item').filter({ hasText: new RegExp(`^${text}$`) }).dispatchEvent('click')
+      }
+      await picker.locator('.van-picker__confirm').click()
+      await page.getByRole('button', { name: '周', exact: true }).filter({ hasText: '2026年第44周 10月26日–11月1日' }).waitFor()
       await page.getByText('发现事件').first().waitFor()
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Excel' }).click()])
       const bytes = await readFile((await download.path())!)
