@@ -129,18 +129,5 @@ export function categoryForItem(item: Pick<ChecklistItem, 'id' | 'category'>): I
   return byLabel?.code ?? 'other'
 }
 
-/** 1 小时 05 分 / 1 h 05 min */
-export function formatDuration(ms: number, locale: string): string {
-  const minutes = Math.round(ms / 60_000)
-  const h = Math.floor(minutes / 60)
-  const m = minutes % 60
-  if (locale === 'en') return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`
-  return h ? `${h} 小时 ${String(m).padStart(2, '0')} 分` : `${m} 分钟`
-}
-
-/** 850 米 / 1.25 公里 */
-export function formatDistance(m: number, locale: string): string {
-  if (m < 1000) return locale === 'en' ? `${Math.round(m)} m` : `${Math.round(m)} 米`
-  const km = (m / 1000).toFixed(2)
-  return locale === 'en' ? `${km} km` : `${km} 公里`
-}
+// One rule for the phone and the console (src/ui/measure.ts).
+export { formatDistance, formatDuration } from '@/ui/measure'
