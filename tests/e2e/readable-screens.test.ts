@@ -40,6 +40,15 @@ async function settle(page: Page): Promise<void> {
   await page.waitForTimeout(400)
 }
 
+/** Reads the page as it stands (after it settled): shot as `shot` when given, offenders noted under `where`. */
+function reader(page: Page, offenders: string[]) {
+  return async (where: string, shot?: string) => {
+    await settle(page)
+    if (shot) await shoot(page, shot)
+    for (const o of unreadable(await page.locator('body').innerText())) offenders.push(`${where} — ${o}`)
+  }
+}
+
 describe('every screen reads as words (browser)', () => {
   let server: RunningServer | undefined
   let browser: Browser | undefined
@@ -125,11 +134,7 @@ describe('every screen reads as words (browser)', () => {
     const context = await browser!.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     const page = await context.newPage()
     const offenders: string[] = []
-    const read = async (where: string, shot?: string) => {
-      await settle(page)
-      if (shot) await shoot(page, shot)
-      for (const o of unreadable(await page.locator('body').innerText())) offenders.push(`${where} — ${o}`)
-    }
+    const read = reader(page, offenders)
     await page.goto(`${server!.url}/login`)
     await page.getByLabel('账号').fill('supervisor')
     await page.getByLabel('密码').fill('demo1234')
@@ -164,11 +169,7 @@ describe('every screen reads as words (browser)', () => {
     const context = await browser!.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     const page = await context.newPage()
     const offenders: string[] = []
-    const read = async (where: string, shot?: string) => {
-      await settle(page)
-      if (shot) await shoot(page, shot)
-      for (const o of unreadable(await page.locator('body').innerText())) offenders.push(`${where} — ${o}`)
-    }
+    const read = reader(page, offenders)
     // 首次设置 once an administrator exists (the demo's): what a second visitor of the address reads.
     await page.goto(`${server!.url}/console/setup`)
     await read('首次设置', 'console-setup')

@@ -14,9 +14,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { addDays, dayOf, dayStart } from '../../src/domain/calendar'
-import { Hlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
 import { formatDayId } from '../../src/ui/time'
+import { apiPush } from './apiPush'
 import { DEMO_PASSWORD, apiLogin, apiPullAll, launchBrowser, loginInUi, startServer, tab, waitForSynced, openMine, type RunningServer } from './harness'
 
 const COMMUNITY = 'Asia/Shanghai'
@@ -51,28 +51,17 @@ describe('days in the community’s zone, the browser in another (browser)', () 
     const household = of('households').find((h) => micros.has(h.gridId!))!
     householdId = household.id
     const checklist = of('checklists').find((c) => c.kind === 'patrol')!
-    const clock = new Hlc(deviceId)
-    const put = (entity: string, fields: Record<string, unknown>) => {
-      const hlc = clock.now()
-      return { id: uuidv7(), entity, recordId: fields.id as string, op: 'put', hlc, fields: { ...fields, hlc, deleted: false } }
-    }
-    const mutations = [
-      put('patrols', {
+    const { statuses, body } = await apiPush(server.url, worker.token, deviceId, [
+      ['patrols', {
         id: uuidv7(), gridId: grid, workerId: worker.user.id, startedAt: at(23, 0), endedAt: at(23, 25), checklistId: checklist.id, checklistVersion: 1,
         answers: checklist.items!.map((i) => ({ itemId: i.id, status: 'ok', note: '', photoIds: [] })), distanceM: 0, pointCount: 0,
-      }),
-      put('visits', {
+      }],
+      ['visits', {
         id: uuidv7(), householdId: household.id, gridId: household.gridId, workerId: worker.user.id, startedAt: at(23, 30), endedAt: at(23, 40),
         location: null, outcome: 'met', answers: {}, notes: '晚间回访', needs: '', photoIds: [], followUp: false,
-      }),
-    ]
-    const res = await fetch(`${server.url}/api/sync/push`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${worker.token}` },
-      body: JSON.stringify({ deviceId, mutations }),
-    })
-    const body = (await res.json()) as { results: { status: string }[] }
-    expect(body.results.map((r) => r.status), JSON.stringify(body)).toEqual(['applied', 'applied'])
+      }],
+    ])
+    expect(statuses, JSON.stringify(body)).toEqual(['applied', 'applied'])
   }, 240_000)
 
   afterAll(async () => {
