@@ -2,7 +2,8 @@
  * Days are counted in the community's zone everywhere (issue 17): the phone and the console run
  * in Chromium set to America/New_York while the community is Asia/Shanghai. worker01 patrols
  * and visits a household late in the evening, the visit at 23:30 community time (10:30 in New
- * York, the same date there).
+ * York, the same date there), and reports an issue from that visit: its 来自 reads "入户走访 · <address>
+ * · <day>" on the phone (and opens the household) and in 事件督办's detail.
  *
  * New York's date changes 13 hours after Shanghai's, so what tells the zones apart is the next
  * community day: at 00:20 in Shanghai (11:20 the day before in New York) the phone's 今日 must say
@@ -36,6 +37,10 @@ describe('days in the community’s zone, the browser in another (browser)', () 
   const nextDay = addDays(day, 1)
   let gridName = ''
   let householdId = ''
+  let address = ''
+  const issueId = uuidv7()
+  /** 来自 of the issue raised from the visit, as both screens must read it. */
+  const source = () => `入户走访 · ${address} · ${formatDayId(day, 'zh-CN', { year: false })}`
 
   beforeAll(async () => {
     server = await startServer({ demo: true, households: 200, env: { FULLGRID_TIME_ZONE: COMMUNITY } })
@@ -50,6 +55,8 @@ describe('days in the community’s zone, the browser in another (browser)', () 
     const micros = new Set([grid, ...of('grids').filter((g) => g.parentId === grid).map((g) => g.id)])
     const household = of('households').find((h) => micros.has(h.gridId!))!
     householdId = household.id
+    address = household.address!
+    const visitId = uuidv7()
     const checklist = of('checklists').find((c) => c.kind === 'patrol')!
     const { statuses, body } = await apiPush(server.url, worker.token, deviceId, [
       ['patrols', {
@@ -57,11 +64,17 @@ describe('days in the community’s zone, the browser in another (browser)', () 
         answers: checklist.items!.map((i) => ({ itemId: i.id, status: 'ok', note: '', photoIds: [] })), distanceM: 0, pointCount: 0,
       }],
       ['visits', {
-        id: uuidv7(), householdId: household.id, gridId: household.gridId, workerId: worker.user.id, startedAt: at(23, 30), endedAt: at(23, 40),
+        id: visitId, householdId: household.id, gridId: household.gridId, workerId: worker.user.id, startedAt: at(23, 30), endedAt: at(23, 40),
         location: null, outcome: 'met', answers: {}, notes: '晚间回访', needs: '', photoIds: [], followUp: false,
       }],
+      // An issue raised from that visit (its 来自 names the visit, never its id).
+      ['issues', {
+        id: issueId, gridId: household.gridId, householdId: household.id, type: 'issue', source: 'visit', sourceId: visitId, category: 'sanitation',
+        title: '楼道积水', description: '', location: null, photoIds: [], level: 'micro', reportedAt: at(23, 45), reportedBy: worker.user.id,
+      }],
+      ['issueEvents', { id: uuidv7(), issueId, type: 'reported', actorId: worker.user.id, at: at(23, 45), data: {} }],
     ])
-    expect(statuses, JSON.stringify(body)).toEqual(['applied', 'applied'])
+    expect(statuses, JSON.stringify(body)).toEqual(['applied', 'applied', 'applied', 'applied'])
   }, 240_000)
 
   afterAll(async () => {
@@ -90,8 +103,11 @@ describe('days in the community’s zone, the browser in another (browser)', () 
     const patrolLine = page.locator('.van-cell').filter({ hasText: gridName }).filter({ hasText: /今日/ }).first()
     await patrolLine.getByText('今日已巡').waitFor({ timeout: 60_000 })
 
+    // The issue from the visit: 来自 in words, and it opens the household, whose timeline holds the visit.
+    await page.goto(`${server!.url}/issues/${issueId}`)
+    await page.getByText(source()).click()
+    await page.waitForURL(`${server!.url}/ledger/h/${householdId}`)
     // The visit reads at the community's 23:30 on its day, not New York's 10:30.
-    await page.goto(`${server!.url}/ledger/h/${householdId}`)
     const shown = `${formatDayId(day, 'zh-CN')} 23:30`
     await page.getByText(shown).waitFor({ timeout: 30_000 })
 
@@ -125,5 +141,9 @@ describe('days in the community’s zone, the browser in another (browser)', () 
     // td n is header n (the first header is the grid column).
     expect(await cells.nth(evening - 1).innerText()).toContain('✓')
     expect(await cells.nth(next - 1).innerText()).toContain('✗')
+
+    // 事件督办's detail names the visit the same way.
+    await page.goto(`${server!.url}/console/issues/${issueId}`)
+    await page.getByText(source()).waitFor({ timeout: 30_000 })
   })
 })
