@@ -7,13 +7,15 @@
  * other id, also a well-formed one of another community, is answered 404 as if it did not exist.
  * Place: the household's address; else the nearest building of the issue's grid within
  * PLACE_RADIUS_M of its position (翠湖花园 5号楼); else null (the map shows where).
+ * Source: the visit (with its household's address) or patrol named by source/sourceId, so 来自
+ * reads "入户走访 · 翠湖花园 5号楼 2单元 301 · 12月5日"; null when the record is not on the server.
  */
 import type { Queryable } from '../db/adapter'
 import type { Building, Issue, IssueEvent } from '../../src/domain/entities'
 import { UUID_RE } from '../../src/domain/ids'
 import { orderIssueEvents } from '../../src/domain/issueState'
 import { distanceM } from '../../src/domain/track'
-import type { ConsoleIssueDetail } from '../../src/domain/consoleIssue'
+import type { ConsoleIssueDetail, IssueSourceRecord } from '../../src/domain/consoleIssue'
 import { notFound } from '../errors'
 import type { GridIndex } from './grids'
 import { superviseIssue } from './issues'
@@ -39,7 +41,30 @@ export async function issueDetail(db: Queryable, index: GridIndex, id: string, n
   )
   for (const u of users) names[u.id] = u.name
 
-  return { issue, summary: superviseIssue(issue, events, now, index), events, names, place: await placeOf(db, index, issue) }
+  return {
+    issue, summary: superviseIssue(issue, events, now, index), events, names,
+    place: await placeOf(db, index, issue), source: await sourceOf(db, issue),
+  }
+}
+
+async function sourceOf(db: Queryable, issue: Issue): Promise<IssueSourceRecord | null> {
+  const kind = issue.source
+  if ((kind !== 'visit' && kind !== 'patrol') || !issue.sourceId || !UUID_RE.test(issue.sourceId)) return null
+  const { rows } = await db.query<{ at: string | number; householdId: string | null; workerId: string | null; address: string | null }>(
+    `SELECT s.data->>'startedAt' AS at, s.data->>'householdId' AS "householdId", s.data->>'workerId' AS "workerId", h.data->>'address' AS address
+       FROM records s
+       LEFT JOIN records h ON h.entity = 'households' AND s.entity = 'visits' AND h.id = (s.data->>'householdId')::uuid
+      WHERE s.entity = $1 AND s.id = $2::uuid AND NOT s.deleted`,
+    [kind === 'visit' ? 'visits' : 'patrols', issue.sourceId],
+  )
+  const r = rows[0]
+  if (!r) return null
+  return {
+    kind, id: issue.sourceId, at: Number(r.at),
+    householdId: kind === 'visit' ? r.householdId : null,
+    address: kind === 'visit' ? (r.address ?? null) : null,
+    workerId: r.workerId,
+  }
 }
 
 async function placeOf(db: Queryable, index: GridIndex, issue: Issue): Promise<string | null> {

@@ -4,6 +4,7 @@
  */
 import { liveQuery } from 'dexie'
 import type { Building, Household, Issue, IssueEvent, User } from '../domain/entities'
+import type { IssueSourceRecord } from '../domain/consoleIssue'
 import { parseHlc } from '../domain/hlc'
 import { deriveIssueState, isOpen, type IssueEventLike } from '../domain/issueState'
 import { issueDeadline } from '../domain/deadlines'
@@ -132,11 +133,13 @@ export interface IssueDetail {
   /** Without a household: the issue's position as the nearest building of the ledger tells it. */
   place: PlaceGuess<Building> | null
   gridName: string | null
+  /** The visit or patrol it came from (来自), when this phone holds it. */
+  source: IssueSourceRecord | null
 }
 
 /** Everything the issue page shows, read in one transaction; null when the phone has no such issue. */
 export function readIssueDetail(db: FullGridDb, id: string): Promise<IssueDetail | null> {
-  return db.transaction('r', [db.issues, db.issueEvents, db.outbox, db.rejected, db.meta, db.users, db.storeOf('households'), db.buildings, db.grids], async () => {
+  return db.transaction('r', [db.issues, db.issueEvents, db.outbox, db.rejected, db.meta, db.users, db.storeOf('households'), db.storeOf('visits'), db.patrols, db.buildings, db.grids], async () => {
     const issue = await db.issues.get(id)
     if (!issue || issue.deleted) return null
     const events = (await db.issueEvents.where('issueId').equals(id).toArray()).filter((e) => !e.deleted)
@@ -157,8 +160,26 @@ export function readIssueDetail(db: FullGridDb, id: string): Promise<IssueDetail
       building,
       place,
       gridName: grid?.name ?? null,
+      source: await sourceRecord(db, issue),
     }
   })
+}
+
+/** The issue's visit (with its household's address) or patrol as this phone holds it. */
+async function sourceRecord(db: FullGridDb, issue: Issue): Promise<IssueSourceRecord | null> {
+  if (!issue.sourceId) return null
+  if (issue.source === 'visit') {
+    const v = await db.visits.get(issue.sourceId)
+    if (!v || v.deleted) return null
+    const h = await db.households.get(v.householdId)
+    return { kind: 'visit', id: v.id, at: v.startedAt, householdId: v.householdId, address: h && !h.deleted ? h.address : null, workerId: v.workerId }
+  }
+  if (issue.source === 'patrol') {
+    const p = await db.patrols.get(issue.sourceId)
+    if (!p || p.deleted) return null
+    return { kind: 'patrol', id: p.id, at: p.startedAt, householdId: null, address: null, workerId: p.workerId }
+  }
+  return null
 }
 
 export function watchIssueDetail(db: FullGridDb, id: string, onDetail: (d: IssueDetail | null) => void, onError: (err: unknown) => void): () => void {

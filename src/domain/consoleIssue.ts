@@ -27,6 +27,24 @@ export const supervisedIssueSchema = z.object({
   rating: z.number().nullable(),
 })
 
+/**
+ * The visit or patrol an issue was raised from (来自), as much as a person needs to recognise it:
+ * when, and for a visit the household's address. Read by the phone from its own database and by
+ * the console from the server (src/features/issues/issueSource.models.ts turns it into words).
+ */
+export const issueSourceRecordSchema = z.object({
+  kind: z.enum(['visit', 'patrol']),
+  id: idSchema,
+  /** The visit's or the patrol's start. */
+  at: timeSchema,
+  householdId: idSchema.nullable(),
+  /** The visited household's address (翠湖花园 5号楼 2单元 301); null for a patrol or when unknown. */
+  address: z.string().nullable(),
+  workerId: idSchema.nullable(),
+})
+
+export type IssueSourceRecord = z.infer<typeof issueSourceRecordSchema>
+
 export const consoleIssueDetailSchema = z.object({
   issue: issueSchema,
   summary: supervisedIssueSchema,
@@ -36,6 +54,8 @@ export const consoleIssueDetailSchema = z.object({
   names: z.record(z.string(), z.string()),
   /** 翠湖花园 5号楼 / the household's address; null when only a map position is known. */
   place: z.string().nullable(),
+  /** The visit or patrol it came from; null when the server holds none (or the issue has no such source). */
+  source: issueSourceRecordSchema.nullable().optional(),
 })
 
 export type ConsoleIssueDetail = z.infer<typeof consoleIssueDetailSchema>

@@ -86,6 +86,7 @@ function fakeServer(detail: ConsoleIssueDetail, opts: { refuse?: boolean } = {})
     if (url.startsWith('/api/supervisor/issues?')) {
       return jsonResponse({ issues: [detail.summary], byStatus: {}, levels: [], averageRating: null, ratings: 0 })
     }
+    if (url.startsWith('/api/supervisor/tracks?')) return jsonResponse({ day: '', patrols: [] })
     if (url.startsWith('/api/blobs/')) return new Response(new Blob(['jpeg'], { type: 'image/jpeg' }), { status: 200 })
     if (url === '/api/config') return jsonResponse({ tiles: null, timeZone: 'Asia/Shanghai' })
     if (url === '/api/sync/push' && opts.refuse) {
@@ -152,6 +153,25 @@ describe('事件督办', () => {
     // Nothing a person should not read: no id, no coordinates.
     expect(text()).not.toMatch(UUID)
     expect(text()).not.toMatch(/36\.86|120\.50/)
+  })
+
+  it('来自 reads the patrol in words and opens 轨迹回放 of its worker on its day', async () => {
+    const patrolId = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c01'
+    const base = detailWith('assigned')
+    // 2026-12-05 23:30 in Shanghai: the link's day is the community's, not UTC's (Dec 5 15:30).
+    const at = Date.UTC(2026, 11, 5, 15, 30)
+    const { fetch } = fakeServer({ ...base, issue: { ...base.issue, sourceId: patrolId }, source: { kind: 'patrol', id: patrolId, at, householdId: null, address: null, workerId: W1 } })
+    const { router } = await mountApp(`/console/issues/${ISSUE}`)
+    await until(() => text().includes('巡查 · 12月5日 23:30'))
+    const link = [...document.querySelectorAll<HTMLAnchorElement>('.issue-facts a')].find((a) => a.textContent?.includes('巡查 ·'))!
+    expect(link.getAttribute('href')).toBe(`/console/tracks?worker=${W1}&day=2026-12-05`)
+    await router.push(link.getAttribute('href')!)
+    await until(() => router.currentRoute.value.name === 'console-tracks')
+    expect(router.currentRoute.value.query).toEqual({ worker: W1, day: '2026-12-05' })
+    // 轨迹回放 asks for that worker's day at once, without a choice in its selects.
+    await until(() => callsTo(fetch, '/api/supervisor/tracks?').length > 0)
+    expect(callsTo(fetch, '/api/supervisor/tracks?')[0][0]).toBe(`/api/supervisor/tracks?day=2026-12-05&workerId=${W1}`)
+    expect(text()).not.toMatch(UUID)
   })
 
   it('派单 offers the grid’s workers first; 催办 is written as a reminded event with its note', async () => {

@@ -45,6 +45,7 @@ function fakeServer() {
         workers: [{ workerId: W1, workerName: '王芳', ...counts, visits: 6, householdsVisited: 5 }], buildings: [], overdue: [],
       })
     }
+    if (url.startsWith('/api/reports/weekly')) throw new TypeError('Failed to fetch')
     if (url.startsWith('/api/audit')) return jsonResponse({ entries: [] })
     if (url === '/api/auth/logout') return jsonResponse({ ok: true })
     throw new TypeError('Failed to fetch')
@@ -65,6 +66,28 @@ describe('supervisor console', () => {
     fakeServer()
     const { router } = await mountApp('/console/daily')
     expect(router.currentRoute.value.path).toBe('/today')
+  })
+
+  it('周报 chooses its week with the date control, in Chinese, and asks for the week picked', async () => {
+    await setMeta(appDb(), 'session', supervisor)
+    const fetch = fakeServer()
+    vi.stubGlobal('innerWidth', 1366)
+    await mountApp('/console/weekly')
+    const field = document.querySelector<HTMLButtonElement>('button[aria-label="周"]')!
+    expect(field.textContent).toMatch(/^\d{4}年第\d{1,2}周 \d{1,2}月\d{1,2}日–/)
+    expect(document.querySelector('.weekly select')).toBeNull()
+    field.click()
+    await settle()
+    const pick = async (column: number, text: string) => {
+      const col = document.querySelectorAll('.van-picker-column')[column]
+      ;[...col.querySelectorAll<HTMLElement>('.van-picker-column__item')].find((o) => o.textContent?.trim() === text)!.click()
+      await settle()
+    }
+    await pick(0, '2026年')
+    await pick(1, '第44周 10月26日–11月1日')
+    document.querySelector<HTMLElement>('.van-picker__confirm')!.click()
+    await until(() => callsTo(fetch, '/api/reports/weekly?week=2026-W44').length > 0)
+    expect(field.textContent).toBe('2026年第44周 10月26日–11月1日')
   })
 
   it('a supervisor opening the app at 1,366 px lands in the console; at 1,024 px in the phone app', async () => {

@@ -11,6 +11,7 @@ import { reportIssue } from '@/db/issues'
 import type { IssueEvent } from '@/domain/entities'
 import { uuidv7 } from '@/domain/ids'
 import { draftToIssue, emptyDraft } from '@/features/issues/issues.models'
+import { household, patrol, visit } from '../factories'
 import { button, mountApp, resetDb, saveTestSession, session, settle, stubFetch, until, unmountAll } from './helpers'
 
 const gridId = session.user.gridIds[0]
@@ -79,6 +80,32 @@ describe('issue page', () => {
     const second = await mountApp(`/issues/${near.id}`)
     await until(() => second.wrapper.text().includes('第一网格内，距翠湖花园 5号楼约120米'))
     expect(second.wrapper.text()).not.toMatch(/36\.87|120\.50/)
+  })
+
+  it('reads 来自 as the visit or patrol in words and opens it: the household’s page, the 巡查小结', async () => {
+    const h = household(gridId, { address: '翠湖花园 5号楼 2单元 301' })
+    const v = visit(h, me, { startedAt: Date.UTC(2026, 11, 5, 2, 0), endedAt: Date.UTC(2026, 11, 5, 2, 20) })
+    const p = patrol(gridId, me, { startedAt: Date.UTC(2026, 11, 5, 1, 10) })
+    await appDb().households.put(h)
+    await appDb().visits.put(v)
+    await appDb().patrols.put(p)
+    const at = Date.now() - 60_000
+    const repo = new Repository(appDb())
+    const base = { ...emptyDraft(gridId), title: '门口积水', category: 'sanitation' as const }
+    const { issue: fromVisit } = await reportIssue(appDb(), repo, { ...draftToIssue(base, me, at), source: 'visit', sourceId: v.id, householdId: h.id }, { actorId: me, at, data: {} })
+    const { issue: fromPatrol } = await reportIssue(appDb(), repo, { ...draftToIssue(base, me, at), source: 'patrol', sourceId: p.id }, { actorId: me, at, data: {} })
+
+    const first = await mountApp(`/issues/${fromVisit.id}`)
+    await until(() => first.wrapper.text().includes('入户走访 · 翠湖花园 5号楼 2单元 301 · 12月5日'))
+    expect(first.wrapper.text()).not.toContain(v.id)
+    first.wrapper.findAll('.van-cell').find((c) => c.text().includes('入户走访'))!.element.dispatchEvent(new MouseEvent('click', { bubbles: true }))
+    await until(() => first.router.currentRoute.value.path === `/ledger/h/${h.id}`)
+    unmountAll()
+
+    const second = await mountApp(`/issues/${fromPatrol.id}`)
+    await until(() => second.wrapper.text().includes('巡查 · 12月5日 09:10'))
+    second.wrapper.findAll('.van-cell').find((c) => c.text().includes('巡查 ·'))!.element.dispatchEvent(new MouseEvent('click', { bubbles: true }))
+    await until(() => second.router.currentRoute.value.path === `/patrol/${p.id}/summary`)
   })
 
   it('offers a worker 接单 of an unassigned issue of their grid; then 到场 / 进展 / 上报上级 / 办结, each stored as 待同步', async () => {

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import type { Browser } from 'playwright-core'
 import { distanceM } from '../../src/domain/track'
-import { Hlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
+import { apiPush } from './apiPush'
 import { DEMO_PASSWORD, apiLogin, apiPullAll, chooseDay, launchBrowser, startServer, type RunningServer, passLockAfterLogin } from './harness'
 
 const DAY = '2026-10-28'
@@ -69,29 +69,18 @@ describe('supervisor console (browser)', () => {
     }
     const patrolId = uuidv7()
     const visitId = uuidv7()
-    const clock = new Hlc(deviceId)
-    const put = (entity: string, fields: Record<string, unknown>) => {
-      const hlc = clock.now()
-      return { id: uuidv7(), entity, recordId: fields.id as string, op: 'put', hlc, fields: { ...fields, hlc, deleted: false } }
-    }
-    const mutations = [
-      put('patrols', {
+    const { statuses, body } = await apiPush(server.url, worker.token, deviceId, [
+      ['patrols', {
         id: patrolId, gridId: grid, workerId: worker.user.id, startedAt: START, endedAt: t - 15_000, checklistId: checklist.id, checklistVersion: 1,
         answers: checklist.items!.map((i) => ({ itemId: i.id, status: 'ok', note: '', photoIds: [] })), distanceM: 300, pointCount: points.length,
-      }),
-      put('trackSegments', { id: uuidv7(), patrolId, workerId: worker.user.id, seq: 0, points }),
-      put('visits', {
+      }],
+      ['trackSegments', { id: uuidv7(), patrolId, workerId: worker.user.id, seq: 0, points }],
+      ['visits', {
         id: visitId, householdId: household.id, gridId: household.gridId, workerId: worker.user.id, startedAt: visitAt, endedAt: visitAt + 600_000,
         location: { lng: buildings[1].location![0], lat: buildings[1].location![1], accuracy: 8 }, outcome: 'met', answers: {}, notes: '', needs: '', photoIds: [], followUp: false,
-      }),
-    ]
-    const res = await fetch(`${server.url}/api/sync/push`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${worker.token}` },
-      body: JSON.stringify({ deviceId, mutations }),
-    })
-    const body = (await res.json()) as { results: { status: string; reason?: string }[] }
-    expect(body.results.map((r) => r.status), JSON.stringify(body)).toEqual(['applied', 'applied', 'applied'])
+      }],
+    ])
+    expect(statuses, JSON.stringify(body)).toEqual(['applied', 'applied', 'applied'])
   }, 240_000)
 
   afterAll(async () => {
@@ -141,7 +130,14 @@ describe('supervisor console (browser)', () => {
       if (process.env.CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT })
 
       await page.getByRole('link', { name: '周报' }).click()
-      await page.getByLabel('周').selectOption({ label: '2026年第44周 10月26日–11月1日' })
+      // The week control reads as people write weeks and picks with a Vant picker (year, then week).
+      await page.getByRole('button', { name: '周', exact: true }).click()
+      const picker = page.locator('.van-popup .van-picker').filter({ hasText: '周' })
+      for (const [i, text] of ['2026年', '第44周 10月26日–11月1日'].entries()) {
+        await picker.locator('.van-picker-column').nth(i).locator('.van-picker-column__item').filter({ hasText: new RegExp(`^${text}$`) }).dispatchEvent('click')
+      }
+      await picker.locator('.van-picker__confirm').click()
+      await page.getByRole('button', { name: '周', exact: true }).filter({ hasText: '2026年第44周 10月26日–11月1日' }).waitFor()
       await page.getByText('发现事件').first().waitFor()
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 Excel' }).click()])
       const bytes = await readFile((await download.path())!)

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import path from 'node:path'
-import { launchBrowser, loginInUi, openMine, ROOT, startServer, tab, TABS, waitForSynced, type RunningServer, gotoUnlocked, passLockAfterLogin } from './harness'
+import { addDays, dayOf } from '../../src/domain/calendar'
+import { apiLogin, apiPullAll, gotoUnlocked, launchBrowser, loginInUi, openMine, passLockAfterLogin, ROOT, startServer, tab, TABS, waitForSynced, type RunningServer } from './harness'
 
 const DETECTORS: [string, RegExp][] = [
   ['UUID', /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i],
@@ -37,6 +38,15 @@ async function shoot(page: Page, name: string): Promise<void> {
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined)
   await page.waitForTimeout(400)
+}
+
+/** Reads the page as it stands (after it settled): shot as `shot` when given, offenders noted under `where`. */
+function reader(page: Page, offenders: string[]) {
+  return async (where: string, shot?: string) => {
+    await settle(page)
+    if (shot) await shoot(page, shot)
+    for (const o of unreadable(await page.locator('body').innerText())) offenders.push(`${where} — ${o}`)
+  }
 }
 
 describe('every screen reads as words (browser)', () => {
@@ -88,9 +98,26 @@ describe('every screen reads as words (browser)', () => {
     await page.locator('a[href^="/ledger/h/"]').first().click()
     await page.waitForURL(/\/ledger\/h\//)
     await read('住户 › 住户详情')
+    const household = /\/ledger\/h\/([0-9a-f-]{36})/.exec(page.url())![1]
+    for (const [path, name] of [[`/ledger/h/${household}/edit`, '住户 › 编辑'], [`/visits/new/${household}`, '住户 › 入户走访']]) {
+      await gotoUnlocked(page, `${server!.url}${path}`)
+      await read(name)
+    }
+    // One of the demo's patrols of yesterday by this worker: its 巡查小结.
+    const worker = await apiLogin(server!.url, 'worker01')
+    const patrol = (await apiPullAll(server!.url, worker.token)).find((c) => c.entity === 'patrols' && !c.deleted && c.data.workerId === worker.user.id && c.data.endedAt)
+    if (patrol) {
+      await gotoUnlocked(page, `${server!.url}/patrol/${patrol.id}/summary`)
+      await read('巡查 › 巡查小结')
+    }
     await gotoUnlocked(page, `${server!.url}/issues`)
     await settle(page)
-    // The worker's list may hold no issue today (the demo's are spread over the grids): open one when there is.
+    // The worker's own list may be empty (the demo's issues are spread over the grids): then the grid's or the closed ones.
+    for (const name of [/^本网格/, /^已办结/]) {
+      if (await page.locator('a.issues-item__link').count()) break
+      await page.getByRole('tab', { name }).click()
+      await settle(page)
+    }
     if (await page.locator('a.issues-item__link').count()) {
       await page.locator('a.issues-item__link').first().click()
       await page.waitForURL(/\/issues\/[0-9a-f-]{36}/)
@@ -100,30 +127,67 @@ describe('every screen reads as words (browser)', () => {
     expect(offenders).toEqual([])
   })
 
+  /** Every console page a supervisor and an admin both have (设置 › 社区设置 included). */
+  const CONSOLE_PAGES = ['tracks', 'daily', 'coverage', 'issues', 'weekly', 'ledger', 'admin/grids', 'admin/people', 'admin/buildings', 'admin/checklists', 'admin/settings']
+
   it('the console: every page of the supervisor and of the administration', { timeout: 240_000 }, async () => {
     const context = await browser!.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     const page = await context.newPage()
     const offenders: string[] = []
+    const read = reader(page, offenders)
     await page.goto(`${server!.url}/login`)
     await page.getByLabel('账号').fill('supervisor')
     await page.getByLabel('密码').fill('demo1234')
     await page.getByRole('button', { name: '登录' }).click()
     await passLockAfterLogin(page)
     await page.waitForURL(/\/console/, { timeout: 30_000 })
-    const pages = ['tracks', 'daily', 'coverage', 'issues', 'weekly', 'ledger', 'admin/grids', 'admin/people', 'admin/buildings', 'admin/checklists']
-    for (const p of pages) {
+    for (const p of CONSOLE_PAGES) {
       await gotoUnlocked(page, `${server!.url}/console/${p}`)
-      await settle(page)
-      await shoot(page, `console-${p}`)
-      for (const o of unreadable(await page.locator('body').innerText())) offenders.push(`/console/${p} — ${o}`)
+      await read(`/console/${p}`, `console-${p}`)
     }
+    // 轨迹回放 with a worker's day chosen (the demo's patrols are yesterday's).
+    const worker = await apiLogin(server!.url, 'worker01')
+    const yesterday = addDays(dayOf(Date.now(), 'Asia/Shanghai'), -1)
+    await gotoUnlocked(page, `${server!.url}/console/tracks?worker=${worker.user.id}&day=${yesterday}`)
+    await page.locator('.tracks__patrol').first().waitFor({ timeout: 30_000 })
+    await read('轨迹回放 › 网格员', 'console-tracks-worker')
+    // One checklist opened in its editor.
+    await gotoUnlocked(page, `${server!.url}/console/admin/checklists`)
+    await settle(page)
+    await page.locator('.console-table tbody button').first().click()
+    await page.waitForURL(/\/console\/admin\/checklists\/[0-9a-f-]{36}/)
+    await read('检查表 › 编辑', 'console-admin-checklist-editor')
     await gotoUnlocked(page, `${server!.url}/console/issues`)
     await settle(page)
     await page.locator('a[href^="/console/issues/"]').first().click()
     await page.waitForURL(/\/console\/issues\/[0-9a-f-]{36}/)
-    await settle(page)
-    await shoot(page, 'console-issue-detail')
-    for (const o of unreadable(await page.locator('body').innerText())) offenders.push(`事件督办 › 详情 — ${o}`)
+    await read('事件督办 › 详情', 'console-issue-detail')
+    await context.close()
+    expect(offenders).toEqual([])
+  })
+
+  it('the console of an administrator: the set-up guide and every page', { timeout: 240_000 }, async () => {
+    const context = await browser!.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+    const page = await context.newPage()
+    const offenders: string[] = []
+    const read = reader(page, offenders)
+    // 首次设置 once an administrator exists (the demo's): what a second visitor of the address reads.
+    await page.goto(`${server!.url}/console/setup`)
+    await read('首次设置', 'console-setup')
+    await page.goto(`${server!.url}/login`)
+    await page.getByLabel('账号').fill('admin')
+    await page.getByLabel('密码').fill('demo1234')
+    await page.getByRole('button', { name: '登录' }).click()
+    await passLockAfterLogin(page)
+    await page.waitForURL(/\/console/, { timeout: 30_000 })
+    await gotoUnlocked(page, `${server!.url}/console/admin/setup`)
+    await page.waitForURL(/\/console\/admin\/setup$/)
+    await read('设置向导', 'console-admin-setup')
+    for (const p of CONSOLE_PAGES) {
+      await gotoUnlocked(page, `${server!.url}/console/${p}`)
+      // The same pages as the supervisor's (their screenshots are those): read, not shot again.
+      await read(`管理员 /console/${p}`)
+    }
     await context.close()
     expect(offenders).toEqual([])
   })

@@ -9,21 +9,17 @@ import 'fake-indexeddb/auto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FullGridDb, Repository, ensureDeviceId, setMeta } from '@/db'
-import { makeContext, pullChanges, syncOnce, type FetchLike } from '@/sync'
+import { makeContext, pullChanges, syncOnce } from '@/sync'
 import type { Database } from '../../server/db/adapter'
 import { putWholeRecords } from '../../server/records'
 import { newEpoch } from '../../server/sync/feedState'
-import { buildTestApp, createTestGrid, createTestUser, login, testDatabases } from '../server/helper'
+import { buildTestApp, createTestGrid, createTestUser, fetchViaApp, login, testDatabases } from '../server/helper'
 import { household } from '../factories'
 
 let db: Database
 let app: FastifyInstance
 
-const fetchVia: FetchLike = async (url, init) => {
-  const u = new URL(url, 'http://fullgrid.test')
-  const res = await app.inject({ method: init.method as 'GET', url: u.pathname + u.search, headers: init.headers, payload: init.body as string })
-  return { status: res.statusCode, json: async () => JSON.parse(res.body) }
-}
+const fetchVia = fetchViaApp(() => app)
 
 beforeAll(async () => {
   db = await testDatabases()[0].open()

@@ -1,12 +1,5 @@
-/** Shared by the administration suites (issue 18): multipart uploads and small GeoJSON files. */
-export function multipart(bytes: Buffer | string, filename: string, field = 'file'): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----fullgrid' + Math.random().toString(16).slice(2)
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\n` + 'Content-Type: application/octet-stream\r\n\r\n',
-  )
-  const body = typeof bytes === 'string' ? Buffer.from(bytes) : bytes
-  return { payload: Buffer.concat([head, body, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
+/** Shared by the administration suites (issue 18): multipart uploads (./multipart) and small GeoJSON files. */
+export { multipart } from './multipart'
 
 /** A square ring around (lng, lat), `d` degrees wide. */
 export function square(lng: number, lat: number, d = 0.002): [number, number][] {

@@ -59,6 +59,19 @@ describe.each(testDatabases())('事件督办 detail and 催办 on $name', (tdb) 
     expect(closed.place).toBeNull()
   })
 
+  it('names the visit or patrol an issue came from: when, and for a visit the household', async () => {
+    const fromPatrol = consoleIssueDetailSchema.parse((await get(`/api/supervisor/issues/${fx.issues.ia.id}`)).body)
+    expect(fromPatrol.source).toEqual({ kind: 'patrol', id: fx.patrol.id, at: fx.patrol.startedAt, householdId: null, address: null, workerId: fx.w1.id })
+    const v = fx.visit
+    const fromVisit = { ...issue(v.gridId, fx.w1.id, { reportedAt: v.startedAt, title: '门口积水' }), source: 'visit' as const, sourceId: v.id, householdId: v.householdId, hlc: serverHlc(NOW - DAY) }
+    await db.transaction((tx) => putWholeRecords(tx, 'issues', [fromVisit]))
+    const detail = consoleIssueDetailSchema.parse((await get(`/api/supervisor/issues/${fromVisit.id}`)).body)
+    const household = Object.values(fx.households).find((h) => h.id === v.householdId)!
+    expect(detail.source).toEqual({ kind: 'visit', id: v.id, at: v.startedAt, householdId: v.householdId, address: household.address, workerId: fx.w1.id })
+    // A resident's request has no record behind it.
+    expect(consoleIssueDetailSchema.parse((await get(`/api/supervisor/issues/${fx.issues.ib.id}`)).body).source).toBeNull()
+  })
+
   it('is scoped like the board: a supervisor sees only their community’s issues, another’s is 404 both ways', async () => {
     const { issue: theirs, boss2 } = await otherCommunity()
     const mine = await get(`/api/supervisor/issues/${theirs.id}`)

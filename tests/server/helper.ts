@@ -29,6 +29,7 @@ import { formatHlc } from '../../src/domain/hlc'
 import { uuidv7 } from '../../src/domain/ids'
 import type { Grid, Role, User } from '../../src/domain/entities'
 import type { LoginResponse } from '../../src/domain/auth'
+import type { FetchLike } from '../../src/sync'
 
 export interface TestDatabase {
   name: 'pglite' | 'postgres'
@@ -197,4 +198,17 @@ export async function injectJson<T = any>(app: FastifyInstance, opts: InjectOpti
     // not JSON: keep the text so the assertion shows it
   }
   return { status: res.statusCode, body: body as T, headers: res.headers }
+}
+
+/**
+ * The phone's sync engine talking to the real app through `app.inject` (no socket): a FetchLike
+ * for `makeContext`. `app` is read at each call, so a test may build the app in beforeAll.
+ */
+export function fetchViaApp(app: () => FastifyInstance): FetchLike {
+  return async (url, init) => {
+    const u = new URL(url, 'http://fullgrid.test')
+    const payload = init.body instanceof Blob ? Buffer.from(await init.body.arrayBuffer()) : init.body
+    const res = await app().inject({ method: init.method as 'GET', url: u.pathname + u.search, headers: init.headers, payload })
+    return { status: res.statusCode, json: async () => JSON.parse(res.body) }
+  }
 }

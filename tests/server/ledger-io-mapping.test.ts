@@ -12,6 +12,7 @@ import { LEDGER_COLUMNS } from '../../server/ledger-io/columns'
 import { LEDGER_FIELDS } from '../../src/features/supervisor/supervisor.models'
 import { injectJson, testDatabases, useTestApp, type LoggedIn } from './helper'
 import { NOW, consoleSession, type ConsoleFixture } from './consoleFixture'
+import { XLSX_TYPE, multipartForm, type FormPart } from './multipart'
 
 const HEADER = ['院落', '幢', '单元', '室号', '户主名字', '本人手机', '备注', '微信号']
 
@@ -31,19 +32,8 @@ async function oddWorkbook(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer())
 }
 
-function form(parts: { name: string; value: string | Buffer; filename?: string }[]): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----fullgrid' + Math.random().toString(16).slice(2)
-  const chunks = parts.flatMap((p) => [
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n` +
-        (p.filename ? 'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n' : '') +
-        '\r\n',
-    ),
-    Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value),
-    Buffer.from('\r\n'),
-  ])
-  return { payload: Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
+/** The file parts are workbooks. */
+const form = (parts: FormPart[]) => multipartForm(parts.map((p) => (p.filename ? { type: XLSX_TYPE, ...p } : p)))
 
 // Header text, a column letter and a column number all name a column; 备注 is dropped on purpose.
 const MAPPING = { 院落: 'compound', B: 'building', 4: 'room', 户主名字: 'headName', 本人手机: 'phone', 备注: null }

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/adapter'
 import { injectJson, login, testDatabases, useTestApp, type LoggedIn } from './helper'
 import { NOW, consoleSession, type ConsoleFixture } from './consoleFixture'
+import { XLSX_TYPE, multipart as upload } from './multipart'
 
 const FW_SPACE = '\u3000'
 
@@ -39,14 +40,7 @@ async function messyWorkbook(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer())
 }
 
-function multipart(bytes: Buffer, filename = 'ledger.xlsx', field = 'file'): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----fullgrid' + Math.random().toString(16).slice(2)
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\n` +
-      'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n',
-  )
-  return { payload: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
+const multipart = (bytes: Buffer, filename = 'ledger.xlsx', field = 'file') => upload(bytes, filename, field, XLSX_TYPE)
 
 const EXPECTED_ERRORS = [
   { row: 7, column: '联系电话', message: expect.stringContaining('12345') },

@@ -28,6 +28,17 @@ describe('the community day (日日巡)', () => {
     expect(todayPatrolStates(patrols, grids, now, SH, 'me').map((g) => g.by)).toEqual([[], [], []])
   })
 
+  it('counts only the community day of now: a patrol dated the next day (a phone’s clock set back) is not today’s', () => {
+    const now = Date.UTC(2026, 10, 25, 16, 20) // 00:20 on Nov 26 in Shanghai
+    const grids = [{ id: 'g1', name: '第一网格' }]
+    const lateYesterday = { gridId: 'g1', workerId: 'me', startedAt: Date.UTC(2026, 10, 25, 15, 0), endedAt: Date.UTC(2026, 10, 25, 15, 25), deleted: false }
+    const tomorrow = { gridId: 'g1', workerId: 'me', startedAt: now + DAY, endedAt: now + DAY + 3600_000, deleted: false }
+    expect(todayPatrolStates([lateYesterday, tomorrow], grids, now, SH, 'me')[0].state).toBe('not_started')
+    expect(endedToday([{ id: 'x', ...lateYesterday }, { id: 'y', ...tomorrow }], 'me', now, SH)).toEqual([])
+    // The same 23:00 patrol is today's at 23:50 Shanghai, whatever zone the phone is in.
+    expect(todayPatrolStates([lateYesterday], grids, Date.UTC(2026, 10, 25, 15, 50), SH, 'me')[0].state).toBe('done')
+  })
+
   it('is per grid: a colleague\'s patrol of the grid counts, and says who walked it', () => {
     const now = Date.UTC(2026, 10, 26, 4, 0)
     const grids = [{ id: 'g1', name: '第一网格' }, { id: 'g2', name: '第二网格' }]

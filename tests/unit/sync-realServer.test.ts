@@ -5,20 +5,15 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FullGridDb, Repository, ensureDeviceId, setMeta } from '@/db'
 import Dexie from 'dexie'
-import { DeviceRevokedError, makeContext, syncOnce, UnauthorizedError, type FetchLike } from '@/sync'
+import { DeviceRevokedError, makeContext, syncOnce, UnauthorizedError } from '@/sync'
 import { wipeLocalDatabase } from '@/db/sync'
 import type { Database } from '../../server/db/adapter'
-import { buildTestApp, createTestGrid, createTestUser, login, testDatabases } from '../server/helper'
+import { buildTestApp, createTestGrid, createTestUser, fetchViaApp, login, testDatabases } from '../server/helper'
 
 let db: Database
 let app: FastifyInstance
 
-const fetchVia: FetchLike = async (url, init) => {
-  const u = new URL(url, 'http://fullgrid.test')
-  const payload = init.body instanceof Blob ? Buffer.from(await init.body.arrayBuffer()) : init.body
-  const res = await app.inject({ method: init.method as 'GET', url: u.pathname + u.search, headers: init.headers, payload })
-  return { status: res.statusCode, json: async () => JSON.parse(res.body) }
-}
+const fetchVia = fetchViaApp(() => app)
 
 beforeAll(async () => {
   db = await testDatabases()[0].open()

@@ -23,7 +23,6 @@ const en: Messages = {
     me: {
       account: 'Account',
       device: 'This device',
-      deviceId: 'Device ID',
       deviceName: 'Device name',
       language: 'Language',
       logout: 'Log out',

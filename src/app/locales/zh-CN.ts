@@ -24,7 +24,6 @@ const zhCN = {
     me: {
       account: '账号信息',
       device: '本机',
-      deviceId: '设备编号',
       deviceName: '设备名称',
       language: '语言',
       logout: '退出登录',

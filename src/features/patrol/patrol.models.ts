@@ -13,6 +13,15 @@ export function dayStart(now: number, timeZone: string): number {
   return dayStartMs(dayNumber(now, timeZone), timeZone)
 }
 
+/**
+ * Whether a patrol started on the community day of `now`: from its 00:00 to the next day's, so a
+ * record dated later (a phone whose clock was set back) is not today's either.
+ */
+function startedToday(startedAt: number, now: number, timeZone: string): boolean {
+  const day = dayNumber(now, timeZone)
+  return startedAt >= dayStartMs(day, timeZone) && startedAt < dayStartMs(day + 1, timeZone)
+}
+
 export type DayPatrolState = 'done' | 'running' | 'not_started'
 
 export interface GridPatrolToday {
@@ -40,9 +49,8 @@ export function todayPatrolStates(
   me: string | null = null,
   nameOf: (userId: string) => string = () => '',
 ): GridPatrolToday[] {
-  const since = dayStart(now, timeZone)
   return grids.map((g) => {
-    const today = patrols.filter((p) => !p.deleted && p.gridId === g.id && p.startedAt >= since)
+    const today = patrols.filter((p) => !p.deleted && p.gridId === g.id && startedToday(p.startedAt, now, timeZone))
     const ended = today.filter((p) => p.endedAt !== null)
     const state: DayPatrolState = ended.length ? 'done' : today.length ? 'running' : 'not_started'
     const making = state === 'done' ? ended : today
@@ -53,8 +61,7 @@ export function todayPatrolStates(
 
 /** The worker's own patrols that ended today, newest first: each opens its 巡查小结 again. */
 export function endedToday<P extends Pick<Patrol, 'id' | 'workerId' | 'startedAt' | 'endedAt' | 'deleted'>>(patrols: readonly P[], me: string, now: number, timeZone: string): P[] {
-  const since = dayStart(now, timeZone)
-  return patrols.filter((p) => !p.deleted && p.workerId === me && p.endedAt !== null && p.startedAt >= since).sort((a, b) => b.startedAt - a.startedAt)
+  return patrols.filter((p) => !p.deleted && p.workerId === me && p.endedAt !== null && startedToday(p.startedAt, now, timeZone)).sort((a, b) => b.startedAt - a.startedAt)
 }
 
 export interface BuildingsLeft {
@@ -122,18 +129,5 @@ export function categoryForItem(item: Pick<ChecklistItem, 'id' | 'category'>): I
   return byLabel?.code ?? 'other'
 }
 
-/** 1 小时 05 分 / 1 h 05 min */
-export function formatDuration(ms: number, locale: string): string {
-  const minutes = Math.round(ms / 60_000)
-  const h = Math.floor(minutes / 60)
-  const m = minutes % 60
-  if (locale === 'en') return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`
-  return h ? `${h} 小时 ${String(m).padStart(2, '0')} 分` : `${m} 分钟`
-}
-
-/** 850 米 / 1.25 公里 */
-export function formatDistance(m: number, locale: string): string {
-  if (m < 1000) return locale === 'en' ? `${Math.round(m)} m` : `${Math.round(m)} 米`
-  const km = (m / 1000).toFixed(2)
-  return locale === 'en' ? `${km} km` : `${km} 公里`
-}
+// One rule for the phone and the console (src/ui/measure.ts).
+export { formatDistance, formatDuration } from '@/ui/measure'

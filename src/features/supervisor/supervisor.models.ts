@@ -37,18 +37,8 @@ export const thisWeek = (now = Date.now(), zone = communityTimeZone()) => isoWee
 export const thisMonth = (now = Date.now(), zone = communityTimeZone()) => monthOf(now, zone)
 export const daysBefore = (day: string, n: number) => addDays(day, -n)
 
-/** 1 h 05 min / 12 min, for durations of walks. */
-export function formatDuration(ms: number, locale: string): string {
-  const minutes = Math.round(ms / 60_000)
-  const h = Math.floor(minutes / 60)
-  const m = minutes % 60
-  if (locale === 'en') return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`
-  return h ? `${h} 小时 ${m} 分钟` : `${m} 分钟`
-}
-
-export function formatDistance(m: number): string {
-  return m >= 1000 ? `${(m / 1000).toFixed(2)} km` : `${Math.round(m)} m`
-}
+// One rule for both ends (src/ui/measure.ts).
+export { formatDistance, formatDuration } from '@/ui/measure'
 
 /** 0.756 → 76%; null → —. */
 export function percent(share: number | null | undefined): string {
