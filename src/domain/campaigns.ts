@@ -319,6 +319,14 @@ export function draftProblems(c: Pick<Campaign, 'title' | 'items' | 'startAt' | 
 // ---------------------------------------------------------------------------------------------
 // Answers of a closed campaign
 
+/**
+ * Whether a phone offers answering: while the campaign runs. A closed one shows its results only
+ * (an answer made offline before the phone learnt of the close still goes: judgeCampaignAnswer).
+ */
+export function canAnswer(c: Pick<Campaign, 'status' | 'deleted'>): boolean {
+  return !c.deleted && c.status === 'published'
+}
+
 export type AnswerVerdict = { ok: true } | { ok: false; reason: 'campaign_draft' | 'campaign_closed' | 'campaign_deleted'; message: string }
 
 /**
