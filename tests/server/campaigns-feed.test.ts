@@ -10,8 +10,8 @@ import type { Database } from '../../server/db/adapter'
 import { putWholeRecords } from '../../server/records'
 import type { Campaign, CampaignTarget } from '../../src/domain/campaigns'
 import type { Change } from '../../src/domain/sync'
-import { injectJson, testDatabases, useTestApp } from './helper'
-import { create, household, pullAll, push, testClock } from './syncFixtures'
+import { createTestUser, injectJson, login, testDatabases, useTestApp } from './helper'
+import { create, household, pullAll, push, testClock, update } from './syncFixtures'
 import { twoCommunities, type TwoCommunities } from './scopeFixtures'
 
 const DAY = 86_400_000
@@ -44,8 +44,9 @@ describe.each(testDatabases())('campaigns in the change feed on $name', (tdb) =>
     selection: { kind: 'household', gridIds: [gridId], tags: ['living_alone_elder'], compounds: [], buildingIds: [] },
     startAt: Date.now() - DAY, deadlineAt: Date.now() + 7 * DAY,
   })
-  const campaignsIn = (changes: Change[]) => changes.filter((c) => c.entity === 'campaigns')
-  const targetsIn = (changes: Change[]) => changes.filter((c) => c.entity === 'campaignTargets')
+  // Records only: a download from the start also walks past removals (exits) of what it never had.
+  const campaignsIn = (changes: Change[]) => changes.filter((c) => c.entity === 'campaigns' && !('removed' in c))
+  const targetsIn = (changes: Change[]) => changes.filter((c) => c.entity === 'campaignTargets' && !('removed' in c))
   const pull = async (who: Who, from?: string) => {
     const r = await pullAll(app, t.as[who], from)
     cursors[who] = r.cursor
@@ -120,6 +121,22 @@ describe.each(testDatabases())('campaigns in the change feed on $name', (tdb) =>
     expect(targetsIn(wb).map((c) => c.id)).toEqual([moved.id])
     // A first download of grid B now has the campaign too (it reaches B through that target).
     expect(campaignsIn((await pullAll(app, t.as.wb)).changes).map((c) => c.id)).toEqual([a.id])
+  })
+
+  it('a worker moved to the other community loses the campaign and its targets, and gets that community’s', async () => {
+    const wm = await createTestUser(db, { username: 'wm', gridIds: [t.gridA.id] })
+    const asM = await login(app, wm.username, wm.password, 'dev-s')
+    const before = await pullAll(app, asM)
+    const inA = targetsIn(before.changes).map((c) => c.id)
+    expect(campaignsIn(before.changes).map((c) => c.id)).toEqual([a.id])
+    expect(inA).toHaveLength(1) // the other one moved to grid B above
+    const [moved] = await push(app, t.as.admin, [update('users', wm.id, { gridIds: [t.gridX.id] }, clock())], 'dev-s')
+    expect(moved!.status).toBe('applied')
+    const after = (await pullAll(app, asM, before.cursor)).changes
+    const removed = after.filter((c) => 'removed' in c).map((c) => `${c.entity}:${c.id}`)
+    expect(removed).toEqual(expect.arrayContaining([`campaigns:${a.id}`, ...inA.map((id) => `campaignTargets:${id}`)]))
+    expect(campaignsIn(after).map((c) => c.id)).toEqual([x.id])
+    expect(targetsIn(after).map((c) => c.data.campaignId)).toEqual([x.id])
   })
 
   it('nobody pushes campaigns or targets, not even an admin', async () => {
