@@ -76,6 +76,14 @@ describe('专项排查 on the phone', () => {
     expect(text()).toContain('已完成 0 · 不在家 0 · 拒访 0 · 未走访 2')
   })
 
+  it('今日 shows the supervisor’s 催办 for this grid', async () => {
+    const at = Date.now() - 60_000
+    await appDb().campaigns.put({ ...campaign, remindedAt: at, remindGridIds: [gridId] })
+    await mountApp('/today')
+    await until(() => text().includes('督导已催办'))
+    expect(text()).toMatch(/督导已催办（(\d{1,2}月\d{1,2}日 )?\d{2}:\d{2}）/) // a minute ago: today's time, or yesterday's date just after midnight
+  })
+
   it('answering a target is a visit with the campaign’s checklist, campaign and target on it, queued offline; the counts follow', async () => {
     const { router } = await mountApp(`/campaigns/${campaign.id}`)
     await until(() => rowTexts().length === 2)

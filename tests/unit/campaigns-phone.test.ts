@@ -50,6 +50,16 @@ describe('今日 cards', () => {
     const [first, second] = campaignCards(inputs, NOW)
     expect(first).toMatchObject({ deadline: 'due_soon', remaining: 1, counts: { total: 1, done: 0 } })
     expect(second).toMatchObject({ deadline: 'open', daysLeft: 7, remaining: 2, counts: { total: 3, done: 1, not_home: 1, not_yet: 1 } })
+    expect(second!.remindedAt).toBeNull()
+  })
+
+  it('shows a 催办 that named a grid of the targets here, while some remain', () => {
+    const at = NOW - 60_000
+    const cardOf = (over: Partial<Campaign>, answers: CampaignInputs['answers'] = []) =>
+      campaignCards({ campaigns: [{ ...later, ...over }], targets: [t1], answers }, NOW)[0]!
+    expect(cardOf({ remindedAt: at, remindGridIds: [gridId] }).remindedAt).toBe(at)
+    expect(cardOf({ remindedAt: at, remindGridIds: [uuidv7()] }).remindedAt).toBeNull()
+    expect(cardOf({ remindedAt: at, remindGridIds: [gridId] }, [answer(t1, 'met', NOW)]).remindedAt).toBeNull()
   })
 })
 

@@ -22,6 +22,7 @@ export default {
       label: '专项排查',
       noHousehold: '这栋楼在手机上没有住户，暂时无法作答',
       notFound: '找不到这项专项排查（可能尚未同步，或不在你的网格内）。',
+      reminded: '督导已催办（{time}）',
       state: {
         done: '已完成',
         not_home: '不在家',
@@ -54,6 +55,7 @@ export default {
       label: 'Campaigns',
       noHousehold: 'No household of this building is on the phone; it cannot be answered yet',
       notFound: 'Campaign not found (not synced yet, or not in your grids).',
+      reminded: 'Reminded by the supervisor ({time})',
       state: {
         done: 'Done',
         not_home: 'Not home',

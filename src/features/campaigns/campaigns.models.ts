@@ -36,6 +36,8 @@ export interface CampaignCard {
   remaining: number
   deadline: DeadlineState
   daysLeft: number
+  /** The supervisor's last 催办 when it named a grid of the targets here and some are not done (UTC ms). */
+  remindedAt: number | null
 }
 
 const answersOf = (inputs: CampaignInputs, campaignId: string) => inputs.answers.filter((a) => a.campaignId === campaignId)
@@ -55,10 +57,22 @@ export function campaignCards(inputs: CampaignInputs, now: number): CampaignCard
     .filter((c) => !c.deleted && c.status === 'published')
     .map((campaign) => {
       const counts = countsOf(inputs, campaign.id)
-      return { campaign, counts, remaining: counts.total - counts.done, deadline: deadlineState(campaign, now), daysLeft: daysLeft(campaign.deadlineAt, now) }
+      const remaining = counts.total - counts.done
+      return {
+        campaign, counts, remaining, deadline: deadlineState(campaign, now), daysLeft: daysLeft(campaign.deadlineAt, now),
+        remindedAt: remaining > 0 ? remindedHere(campaign, targetsOf(inputs, campaign.id)) : null,
+      }
     })
     .filter((c) => c.counts.total > 0)
     .sort((a, b) => a.campaign.deadlineAt - b.campaign.deadlineAt || naturalCompare(a.campaign.title, b.campaign.title))
+}
+
+/** 催办 reaches the grids it names (none named: every grid behind, as the server chose then). */
+function remindedHere(c: Campaign, targets: readonly Pick<CampaignTarget, 'gridId'>[]): number | null {
+  if (!c.remindedAt) return null
+  if (!c.remindGridIds?.length) return c.remindedAt
+  const named = new Set(c.remindGridIds.map((g) => g.toLowerCase()))
+  return targets.some((t) => named.has(t.gridId.toLowerCase())) ? c.remindedAt : null
 }
 
 export interface TargetRow {
