@@ -22,8 +22,11 @@ export interface CampaignData {
 /** Every campaign, target and campaign answer on the phone (tombstones left out), in one read. */
 export function loadCampaignData(db: FullGridDb): Promise<CampaignData> {
   return db.transaction('r', [db.campaigns, db.campaignTargets, db.storeOf('visits')], async () => {
-    const [campaigns, targets, visits] = await Promise.all([
-      db.campaigns.filter((c) => !c.deleted).toArray(),
+    const campaigns = await db.campaigns.filter((c) => !c.deleted).toArray()
+    // Visits are packed: finding the answers reads them all. A phone with no campaign (most days)
+    // skips that on each write of the packs (every page of a first download).
+    if (!campaigns.length) return { campaigns, targets: [], answers: [] }
+    const [targets, visits] = await Promise.all([
       db.campaignTargets.filter((t) => !t.deleted).toArray(),
       db.visits.filter((v) => !!v.campaignId && !v.deleted),
     ])
@@ -42,6 +45,14 @@ export function watchCampaignData(db: FullGridDb, onData: (d: CampaignData) => v
 export async function getCampaign(db: FullGridDb, id: string): Promise<Campaign | undefined> {
   const c = await db.campaigns.get(id)
   return c && !c.deleted ? c : undefined
+}
+
+/** The campaigns these visits answer, by id (for reading their answers with the campaign's items). */
+export async function campaignsByIds(db: FullGridDb, ids: Iterable<string | null | undefined>): Promise<Map<string, Campaign>> {
+  const wanted = [...new Set([...ids].filter((id): id is string => typeof id === 'string'))]
+  if (!wanted.length) return new Map()
+  const found = await db.campaigns.bulkGet(wanted)
+  return new Map(found.filter((c): c is Campaign => !!c).map((c) => [c.id, c]))
 }
 
 export async function getCampaignTarget(db: FullGridDb, id: string): Promise<CampaignTarget | undefined> {

@@ -113,6 +113,16 @@ describe('专项排查 on the phone', () => {
     expect(text()).toContain('已完成 1 · 不在家 0 · 拒访 0 · 未走访 1')
     await router.push('/today')
     await until(() => text().includes('已完成 1 · 剩余 1'))
+
+    // The household's 走访 timeline reads the answer with the campaign's items; 更正 answers the same target again.
+    await router.push(`/ledger/h/${h201.id}`)
+    await until(() => text().includes('专项排查：独居老人冬季走访'))
+    const item = document.querySelector('.ledger-timeline__item')!
+    expect(item.querySelector('dt')?.textContent).toBe('取暖设施安全')
+    expect(item.querySelector('dd')?.textContent).toBe('是')
+    const correct = [...item.querySelectorAll('a')].find((a) => a.textContent?.trim() === '更正')!
+    expect(correct.getAttribute('href')).toContain(`campaign=${campaign.id}`)
+    expect(correct.getAttribute('href')).toContain(`target=${t201.id}`)
   })
 
   it('a building target is answered once, on a household of the building; one with no household here cannot be', async () => {
