@@ -228,6 +228,7 @@ class Generator {
   private readonly scale: Scale
   private readonly records: DemoCommunity['records'] = {
     grids: [], buildings: [], households: [], visits: [], patrols: [], trackSegments: [], issues: [], issueEvents: [], checklists: [], users: [],
+    campaigns: [], campaignTargets: [],
   }
   private readonly accounts: DemoCommunity['accounts'] = []
   private readonly workersByGrid = new Map<string, User[]>()

@@ -8,6 +8,9 @@ import type { Queryable } from './db/adapter'
 /** The grid a record is scoped by (null: visible to the whole community). */
 export function gridIdOf(entity: EntityName, record: Record<string, unknown>): string | null {
   if (entity === 'grids') return record.id as string
+  // A campaign is found by its community (its scope_key, 040_scope_feed.sql); who sees it is
+  // decided by its targets' grids (server/sync/scope.ts).
+  if (entity === 'campaigns') return typeof record.communityId === 'string' ? record.communityId : null
   if (typeof record.gridId === 'string') return record.gridId
   return null
 }

@@ -1,59 +1,55 @@
 /**
- * 专项排查 storage (migration 043): campaigns and their targets, each as the shared record shape
- * (src/domain/campaigns) in `data`. Functions take a Queryable, so a caller's transaction holds a
+ * 专项排查 storage: campaigns and their targets are synced records (`records`, entities
+ * `campaigns` and `campaignTargets`, migration 044) written through putWholeRecords, so the change
+ * feed carries them to the phones in scope (server/sync/scope.ts). Functions take a Queryable, so a caller's transaction holds a
  * change and its audit entry together.
  */
 import type { Queryable } from '../db/adapter'
 import type { Campaign, CampaignTarget } from '../../src/domain/campaigns'
 import type { Building, Grid, Household, Visit } from '../../src/domain/entities'
+import { putWholeRecords } from '../records'
 
 export async function getCampaign(db: Queryable, id: string): Promise<Campaign | null> {
-  const { rows } = await db.query<{ data: Campaign }>('SELECT data FROM campaigns WHERE id = $1::uuid', [id])
+  const { rows } = await db.query<{ data: Campaign }>(`SELECT data FROM records WHERE entity = 'campaigns' AND id = $1::uuid`, [id])
   return rows[0]?.data ?? null
 }
 
+/** A campaign's grid_id is its community (server/records gridIdOf). */
 export async function listCampaigns(db: Queryable, communityIds: readonly string[] | 'all'): Promise<Campaign[]> {
   const { rows } =
     communityIds === 'all'
-      ? await db.query<{ data: Campaign }>('SELECT data FROM campaigns ORDER BY id DESC')
-      : await db.query<{ data: Campaign }>('SELECT data FROM campaigns WHERE community_id = ANY($1::uuid[]) ORDER BY id DESC', [communityIds])
+      ? await db.query<{ data: Campaign }>(`SELECT data FROM records WHERE entity = 'campaigns' ORDER BY id DESC`)
+      : await db.query<{ data: Campaign }>(`SELECT data FROM records WHERE entity = 'campaigns' AND grid_id = ANY($1::uuid[]) ORDER BY id DESC`, [communityIds])
   return rows.map((r) => r.data)
 }
 
+/** Through the server's record path: the change feed takes it to the phones (DESIGN §4). */
 export async function saveCampaign(db: Queryable, c: Campaign): Promise<void> {
-  await db.query(
-    `INSERT INTO campaigns (id, community_id, status, data) VALUES ($1::uuid, $2::uuid, $3, $4::jsonb)
-     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, data = EXCLUDED.data, updated_at = now()`,
-    [c.id, c.communityId, c.status, JSON.stringify(c)],
-  )
+  await putWholeRecords(db, 'campaigns', [c])
 }
 
-/** Inserts targets in batches (a street office's campaign has tens of thousands). */
+/** Targets in walking order: `seq` is their place in `targets`. Batched inside putWholeRecords. */
 export async function insertTargets(db: Queryable, targets: readonly CampaignTarget[]): Promise<void> {
-  const BATCH = 1000
-  for (let i = 0; i < targets.length; i += BATCH) {
-    const batch = targets.slice(i, i + BATCH)
-    const params: unknown[] = []
-    const values = batch.map((t, j) => {
-      params.push(t.id, t.campaignId, t.gridId, i + j, JSON.stringify(t))
-      const n = params.length
-      return `($${n - 4}::uuid, $${n - 3}::uuid, $${n - 2}::uuid, $${n - 1}, $${n}::jsonb)`
-    })
-    await db.query(`INSERT INTO campaign_targets (id, campaign_id, grid_id, seq, data) VALUES ${values.join(', ')}`, params)
-  }
+  await putWholeRecords(db, 'campaignTargets', targets.map((t, i) => ({ ...t, seq: i })))
 }
+
+const BY_WALK = `ORDER BY (data->>'seq')::int, id`
 
 /** A campaign's targets in walking order, optionally only those of some grids. */
 export async function targetsOf(db: Queryable, campaignId: string, gridIds?: readonly string[]): Promise<CampaignTarget[]> {
+  const base = `SELECT data FROM records WHERE entity = 'campaignTargets' AND data->>'campaignId' = $1 AND NOT deleted`
   const { rows } = gridIds
-    ? await db.query<{ data: CampaignTarget }>('SELECT data FROM campaign_targets WHERE campaign_id = $1::uuid AND grid_id = ANY($2::uuid[]) ORDER BY seq', [campaignId, gridIds])
-    : await db.query<{ data: CampaignTarget }>('SELECT data FROM campaign_targets WHERE campaign_id = $1::uuid ORDER BY seq', [campaignId])
+    ? await db.query<{ data: CampaignTarget }>(`${base} AND grid_id = ANY($2::uuid[]) ${BY_WALK}`, [campaignId.toLowerCase(), gridIds])
+    : await db.query<{ data: CampaignTarget }>(`${base} ${BY_WALK}`, [campaignId.toLowerCase()])
   return rows.map((r) => r.data)
 }
 
 /** Just what progress needs of each target, without the labels. */
 export async function targetKeysOf(db: Queryable, campaignId: string): Promise<Array<{ id: string; gridId: string; deleted: boolean }>> {
-  const { rows } = await db.query<{ id: string; grid_id: string }>('SELECT id::text AS id, grid_id::text AS grid_id FROM campaign_targets WHERE campaign_id = $1::uuid', [campaignId])
+  const { rows } = await db.query<{ id: string; grid_id: string }>(
+    `SELECT id::text AS id, grid_id::text AS grid_id FROM records WHERE entity = 'campaignTargets' AND data->>'campaignId' = $1 AND NOT deleted`,
+    [campaignId.toLowerCase()],
+  )
   return rows.map((r) => ({ id: r.id, gridId: r.grid_id, deleted: false }))
 }
 

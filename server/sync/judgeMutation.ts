@@ -7,7 +7,8 @@
  *     means one mutation (a client that reuses one would otherwise drop its edit in silence).
  *  2. Clock: the HLC stamp is the pushing device's own (its device part is the device the session
  *     was issued to) and at most MAX_FUTURE_DRIFT_MS (10 min) ahead of the server's clock.
- *  3. Role: users only by admin; grids, buildings, checklists only by supervisor or admin.
+ *  3. Role: users only by admin; grids, buildings, checklists only by supervisor or admin;
+ *     campaigns and their targets by nobody (the server makes them at publish).
  *  4. Merge (src/domain/merge): fields known and valid, immutable fields untouched, field LWW.
  *  5. Scope (scope.ts, the rule pull uses): a user may only change records they can see, may not
  *     move a record out to, or create one in, a grid outside their scope (a supervisor: their
@@ -49,6 +50,8 @@ import { REFERENCES, rowKey, type SeenMutation, type WorkingRow, type WorkingSet
 
 const ADMIN_ONLY: ReadonlySet<EntityName> = new Set(['users'])
 const SUPERVISOR_ONLY: ReadonlySet<EntityName> = new Set(['grids', 'buildings', 'checklists'])
+/** Made by the server only (专项排查 publish selects the targets; server/campaigns): no phone writes them. */
+const SERVER_ONLY: ReadonlySet<EntityName> = new Set(['campaigns', 'campaignTargets'])
 const WORKER_FIELD: Partial<Record<EntityName, string>> = { visits: 'workerId', patrols: 'workerId', trackSegments: 'workerId' }
 
 /** A rejection as the judge's checks return it: the wire result adds the mutation id. */
@@ -100,6 +103,9 @@ export function judgeMutation(ws: WorkingSet, current: Scope, m: Mutation, now: 
   const scope = scopeAt(current, wall)
 
   // 3. role
+  if (SERVER_ONLY.has(m.entity)) {
+    return reject(refuse('role', { entity: m.entity }, `${m.entity} are made by the server (专项排查), not by sync`))
+  }
   if (ADMIN_ONLY.has(m.entity) && scope.role !== 'admin') {
     return reject(refuse('role', { entity: m.entity }, `only an administrator can change ${m.entity}`))
   }

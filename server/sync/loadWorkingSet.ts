@@ -106,10 +106,11 @@ export async function loadWorkingSet(tx: Queryable, mutations: readonly Mutation
     if (typeof m.fields.campaignTargetId === 'string' && isUuid(m.fields.campaignTargetId)) targetIds.add(m.fields.campaignTargetId.toLowerCase())
   }
   if (campaignIds.size) {
-    const found = await tx.query<{ id: string; data: Campaign }>('SELECT id::text AS id, data FROM campaigns WHERE id = ANY($1::uuid[])', [[...campaignIds]])
+    const found = await tx.query<{ id: string; data: Campaign }>(`SELECT id::text AS id, data FROM records WHERE entity = 'campaigns' AND id = ANY($1::uuid[])`, [[...campaignIds]])
     ws.campaigns = new Map(found.rows.map((r) => [r.id, r.data]))
     const targets = await tx.query<{ id: string; campaign_id: string; grid_id: string }>(
-      'SELECT id::text AS id, campaign_id::text AS campaign_id, grid_id::text AS grid_id FROM campaign_targets WHERE id = ANY($1::uuid[])',
+      `SELECT id::text AS id, lower(data->>'campaignId') AS campaign_id, grid_id::text AS grid_id FROM records
+        WHERE entity = 'campaignTargets' AND NOT deleted AND id = ANY($1::uuid[])`,
       [[...targetIds]],
     )
     ws.campaignTargets = new Map(targets.rows.map((r) => [r.id, { campaignId: r.campaign_id, gridId: r.grid_id }]))

@@ -142,6 +142,15 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       }
     },
   },
+  {
+    version: 5,
+    stores: {
+      // 专项排查 (issue 21), synced from the server: a few campaigns, and their targets in this
+      // worker's grids, read by campaign (src/db/campaigns.ts).
+      campaigns: 'id',
+      campaignTargets: 'id, campaignId',
+    },
+  },
 ]
 
 export const LATEST_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1].version
@@ -159,6 +168,8 @@ export class FullGridDb extends Dexie {
   declare issueEvents: EntityTables['issueEvents']
   declare checklists: EntityTables['checklists']
   declare users: EntityTables['users']
+  declare campaigns: EntityTables['campaigns']
+  declare campaignTargets: EntityTables['campaignTargets']
   declare outbox: Table<OutboxEntry, string>
   declare rejected: Table<RejectedEntry, string>
   declare blobs: Table<BlobEntry, string>

@@ -13,67 +13,26 @@
  * pointer: a campaign is a one-off, and a later edit of the standing checklist must not change
  * what a running campaign asks.
  */
-import { z } from 'zod'
-import { checklistItemSchema, hlcSchema, idSchema, timeSchema, householdTagSchema, type Building, type Household } from './entities'
+import type { Building, CampaignSelection, CampaignTarget, Campaign, Household } from './entities'
 import { MAX_FUTURE_DRIFT_MS, parseHlc } from './hlc'
 import { naturalCompare } from './naturalOrder'
-
-const text = (max: number) => z.string().max(max)
-const baseShape = { id: idSchema, hlc: hlcSchema, deleted: z.boolean() }
 
 export const CAMPAIGN_TARGETS_MAX = 50_000
 export const DUE_SOON_MS = 24 * 60 * 60 * 1000
 
-export const campaignStatusSchema = z.enum(['draft', 'published', 'closed'])
-export const campaignTargetKindSchema = z.enum(['household', 'building'])
-
-/** Which households or buildings a campaign reaches; every list that is non-empty must match. */
-export const campaignSelectionSchema = z.object({
-  kind: campaignTargetKindSchema,
-  /** Grids (a community or grid node reaches the grids under it; the caller expands). Empty: all in the community. */
-  gridIds: z.array(idSchema).max(500),
-  /** Households with ANY of these tags (household or member tags). Ignored for buildings. */
-  tags: z.array(householdTagSchema).max(20),
-  /** 小区 names. */
-  compounds: z.array(text(100).min(1)).max(200),
-  buildingIds: z.array(idSchema).max(5000),
-})
-
-export const campaignSchema = z.object({
-  ...baseShape,
-  communityId: idSchema,
-  title: text(100).min(1),
-  status: campaignStatusSchema,
-  /** The checklist it asks: its own items, or a copy of a standing one (sourceChecklistId names it). */
-  items: z.array(checklistItemSchema).min(1).max(200),
-  sourceChecklistId: idSchema.nullable().optional(),
-  selection: campaignSelectionSchema,
-  startAt: timeSchema,
-  deadlineAt: timeSchema,
-  createdBy: idSchema,
-  publishedAt: timeSchema.nullable().optional(),
-  closedAt: timeSchema.nullable().optional(),
-  /** The last 催办 (UTC ms), shown on phones of the grids behind. */
-  remindedAt: timeSchema.nullable().optional(),
-  remindGridIds: z.array(idSchema).max(500).optional(),
-})
-
-/** One household or building a campaign reaches; made when the campaign is published. */
-export const campaignTargetSchema = z.object({
-  ...baseShape,
-  campaignId: idSchema,
-  gridId: idSchema,
-  kind: campaignTargetKindSchema,
-  householdId: idSchema.nullable(),
-  buildingId: idSchema.nullable(),
-  /** What the phone and the export show: address, or 小区 + 楼 for a building. */
-  label: text(200),
-})
-
-export type Campaign = z.infer<typeof campaignSchema>
-export type CampaignTarget = z.infer<typeof campaignTargetSchema>
-export type CampaignSelection = z.infer<typeof campaignSelectionSchema>
-export type CampaignStatus = z.infer<typeof campaignStatusSchema>
+// The record shapes live beside the other synced entities (src/domain/entities: campaigns and
+// campaignTargets reach phones through the change feed), re-exported here with the rules.
+export {
+  campaignSchema,
+  campaignSelectionSchema,
+  campaignStatusSchema,
+  campaignTargetKindSchema,
+  campaignTargetSchema,
+  type Campaign,
+  type CampaignSelection,
+  type CampaignStatus,
+  type CampaignTarget,
+} from './entities'
 
 // ---------------------------------------------------------------------------------------------
 // Target selection
@@ -359,6 +318,14 @@ export function draftProblems(c: Pick<Campaign, 'title' | 'items' | 'startAt' | 
 
 // ---------------------------------------------------------------------------------------------
 // Answers of a closed campaign
+
+/**
+ * Whether a phone offers answering: while the campaign runs. A closed one shows its results only
+ * (an answer made offline before the phone learnt of the close still goes: judgeCampaignAnswer).
+ */
+export function canAnswer(c: Pick<Campaign, 'status' | 'deleted'>): boolean {
+  return !c.deleted && c.status === 'published'
+}
 
 export type AnswerVerdict = { ok: true } | { ok: false; reason: 'campaign_draft' | 'campaign_closed' | 'campaign_deleted'; message: string }
 

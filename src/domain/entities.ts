@@ -234,6 +234,59 @@ export const userSchema = z.object({
   phone: text(20),
 })
 
+// 专项排查 (issue 21): the rules are src/domain/campaigns; made by the server only.
+export const campaignStatusSchema = z.enum(['draft', 'published', 'closed'])
+export const campaignTargetKindSchema = z.enum(['household', 'building'])
+
+/** Which households or buildings a campaign reaches; every list that is non-empty must match. */
+export const campaignSelectionSchema = z.object({
+  kind: campaignTargetKindSchema,
+  /** Grids (a community or grid node reaches the grids under it; the caller expands). Empty: all in the community. */
+  gridIds: z.array(idSchema).max(500),
+  /** Households with ANY of these tags (household or member tags). Ignored for buildings. */
+  tags: z.array(householdTagSchema).max(20),
+  /** 小区 names. */
+  compounds: z.array(text(100).min(1)).max(200),
+  buildingIds: z.array(idSchema).max(5000),
+})
+
+export const campaignSchema = z.object({
+  ...baseShape,
+  communityId: idSchema,
+  title: text(100).min(1),
+  status: campaignStatusSchema,
+  /** The checklist it asks: its own items, or a copy of a standing one (sourceChecklistId names it). */
+  items: z.array(checklistItemSchema).min(1).max(200),
+  sourceChecklistId: idSchema.nullable().optional(),
+  selection: campaignSelectionSchema,
+  startAt: timeSchema,
+  deadlineAt: timeSchema,
+  createdBy: idSchema,
+  publishedAt: timeSchema.nullable().optional(),
+  closedAt: timeSchema.nullable().optional(),
+  /** The last 催办 (UTC ms), shown on phones of the grids behind. */
+  remindedAt: timeSchema.nullable().optional(),
+  remindGridIds: z.array(idSchema).max(500).optional(),
+})
+
+/** One household or building a campaign reaches; made when the campaign is published. */
+export const campaignTargetSchema = z.object({
+  ...baseShape,
+  campaignId: idSchema,
+  gridId: idSchema,
+  kind: campaignTargetKindSchema,
+  householdId: idSchema.nullable(),
+  buildingId: idSchema.nullable(),
+  /** What the phone and the export show: address, or 小区 + 楼 for a building. */
+  label: text(200),
+  /** Place in the campaign's walking order (src/domain/campaigns selectTargets), from 0. */
+  seq: z.number().int().min(0).optional(),
+})
+
+export type Campaign = z.infer<typeof campaignSchema>
+export type CampaignTarget = z.infer<typeof campaignTargetSchema>
+export type CampaignSelection = z.infer<typeof campaignSelectionSchema>
+export type CampaignStatus = z.infer<typeof campaignStatusSchema>
 export type Grid = z.infer<typeof gridSchema>
 export type Building = z.infer<typeof buildingSchema>
 export type Member = z.infer<typeof memberSchema>
@@ -272,6 +325,8 @@ export const ENTITIES = {
   issueEvents: { schema: issueEventSchema, merge: 'append', mutableFields: [] },
   checklists: { schema: checklistSchema, merge: 'lww', mutableFields: null },
   users: { schema: userSchema, merge: 'lww', mutableFields: null },
+  campaigns: { schema: campaignSchema, merge: 'lww', mutableFields: null },
+  campaignTargets: { schema: campaignTargetSchema, merge: 'lww', mutableFields: null },
 } as const satisfies Record<string, { schema: z.ZodObject; merge: MergeRule; mutableFields: readonly string[] | null }>
 
 export type EntityName = keyof typeof ENTITIES
@@ -289,6 +344,8 @@ export interface EntityTypes {
   issueEvents: IssueEvent
   checklists: Checklist
   users: User
+  campaigns: Campaign
+  campaignTargets: CampaignTarget
 }
 
 export type AnyRecord = EntityTypes[EntityName]

@@ -60,6 +60,8 @@ export const ENTITY_LABELS: Record<string, { zh: string; en: string }> = {
   issueEvents: { zh: '事件进展', en: 'issue steps' },
   checklists: { zh: '检查清单', en: 'checklists' },
   users: { zh: '用户', en: 'users' },
+  campaigns: { zh: '专项排查', en: 'campaigns' },
+  campaignTargets: { zh: '排查对象', en: 'campaign targets' },
 }
 
 /** The text a person reads for a rejection; unknown codes (a newer server) fall back to `reason`. */

@@ -86,7 +86,7 @@ describe.each(testDatabases())('campaigns on $name', (tdb) => {
     expect((await api('sup2', 'GET', '/api/campaigns')).body.campaigns).toEqual([])
     expect((await api('admin', 'GET', '/api/campaigns')).body.campaigns).toHaveLength(1)
 
-    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM campaigns')).rows[0]!.n
+    const before = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM records WHERE entity = 'campaigns'`)).rows[0]!.n
     const bad = await api('sup1', 'POST', '/api/campaigns', draft({ title: ' ', deadlineAt: Date.now() - 2 * DAY }))
     expect(bad.status).toBe(400)
     expect(bad.body.message).toContain('请填写专项排查的标题')
@@ -102,7 +102,7 @@ describe.each(testDatabases())('campaigns on $name', (tdb) => {
     const foreignGrid = (await api('sup1', 'POST', '/api/campaigns', draft({ selection: { kind: 'household', gridIds: [t.gridX.id], tags: [], compounds: [], buildingIds: [] } }))).body.campaign
     expect((await api('sup1', 'POST', `/api/campaigns/${foreignGrid.id}/publish`)).body.message).toBe('所选网格不在这个社区')
     expect((await api('sup1', 'POST', `/api/campaigns/${campaign.id}`, draft())).body.message).toBe('已发布的专项排查不能再修改')
-    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM campaigns')).rows[0]!.n).toBe(before + 2)
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM records WHERE entity = 'campaigns'`)).rows[0]!.n).toBe(before + 2)
   })
 
   it('answers are visits; progress counts them; a closed campaign takes only what was made before the close', async () => {
@@ -132,7 +132,7 @@ describe.each(testDatabases())('campaigns on $name', (tdb) => {
     // Closed an hour ago: a stamp from before that applies (an offline phone), one from now not.
     const closedAt = Date.now() - 60 * 60_000
     const closed = { ...campaign, status: 'closed', closedAt }
-    await db.query('UPDATE campaigns SET data = $2::jsonb WHERE id = $1::uuid', [campaign.id, JSON.stringify(closed)])
+    await db.query(`UPDATE records SET data = $2::jsonb WHERE entity = 'campaigns' AND id = $1::uuid`, [campaign.id, JSON.stringify(closed)])
     const early = formatHlc({ wall: closedAt - 60_000, counter: 0, node: 'dev-s' })
     const results = await push(app, t.as.wa, [answer(1, 'absent', early), answer(1, 'met', clock())], 'dev-s')
     expect(results.map((r) => r.status)).toEqual(['applied', 'rejected'])

@@ -10,7 +10,7 @@ const hlc = '001763880000000-00000-phone1'
 describe('entity schemas', () => {
   it('covers every entity of the sync contract', () => {
     expect(ENTITY_NAMES.sort()).toEqual(
-      ['buildings', 'checklists', 'grids', 'households', 'issueEvents', 'issues', 'patrols', 'trackSegments', 'users', 'visits'],
+      ['buildings', 'campaignTargets', 'campaigns', 'checklists', 'grids', 'households', 'issueEvents', 'issues', 'patrols', 'trackSegments', 'users', 'visits'],
     )
     expect(ENTITIES.visits.merge).toBe('immutable')
     expect(ENTITIES.issueEvents.merge).toBe('append')

@@ -106,6 +106,7 @@ export default {
         placeholder: '搜索姓名、拼音、地址或电话',
       },
       timeline: {
+        campaign: '专项排查：{title}',
         channel: {
           door: '入户',
           phone: '电话',
@@ -230,6 +231,7 @@ export default {
         placeholder: 'Name, pinyin, address or phone',
       },
       timeline: {
+        campaign: 'Campaign: {title}',
         channel: {
           door: 'Door',
           phone: 'Phone',

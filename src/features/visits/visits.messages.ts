@@ -3,6 +3,17 @@ export default {
   'zh-CN': {
     visits: {
       back: '返回',
+      campaign: {
+        banner: '专项排查：{title}',
+        building: '为整栋楼作答：{label}',
+        closed: '这项专项排查已关闭，不能再作答',
+        missing: '手机上找不到这项专项排查或排查对象，请先同步',
+        outcome: {
+          absent: '不在家',
+          met: '已完成',
+          refused: '拒访',
+        },
+      },
       channel: {
         door: '入户',
         label: '走访方式',
@@ -61,6 +72,17 @@ export default {
   en: {
     visits: {
       back: 'Back',
+      campaign: {
+        banner: 'Campaign: {title}',
+        building: 'Answering for the whole building: {label}',
+        closed: 'This campaign is closed; it takes no more answers',
+        missing: 'This campaign or target is not on the phone; sync first',
+        outcome: {
+          absent: 'Not home',
+          met: 'Done',
+          refused: 'Refused',
+        },
+      },
       channel: {
         door: 'Door-to-door',
         label: 'Channel',

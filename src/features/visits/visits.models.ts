@@ -28,6 +28,18 @@ export interface VisitDraft {
   followUp: boolean
 }
 
+/**
+ * The checklist the form asks: a standing checklist (its id and version go on the visit), or a
+ * 专项排查's own items (id and version null: the campaign names them, src/domain/campaigns).
+ */
+export type FormChecklist = Pick<Checklist, 'name' | 'items'> & { id: string | null; version: number | null }
+
+/** The campaign target a visit answers (专项排查), carried on the visit. */
+export interface CampaignRef {
+  campaignId: string
+  campaignTargetId: string
+}
+
 export interface VisitLocation {
   lat: number
   lng: number
@@ -92,7 +104,14 @@ export function itemKind(item: ChecklistItem): NonNullable<ChecklistItem['kind']
 
 export function toVisitRecord(
   d: VisitDraft,
-  ctx: { household: Pick<Household, 'id' | 'gridId'>; workerId: string; checklist: Pick<Checklist, 'id' | 'version'> | null; location: VisitLocation | null; now: number },
+  ctx: {
+    household: Pick<Household, 'id' | 'gridId'>
+    workerId: string
+    checklist: Pick<FormChecklist, 'id' | 'version'> | null
+    location: VisitLocation | null
+    now: number
+    campaign?: CampaignRef | null
+  },
 ): NewRecord<'visits'> {
   if (!d.outcome) throw new Error('outcome missing')
   const answers: Record<string, AnswerValue> = {}
@@ -114,6 +133,7 @@ export function toVisitRecord(
     photoIds: [...d.photoIds],
     followUp: d.followUp,
     correctsId: d.correctsId,
+    ...(ctx.campaign ? { campaignId: ctx.campaign.campaignId, campaignTargetId: ctx.campaign.campaignTargetId } : {}),
   }
 }
 
