@@ -10,6 +10,8 @@
  *   POST /api/campaigns/:id/remind            催办 the grids behind (or those named): phones show it
  *   GET  /api/campaigns/:id/export.xlsx        results, one row per target (UTC times)
  *   GET  /api/campaigns/:id/progress           done / not home / refused / not yet, per grid and per worker
+ *   GET  /api/campaigns/:id/targets            targets with their state, filtered (?gridId=&state=) and paged (?offset=&limit=)
+ *   GET  /api/campaigns/:id/targets/:targetId  one target, its state and its answers (visits, photos by id), newest first
  *   GET  /api/campaigns/mine                   a worker's running campaigns with the targets in their grids
  *
  * A campaign of a community the caller does not manage is 404 (not confirmed to exist).
@@ -26,9 +28,13 @@ import {
   canManageCampaign,
   draftProblems,
   selectTargets,
+  targetState,
+  TARGET_STATES,
   type Campaign,
   type CampaignAction,
   type CampaignTarget,
+  type TargetState,
+  CAMPAIGN_TARGETS_MAX,
 } from '../../src/domain/campaigns'
 import { checklistItemSchema, describeZodError, idSchema, timeSchema } from '../../src/domain/entities'
 import { uuidv7 } from '../../src/domain/ids'
@@ -38,7 +44,7 @@ import { badRequest, notFound } from '../errors'
 import { audit } from '../repositories/audit'
 import { loadScope, type Scope } from '../sync/scope'
 import { campaignWorkbook } from './xlsx'
-import { answersOf, getCampaign, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
+import { answersOf, answersOfTarget, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
 
 export interface CampaignOptions {
   now?: () => number
@@ -54,6 +60,13 @@ const draftInput = z.object({
 })
 const createInput = draftInput.extend({ communityId: idSchema })
 const idParams = z.object({ id: idSchema })
+const targetParams = z.object({ id: idSchema, targetId: idSchema })
+const targetsQuery = z.object({
+  gridId: idSchema.optional(),
+  state: z.enum(TARGET_STATES as [TargetState, ...TargetState[]]).optional(),
+  offset: z.coerce.number().int().min(0).max(CAMPAIGN_TARGETS_MAX).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+})
 
 const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
@@ -190,6 +203,27 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     const p = campaignProgress(targets, answers, { gridWorkers, gridOrder: grids.sort((a, b) => a.code.localeCompare(b.code)).map((g) => g.id) })
     const names = new Map(grids.map((g) => [g.id, g.name]))
     return { campaign: c, overall: p.overall, grids: p.grids.map((g) => ({ ...g, gridName: names.get(g.gridId) ?? '' })), workers: p.workers }
+  })
+
+  // The console opens a target from a list of them (a street office's campaign has tens of
+  // thousands: filtered by grid and state, one page at a time).
+  app.get('/api/campaigns/:id/targets', { preHandler: managers, schema: { params: idParams, querystring: targetsQuery } }, async (request) => {
+    const scope = await loadScope(app.db, request.auth!)
+    const c = await managed(scope, request.params.id)
+    const { gridId, state, offset, limit } = request.query
+    const [targets, answers] = await Promise.all([targetsOf(app.db, c.id, gridId ? [gridId] : undefined), answersOf(app.db, c.id)])
+    const { stateOf } = campaignProgress(targets, answers)
+    const rows = targets.map((t) => ({ ...t, state: stateOf.get(t.id) ?? 'not_yet' })).filter((t) => !state || t.state === state)
+    return { total: rows.length, offset, targets: rows.slice(offset, offset + limit) }
+  })
+
+  app.get('/api/campaigns/:id/targets/:targetId', { preHandler: managers, schema: { params: targetParams } }, async (request) => {
+    const scope = await loadScope(app.db, request.auth!)
+    const c = await managed(scope, request.params.id)
+    const target = await getTarget(app.db, c.id, request.params.targetId)
+    if (!target) throw notFound('找不到这个排查对象')
+    const answers = await answersOfTarget(app.db, c.id, target.id)
+    return { target, state: targetState(answers), answers }
   })
 
   app.get('/api/campaigns/mine', { preHandler: [app.authenticate] }, async (request) => {

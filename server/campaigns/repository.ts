@@ -66,6 +66,21 @@ export async function answersOf(db: Queryable, campaignId: string): Promise<Visi
   return rows.map((r) => r.data)
 }
 
+/** The answers (visits) of one target of a campaign, newest first (by HLC). */
+export async function answersOfTarget(db: Queryable, campaignId: string, targetId: string): Promise<Visit[]> {
+  const { rows } = await db.query<{ data: Visit }>(
+    `SELECT data FROM records WHERE entity = 'visits' AND NOT deleted AND data->>'campaignId' = $1 AND data->>'campaignTargetId' = $2 ORDER BY hlc DESC`,
+    [campaignId.toLowerCase(), targetId.toLowerCase()],
+  )
+  return rows.map((r) => r.data)
+}
+
+/** One target of a campaign (null when it is not one of that campaign's). */
+export async function getTarget(db: Queryable, campaignId: string, targetId: string): Promise<CampaignTarget | null> {
+  const { rows } = await db.query<{ data: CampaignTarget }>('SELECT data FROM campaign_targets WHERE id = $1::uuid AND campaign_id = $2::uuid', [targetId, campaignId])
+  return rows[0]?.data ?? null
+}
+
 /** The grids of a community (community node included). */
 export async function gridsOfCommunity(db: Queryable, communityId: string): Promise<Grid[]> {
   const { rows } = await db.query<{ data: Grid }>(
