@@ -2,7 +2,7 @@
  * 专项排查 (issue 21) for the console and phones. Rules are src/domain/campaigns (the same on the
  * phone); this file reads and writes and audits.
  *
- *   GET  /api/campaigns[?communityId=]        supervisors/admins: the campaigns they manage
+ *   GET  /api/campaigns[?communityId=]        supervisors/admins: the campaigns they manage, with targets / done / percent each
  *   POST /api/campaigns                        a draft {communityId, title, items | sourceChecklistId, selection, startAt, deadlineAt}
  *   POST /api/campaigns/:id                    edit a draft (same body without communityId)
  *   POST /api/campaigns/:id/publish            selects the targets (walking order) and publishes
@@ -29,6 +29,7 @@ import {
   draftProblems,
   selectTargets,
   targetState,
+  percentOf,
   TARGET_STATES,
   type Campaign,
   type CampaignAction,
@@ -44,7 +45,7 @@ import { badRequest, notFound } from '../errors'
 import { audit } from '../repositories/audit'
 import { loadScope, type Scope } from '../sync/scope'
 import { campaignWorkbook } from './xlsx'
-import { answersOf, answersOfTarget, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
+import { answersOf, answersOfTarget, doneCounts, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
 
 export interface CampaignOptions {
   now?: () => number
@@ -103,7 +104,18 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
   app.get('/api/campaigns', { preHandler: managers, schema: { querystring: z.object({ communityId: idSchema.optional() }) } }, async (request) => {
     const scope = await loadScope(app.db, request.auth!)
     const list = await listCampaigns(app.db, scope.all ? 'all' : [...scope.communityIds])
-    return { campaigns: list.filter((c) => !request.query.communityId || c.communityId === request.query.communityId) }
+    const campaigns = list.filter((c) => !request.query.communityId || c.communityId === request.query.communityId)
+    // Targets and done per campaign, for the list's 完成率 (a draft has no targets yet).
+    const counts = await doneCounts(app.db, campaigns.filter((c) => c.status !== 'draft').map((c) => c.id))
+    return {
+      campaigns,
+      counts: Object.fromEntries(
+        campaigns.map((c) => {
+          const n = counts.get(c.id) ?? { total: 0, done: 0 }
+          return [c.id, { ...n, percent: percentOf(n.done, n.total) }]
+        }),
+      ),
+    }
   })
 
   app.post('/api/campaigns', { preHandler: managers, schema: { body: createInput } }, async (request, reply) => {

@@ -66,6 +66,24 @@ export async function answersOf(db: Queryable, campaignId: string): Promise<Visi
   return rows.map((r) => r.data)
 }
 
+/**
+ * For a list of campaigns: how many targets each has and how many of them are done (met at
+ * least once — src/domain/campaigns targetState), counted in SQL so a list of campaigns never
+ * loads their targets.
+ */
+export async function doneCounts(db: Queryable, campaignIds: readonly string[]): Promise<Map<string, { total: number; done: number }>> {
+  if (!campaignIds.length) return new Map()
+  const { rows } = await db.query<{ id: string; total: number; done: number }>(
+    `SELECT c.id::text AS id,
+            (SELECT count(*)::int FROM campaign_targets t WHERE t.campaign_id = c.id) AS total,
+            (SELECT count(DISTINCT r.data->>'campaignTargetId')::int FROM records r
+              WHERE r.entity = 'visits' AND NOT r.deleted AND r.data->>'campaignId' = c.id::text AND r.data->>'outcome' = 'met') AS done
+       FROM unnest($1::uuid[]) AS c(id)`,
+    [campaignIds],
+  )
+  return new Map(rows.map((r) => [r.id, { total: r.total, done: r.done }]))
+}
+
 /** The answers (visits) of one target of a campaign, newest first (by HLC). */
 export async function answersOfTarget(db: Queryable, campaignId: string, targetId: string): Promise<Visit[]> {
   const { rows } = await db.query<{ data: Visit }>(

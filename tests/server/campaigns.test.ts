@@ -116,6 +116,8 @@ describe.each(testDatabases())('campaigns on $name', (tdb) => {
     const progress = await api('sup1', 'GET', `/api/campaigns/${campaign.id}/progress`)
     expect(progress.status).toBe(200)
     expect(progress.body.overall).toMatchObject({ total: 2, done: 1, not_yet: 1, percent: 50 })
+    const listed = await api('sup1', 'GET', '/api/campaigns')
+    expect(listed.body.counts[campaign.id]).toEqual({ total: 2, done: 1, percent: 50 })
     expect(progress.body.grids).toEqual([expect.objectContaining({ gridId: t.gridA.id, gridName: '第一网格', done: 1, total: 2 })])
 
     const remind = await api('sup1', 'POST', `/api/campaigns/${campaign.id}/remind`, {})
