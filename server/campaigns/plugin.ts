@@ -44,6 +44,7 @@ import type { Database } from '../db/adapter'
 import { badRequest, notFound } from '../errors'
 import { audit } from '../repositories/audit'
 import { loadScope, type Scope } from '../sync/scope'
+import { rolledUpProgress } from './progress'
 import { campaignWorkbook } from './xlsx'
 import { answersOf, answersOfTarget, doneCounts, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
 
@@ -211,8 +212,8 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     const scope = await loadScope(app.db, request.auth!)
     const c = await managed(scope, request.params.id)
     const [targets, answers, grids] = await Promise.all([targetKeysOf(app.db, c.id), answersOf(app.db, c.id), gridsOfCommunity(app.db, c.communityId)])
-    const gridWorkers = new Map(grids.map((g) => [g.id, g.workerIds]))
-    const p = campaignProgress(targets, answers, { gridWorkers, gridOrder: grids.sort((a, b) => a.code.localeCompare(b.code)).map((g) => g.id) })
+    // Rows per grid (网格, micro-grids rolled up) and per worker of the grids (server/campaigns/progress.ts).
+    const p = rolledUpProgress(targets, answers, grids)
     const names = new Map(grids.map((g) => [g.id, g.name]))
     return { campaign: c, overall: p.overall, grids: p.grids.map((g) => ({ ...g, gridName: names.get(g.gridId) ?? '' })), workers: p.workers }
   })
