@@ -18,6 +18,7 @@
  *                       --cpu-throttle also applies to ledgerSearch/visitSave/ledgerOpen, after their first sync)
  *                       [--only encryption [--enc-cpu 1,4] [--saves 100]]   (issue 19: plain vs encrypted, bench/encryption.ts)
  *                       [--only admin]   (issue 18: 120-polygon GeoJSON and 500-row staff sheet imports, bench/admin.ts)
+ *                       [--only campaigns]   (issue 21: a 专项排查 over every household — publish, a phone's download, progress p95; bench/campaigns.ts)
  *                       [--only entryJs,precache,coldStart,coldStartCpu4x,lighthouse,lighthouseCpu4x]   (issue 12: bench/pwa.ts, bench/lighthouse.ts)
  *   npm run -s bench -- --only load [--workers 500 --processes 1,2,4 --pglite 1 --concurrency 50]   (server load: bench/load.ts;
  *                       never in the default set: it needs PostgreSQL running and takes minutes)
@@ -51,6 +52,7 @@ import { benchPushNode } from './push-node'
 import { benchPatrol } from './patrol'
 import { benchConsole } from './console'
 import { benchAdmin } from './admin'
+import { benchCampaigns } from './campaigns'
 import { benchLoad, loadOptionsFromArgs } from './load'
 import { benchColdStart, benchEntryJs, benchPrecache } from './pwa'
 import { benchLighthouse } from './lighthouse'
@@ -464,7 +466,7 @@ async function benchPush() {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  if (!existsSync(DIST_INDEX) && [...ONLY].some((k) => k !== 'load' && k !== 'console' && k !== 'admin')) {
+  if (!existsSync(DIST_INDEX) && [...ONLY].some((k) => k !== 'load' && k !== 'console' && k !== 'admin' && k !== 'campaigns')) {
     log('dist/index.html missing: running `npx vite build`')
     const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
     if (r.status !== 0) throw new Error('vite build failed')
@@ -496,6 +498,8 @@ async function main() {
   if (ONLY.has('console')) await safely('console', () => benchConsole({ households: HOUSEHOLDS, days: 90, runs: 30 }))
   // Administration imports (issue 18); only when asked: --only admin.
   if (ONLY.has('admin')) await safely('admin', () => benchAdmin())
+  // 专项排查 over a street office (issue 21); only when asked: --only campaigns (--runs publishes, default 3 here).
+  if (ONLY.has('campaigns')) await safely('campaigns', () => benchCampaigns({ households: HOUSEHOLDS, runs: Number(arg('runs', '3')) }))
   if (ONLY.has('load')) await safely('load', () => benchLoad(loadOptionsFromArgs()))
   // Issue 19: every phone scenario with and without a PIN set (bench/encryption.ts); only when asked: --only encryption.
   if (ONLY.has('encryption')) await safely('encryption', () => benchEncryption({ runs: RUNS, households: HOUSEHOLDS }))

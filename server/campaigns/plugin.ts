@@ -2,7 +2,7 @@
  * 专项排查 (issue 21) for the console and phones. Rules are src/domain/campaigns (the same on the
  * phone); this file reads and writes and audits.
  *
- *   GET  /api/campaigns[?communityId=]        supervisors/admins: the campaigns they manage
+ *   GET  /api/campaigns[?communityId=]        supervisors/admins: the campaigns they manage, with targets / done / percent each
  *   POST /api/campaigns                        a draft {communityId, title, items | sourceChecklistId, selection, startAt, deadlineAt}
  *   POST /api/campaigns/:id                    edit a draft (same body without communityId)
  *   POST /api/campaigns/:id/publish            selects the targets (walking order) and publishes
@@ -10,6 +10,8 @@
  *   POST /api/campaigns/:id/remind            催办 the grids behind (or those named): phones show it
  *   GET  /api/campaigns/:id/export.xlsx        results, one row per target (UTC times)
  *   GET  /api/campaigns/:id/progress           done / not home / refused / not yet, per grid and per worker
+ *   GET  /api/campaigns/:id/targets            targets with their state, filtered (?gridId=&state=) and paged (?offset=&limit=)
+ *   GET  /api/campaigns/:id/targets/:targetId  one target, its state and its answers (visits, photos by id), newest first
  *   GET  /api/campaigns/mine                   a worker's running campaigns with the targets in their grids
  *
  * A campaign of a community the caller does not manage is 404 (not confirmed to exist).
@@ -26,9 +28,14 @@ import {
   canManageCampaign,
   draftProblems,
   selectTargets,
+  targetState,
+  percentOf,
+  TARGET_STATES,
   type Campaign,
   type CampaignAction,
   type CampaignTarget,
+  type TargetState,
+  CAMPAIGN_TARGETS_MAX,
 } from '../../src/domain/campaigns'
 import { checklistItemSchema, describeZodError, idSchema, timeSchema } from '../../src/domain/entities'
 import { uuidv7 } from '../../src/domain/ids'
@@ -37,8 +44,9 @@ import type { Database } from '../db/adapter'
 import { badRequest, notFound } from '../errors'
 import { audit } from '../repositories/audit'
 import { loadScope, type Scope } from '../sync/scope'
+import { rolledUpProgress } from './progress'
 import { campaignWorkbook } from './xlsx'
-import { answersOf, getCampaign, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
+import { answersOf, answersOfTarget, doneCounts, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
 
 export interface CampaignOptions {
   now?: () => number
@@ -54,6 +62,13 @@ const draftInput = z.object({
 })
 const createInput = draftInput.extend({ communityId: idSchema })
 const idParams = z.object({ id: idSchema })
+const targetParams = z.object({ id: idSchema, targetId: idSchema })
+const targetsQuery = z.object({
+  gridId: idSchema.optional(),
+  state: z.enum(TARGET_STATES as [TargetState, ...TargetState[]]).optional(),
+  offset: z.coerce.number().int().min(0).max(CAMPAIGN_TARGETS_MAX).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+})
 
 const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
@@ -90,7 +105,18 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
   app.get('/api/campaigns', { preHandler: managers, schema: { querystring: z.object({ communityId: idSchema.optional() }) } }, async (request) => {
     const scope = await loadScope(app.db, request.auth!)
     const list = await listCampaigns(app.db, scope.all ? 'all' : [...scope.communityIds])
-    return { campaigns: list.filter((c) => !request.query.communityId || c.communityId === request.query.communityId) }
+    const campaigns = list.filter((c) => !request.query.communityId || c.communityId === request.query.communityId)
+    // Targets and done per campaign, for the list's 完成率 (a draft has no targets yet).
+    const counts = await doneCounts(app.db, campaigns.filter((c) => c.status !== 'draft').map((c) => c.id))
+    return {
+      campaigns,
+      counts: Object.fromEntries(
+        campaigns.map((c) => {
+          const n = counts.get(c.id) ?? { total: 0, done: 0 }
+          return [c.id, { ...n, percent: percentOf(n.done, n.total) }]
+        }),
+      ),
+    }
   })
 
   app.post('/api/campaigns', { preHandler: managers, schema: { body: createInput } }, async (request, reply) => {
@@ -186,10 +212,31 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     const scope = await loadScope(app.db, request.auth!)
     const c = await managed(scope, request.params.id)
     const [targets, answers, grids] = await Promise.all([targetKeysOf(app.db, c.id), answersOf(app.db, c.id), gridsOfCommunity(app.db, c.communityId)])
-    const gridWorkers = new Map(grids.map((g) => [g.id, g.workerIds]))
-    const p = campaignProgress(targets, answers, { gridWorkers, gridOrder: grids.sort((a, b) => a.code.localeCompare(b.code)).map((g) => g.id) })
+    // Rows per grid (网格, micro-grids rolled up) and per worker of the grids (server/campaigns/progress.ts).
+    const p = rolledUpProgress(targets, answers, grids)
     const names = new Map(grids.map((g) => [g.id, g.name]))
     return { campaign: c, overall: p.overall, grids: p.grids.map((g) => ({ ...g, gridName: names.get(g.gridId) ?? '' })), workers: p.workers }
+  })
+
+  // The console opens a target from a list of them (a street office's campaign has tens of
+  // thousands: filtered by grid and state, one page at a time).
+  app.get('/api/campaigns/:id/targets', { preHandler: managers, schema: { params: idParams, querystring: targetsQuery } }, async (request) => {
+    const scope = await loadScope(app.db, request.auth!)
+    const c = await managed(scope, request.params.id)
+    const { gridId, state, offset, limit } = request.query
+    const [targets, answers] = await Promise.all([targetsOf(app.db, c.id, gridId ? [gridId] : undefined), answersOf(app.db, c.id)])
+    const { stateOf } = campaignProgress(targets, answers)
+    const rows = targets.map((t) => ({ ...t, state: stateOf.get(t.id) ?? 'not_yet' })).filter((t) => !state || t.state === state)
+    return { total: rows.length, offset, targets: rows.slice(offset, offset + limit) }
+  })
+
+  app.get('/api/campaigns/:id/targets/:targetId', { preHandler: managers, schema: { params: targetParams } }, async (request) => {
+    const scope = await loadScope(app.db, request.auth!)
+    const c = await managed(scope, request.params.id)
+    const target = await getTarget(app.db, c.id, request.params.targetId)
+    if (!target) throw notFound('找不到这个排查对象')
+    const answers = await answersOfTarget(app.db, c.id, target.id)
+    return { target, state: targetState(answers), answers }
   })
 
   app.get('/api/campaigns/mine', { preHandler: [app.authenticate] }, async (request) => {

@@ -62,6 +62,43 @@ export async function answersOf(db: Queryable, campaignId: string): Promise<Visi
   return rows.map((r) => r.data)
 }
 
+/**
+ * For a list of campaigns: how many targets each has and how many of them are done (met at
+ * least once — src/domain/campaigns targetState), counted in SQL so a list of campaigns never
+ * loads their targets.
+ */
+export async function doneCounts(db: Queryable, campaignIds: readonly string[]): Promise<Map<string, { total: number; done: number }>> {
+  if (!campaignIds.length) return new Map()
+  const { rows } = await db.query<{ id: string; total: number; done: number }>(
+    `SELECT c.id::text AS id,
+            (SELECT count(*)::int FROM records t
+              WHERE t.entity = 'campaignTargets' AND NOT t.deleted AND t.data->>'campaignId' = c.id::text) AS total,
+            (SELECT count(DISTINCT r.data->>'campaignTargetId')::int FROM records r
+              WHERE r.entity = 'visits' AND NOT r.deleted AND r.data->>'campaignId' = c.id::text AND r.data->>'outcome' = 'met') AS done
+       FROM unnest($1::uuid[]) AS c(id)`,
+    [campaignIds],
+  )
+  return new Map(rows.map((r) => [r.id, { total: r.total, done: r.done }]))
+}
+
+/** The answers (visits) of one target of a campaign, newest first (by HLC). */
+export async function answersOfTarget(db: Queryable, campaignId: string, targetId: string): Promise<Visit[]> {
+  const { rows } = await db.query<{ data: Visit }>(
+    `SELECT data FROM records WHERE entity = 'visits' AND NOT deleted AND data->>'campaignId' = $1 AND data->>'campaignTargetId' = $2 ORDER BY hlc DESC`,
+    [campaignId.toLowerCase(), targetId.toLowerCase()],
+  )
+  return rows.map((r) => r.data)
+}
+
+/** One target of a campaign (null when it is not one of that campaign's). */
+export async function getTarget(db: Queryable, campaignId: string, targetId: string): Promise<CampaignTarget | null> {
+  const { rows } = await db.query<{ data: CampaignTarget }>(
+    `SELECT data FROM records WHERE entity = 'campaignTargets' AND id = $1::uuid AND data->>'campaignId' = $2 AND NOT deleted`,
+    [targetId, campaignId.toLowerCase()],
+  )
+  return rows[0]?.data ?? null
+}
+
 /** The grids of a community (community node included). */
 export async function gridsOfCommunity(db: Queryable, communityId: string): Promise<Grid[]> {
   const { rows } = await db.query<{ data: Grid }>(
