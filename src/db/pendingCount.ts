@@ -118,7 +118,10 @@ export async function keepPendingCount<T>(db: FullGridDb, touches: readonly Touc
 /** 待同步 N 条 for a reader: the kept row, or (missing, stale) the full count from indexes. */
 export async function readPendingCount(db: FullGridDb): Promise<{ n: number; kept: boolean }> {
   const kept = await keptPendingCount(db)
-  return kept ? { n: kept.n, kept: true } : { n: await pendingRecordCountSealed(db), kept: false }
+  if (kept) return { n: kept.n, kept: true }
+  // Closed meanwhile (a wipe): a second read would open, and so re-create, the deleted database.
+  if (!db.isOpen()) return { n: 0, kept: true }
+  return { n: await pendingRecordCountSealed(db), kept: false }
 }
 
 /** Writes the full count as the kept row (after it was found missing or stale). */

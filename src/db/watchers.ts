@@ -11,10 +11,12 @@ import type { FullGridDb, RejectedEntry } from './schema'
  */
 export function watchPendingRecords(db: FullGridDb, cb: (n: number) => void): () => void {
   let repairing = false
+  let stopped = false
   const sub = liveQuery(() => readPendingCount(db)).subscribe({
     next: ({ n, kept }) => {
       cb(n)
-      if (kept || repairing) return
+      // Never after unsubscribing or on a closed database: a write would open (re-create) it.
+      if (kept || repairing || stopped || !db.isOpen()) return
       repairing = true
       repairPendingCount(db)
         .catch(() => {})
@@ -22,7 +24,10 @@ export function watchPendingRecords(db: FullGridDb, cb: (n: number) => void): ()
     },
     error: () => {},
   })
-  return () => sub.unsubscribe()
+  return () => {
+    stopped = true
+    sub.unsubscribe()
+  }
 }
 
 /** Calls `cb` with the number of queued mutations: it grows on every local write (sync soon). */
