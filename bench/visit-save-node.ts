@@ -5,12 +5,16 @@
  * create used to make before its write (a get of the new id in the same transaction: the old
  * path's two directory reads), so both run interleaved under the same machine load.
  * No CPU throttling here (Node); a lower bound beside the browser figures, not a replacement.
+ * A third series, `untilShown`, times a save until the 待同步 watcher the sync store subscribes
+ * (watchPendingRecords) reports the new count: the cost issue 20 names beside the write itself.
  *
  *   npx tsx bench/visit-save-node.ts [--saves 300] [--visits 20000] [--waiting 1000]
  */
 import 'fake-indexeddb/auto'
 import { FullGridDb, Repository, ensureDeviceId } from '../src/db'
 import { saveVisit } from '../src/db/visits'
+import { pendingRecordCount } from '../src/db/outbox'
+import { watchPendingRecords } from '../src/db/watchers'
 import { uuidv7 } from '../src/domain/ids'
 import type { Visit } from '../src/domain/entities'
 import { arg, round } from './stats'
@@ -45,7 +49,33 @@ async function main() {
   for (let i = 0; i < WAITING; i++) await saveVisit(db, repo, visit(i))
   const now: number[] = []
   const before: number[] = []
+  const shown: number[] = []
+  // The UI's 待同步 watcher, subscribed as the sync store does; each timed save waits for its count.
+  let latest = -1
+  let want = Infinity
+  let wake: (() => void) | null = null
+  const stop = watchPendingRecords(db, (n) => {
+    latest = n
+    if (wake && n >= want) wake()
+  })
+  const until = (n: number) =>
+    latest >= n
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          want = n
+          wake = () => {
+            wake = null
+            want = Infinity
+            resolve()
+          }
+        })
   for (let i = 0; i < SAVES; i++) {
+    const waiting = await pendingRecordCount(db)
+    await until(waiting)
+    const w = performance.now()
+    await saveVisit(db, repo, visit(i))
+    await until(waiting + 1)
+    shown.push(performance.now() - w)
     let s = performance.now()
     await saveVisit(db, repo, visit(i))
     now.push(performance.now() - s)
@@ -56,8 +86,9 @@ async function main() {
     })
     before.push(performance.now() - s)
   }
+  stop()
   const sum = (xs: number[]) => ({ p50: round(pct(xs, 50)), p95: round(pct(xs, 95)) })
-  console.log(JSON.stringify({ name: `visitSave in Node (fake-indexeddb), ${VISITS} visits packed, ${WAITING}+ waiting, ${SAVES} saves each`, withExtraRead: sum(before), oneRead: sum(now), outbox: await db.outbox.count() }, null, 2))
+  console.log(JSON.stringify({ name: `visitSave in Node (fake-indexeddb), ${VISITS} visits packed, ${WAITING}+ waiting, ${SAVES} saves each`, withExtraRead: sum(before), oneRead: sum(now), untilShown: sum(shown), outbox: await db.outbox.count() }, null, 2))
   db.close()
 }
 

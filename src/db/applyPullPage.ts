@@ -22,6 +22,7 @@ import { isRemoval, type OutboxEntry, type PullChange } from '../domain/sync'
 import { receiveStamp } from './clock'
 import { setMeta } from './meta'
 import { plainEntry } from './outbox'
+import { forgetPendingCount } from './pendingCount'
 import { BASE_PREFIX, baseKey, byHlc, entityTable, isCreate, recordKey, replay, type Rec } from './overlay'
 import type { FullGridDb, RejectedEntry } from './schema'
 
@@ -37,6 +38,8 @@ export async function applyPullPage(
   const tables = [db.outbox, db.meta, ...(removesSome ? [db.rejected, db.issueEvents, db.trackSegments] : []), ...db.storesOf(entities)]
   await db.transaction('rw', tables, async () => {
     if (opts.reset) await dropSynced(db)
+    // Removals move entries to 需处理 and delete events outside the write path: recount 待同步 (rare).
+    if (removesSome) await forgetPendingCount(db)
     // 1. clock
     let maxStamp = ''
     for (const c of changes) if (!isRemoval(c) && c.hlc > maxStamp) maxStamp = c.hlc

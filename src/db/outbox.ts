@@ -41,7 +41,15 @@ export async function unsyncedRecordCount(db: FullGridDb): Promise<number> {
  */
 export async function unsyncedRecordCountSealed(db: FullGridDb): Promise<number> {
   const [queued, refused] = await Promise.all([db.outbox.orderBy('recordId').uniqueKeys(), db.rejected.orderBy('recordId').uniqueKeys()])
-  const ids = new Set([...queued, ...refused].map(String))
+  return countUnderIssues(db, new Set([...queued, ...refused].map(String)))
+}
+
+/** pendingRecordCount from indexes only (the kept 待同步 row's full recount, pendingCount.ts). */
+export async function pendingRecordCountSealed(db: FullGridDb): Promise<number> {
+  return countUnderIssues(db, new Set((await db.outbox.orderBy('recordId').uniqueKeys()).map(String)))
+}
+
+async function countUnderIssues(db: FullGridDb, ids: Set<string>): Promise<number> {
   if (!ids.size) return 0
   const issueOf = new Map<string, string>()
   await db.issueEvents.orderBy('issueId').eachKey((issueId, cursor) => {

@@ -1,4 +1,5 @@
 /** 需处理: changes the server refused (or that left the user's scope), kept for the worker. */
+import { keepPendingCount } from './pendingCount'
 import { Repository } from './repository'
 import type { FullGridDb, RejectedEntry } from './schema'
 
@@ -20,10 +21,12 @@ export async function retryRejected(db: FullGridDb, id: string, now: () => numbe
   const entry = await db.rejected.get(id)
   if (!entry) return false
   const repo = new Repository(db, { now })
-  return db.transaction('rw', [db.rejected, db.outbox, db.meta, db.storeOf(entry.entity)], async () => {
+  const scope = [...new Set([db.rejected, db.outbox, db.meta, db.issueEvents, db.storeOf(entry.entity)])]
+  return db.transaction('rw', scope, async () => {
     const r = await db.rejected.get(id)
     if (!r) return false
-    await repo.resubmit(r.entity, r.recordId, r.op, r.fields)
+    // Around the whole retry: a refused event create comes back with its row, under its issue again.
+    await keepPendingCount(db, [{ entity: r.entity, recordId: r.recordId, issueId: r.fields.issueId }], true, () => repo.resubmit(r.entity, r.recordId, r.op, r.fields))
     await db.rejected.delete(id)
     return true
   })

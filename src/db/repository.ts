@@ -10,6 +10,7 @@ import type { OutboxEntry } from '../domain/sync'
 import { nextStamp } from './clock'
 import type { FullGridDb, RecordStore } from './schema'
 import { withSpace } from './quota'
+import { keepPendingCount } from './pendingCount'
 
 /** The fields a feature supplies; id is optional (made here), hlc and deleted are ours. */
 export type NewRecord<E extends EntityName> = Omit<EntityTypes[E], 'id' | 'hlc' | 'deleted'> & { id?: string }
@@ -136,9 +137,12 @@ export class Repository {
   ): Promise<EntityTypes[E]> {
     const db = this.db
     const table = db.recordStore(entity)
+    // An issue and its events are one 待同步 record (pendingCount.ts): keeping that count needs the events.
+    const issueish = entity === 'issues' || entity === 'issueEvents'
+    const scope = [...new Set([db.storeOf(entity), db.outbox, db.meta, ...(issueish ? [db.issueEvents] : [])])]
     try {
       // Quota (src/db/quota.ts): a full disk first drops what exists elsewhere, then retries once.
-      return await withSpace(db, () => db.transaction('rw', [db.storeOf(entity), db.outbox, db.meta], async () => {
+      return await withSpace(db, () => db.transaction('rw', scope, async () => {
         const stamp = await this.nextStamp()
         const { record, fields, op } = await body(table, stamp)
         if (fields) {
@@ -152,7 +156,9 @@ export class Repository {
             queuedAt: this.now(),
             attempts: 0,
           }
-          await db.outbox.add(entry)
+          const issueId = entity === 'issueEvents' ? (record as { issueId?: unknown }).issueId : undefined
+          // The 待同步 count moves in this transaction, so the UI watches one row (issue 20).
+          await keepPendingCount(db, [{ entity, recordId: record.id, issueId }], issueish, () => db.outbox.add(entry))
         }
         return record
       }))

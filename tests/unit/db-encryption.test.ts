@@ -69,7 +69,8 @@ describe('encryption at rest (DBCore middleware)', () => {
     const { rows, text } = await rawText(db.name)
     for (const needle of [NAME, PHONE, ID_NUMBER, 'wangxiuying', 'photo of']) expect(text).not.toContain(needle)
     const clear = rows.filter((r) => !isSealed(r)).map((r) => r.key)
-    expect(clear).toEqual(['deviceId', 'hlc']) // only the meta rows read before unlock
+    // only the meta rows read before unlock; pendingRecords is the 待同步 count (a number, issue 20)
+    expect(clear).toEqual(['deviceId', 'hlc', 'pendingRecords'])
   })
 
   it('refuses reads and writes of sealed data while locked, and reads again after unlock', async () => {
