@@ -26,3 +26,48 @@ export function searchableScript(name: string): string {
     check()
   })`
 }
+
+/** What lockMarksScript leaves in window.__fgLock; ms after the document's navigation start. */
+export interface LockMarks {
+  /** The lock screen's title as shown: 设置PIN码 or 输入PIN码 (null: no lock screen was shown). */
+  screen: string | null
+  /** Navigation start → that screen's title is in the DOM. */
+  shownMs: number | null
+  /** Its form was submitted (the PIN typed; Playwright's fill, not a person's thumbs). */
+  submittedMs: number | null
+  /** The router left /lock after that submit: Argon2id, the key opened (or made and wrapped). */
+  leftMs: number | null
+  /** performance.timeOrigin, to relate the marks to Date.now() and to CDP wall times. */
+  timeOrigin: number
+}
+
+/**
+ * An init script (context.addInitScript, before the app's first module): marks when the lock
+ * screen (issue 19) shows, when its form is submitted and when the app leaves it. The lock
+ * screens and the page after them are one document (router navigation), so these marks and the
+ * probes above share one clock, navigation start.
+ */
+export const lockMarksScript = `(() => {
+  if (window.__fgLock) return
+  const marks = (window.__fgLock = { screen: null, shownMs: null, submittedMs: null, leftMs: null, timeOrigin: performance.timeOrigin })
+  const onLock = () => location.pathname.startsWith('/lock')
+  const check = () => {
+    if (onLock() && marks.shownMs === null) {
+      const h = [...document.querySelectorAll('h1')].find((e) => /设置PIN码|输入PIN码/.test(e.textContent))
+      if (h) (marks.shownMs = performance.now()), (marks.screen = h.textContent.trim())
+    }
+    if (!onLock() && marks.submittedMs !== null && marks.leftMs === null) marks.leftMs = performance.now()
+  }
+  document.addEventListener('submit', () => { if (onLock()) (marks.submittedMs = performance.now()), (marks.leftMs = null) }, true)
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true })
+})()`
+
+/** The marks of lockMarksScript, rounded; throws when the page was not prepared with it. */
+export function lockMarks(page: { evaluate(script: string): Promise<unknown> }): Promise<LockMarks> {
+  return page.evaluate(`(() => {
+    const m = window.__fgLock
+    if (!m) throw new Error('lockMarksScript was not installed before the page loaded')
+    const r = (v) => (v === null ? null : Math.round(v * 10) / 10)
+    return { screen: m.screen, shownMs: r(m.shownMs), submittedMs: r(m.submittedMs), leftMs: r(m.leftMs), timeOrigin: m.timeOrigin }
+  })()`) as Promise<LockMarks>
+}

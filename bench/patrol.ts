@@ -20,7 +20,7 @@ import type { Grid, TrackPoint } from '../src/domain/entities'
 import { formatHlc } from '../src/domain/hlc'
 import { uuidv7 } from '../src/domain/ids'
 import { encodeTrack, quantizePoint } from '../src/domain/track'
-import { apiLogin, apiPullAll, launchBrowser, loginInUi, openMine, startServer, waitForSynced } from '../tests/e2e/harness'
+import { apiLogin, apiPullAll, gotoUnlocked, launchBrowser, loginInUi, openMine, startServer, waitForSynced } from '../tests/e2e/harness'
 import { round, summarize } from './stats'
 
 export const FIXES = 5_760
@@ -150,7 +150,7 @@ export async function benchPatrolDraw(runs: number) {
     const prepare: number[] = []
     const paint: number[] = []
     for (let run = 0; run < runs; run++) {
-      await page.goto(`${server.url}/patrol/${patrolId}/summary`)
+      await gotoUnlocked(page, `${server.url}/patrol/${patrolId}/summary`)
       await page.waitForFunction(() => performance.getEntriesByName('fullgrid:map-all').length > 0, undefined, { timeout: 30_000 })
       const m = await page.evaluate(() => ({
         prepare: performance.getEntriesByName('fullgrid:track-prepare').reduce((s, e) => s + e.duration, 0),
