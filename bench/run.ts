@@ -41,7 +41,6 @@ import {
   loginInUi,
   openMine,
   passLockAfterLogin,
-  passLockIfAsked,
   shownPending,
   startServer,
   storedHouseholds,
@@ -60,7 +59,7 @@ import { benchLoad, loadOptionsFromArgs } from './load'
 import { benchColdStart, benchEntryJs, benchPrecache } from './pwa'
 import { benchLighthouse } from './lighthouse'
 import { benchEncryption } from './encryption'
-import { lockMarks, lockMarksScript, searchableScript } from './pageProbes'
+import { lockMarks, lockMarksScript, warmStart, type WarmStart } from './pageProbes'
 import { MB, arg, round, summarize } from './stats'
 
 const RUNS = Number(arg('runs', '5'))
@@ -194,46 +193,6 @@ async function throttle(page: Page): Promise<void> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE })
 }
 
-interface WarmStart {
-  /** Navigation start → the first household rows of 住户 are on screen (after the unlock). */
-  listMs: number
-  /** Navigation start → a name typed into 搜索住户 lists that household (the search index is built). */
-  searchableMs: number
-  /** Navigation start → 输入PIN码 on screen. */
-  lockShownMs: number | null
-  /** 解锁 submitted → the app left /lock (Argon2id and the key opened), inside searchableMs. */
-  unlockMs: number | null
-  /** The app left /lock → searchable: the warm start of the data itself, the PIN aside. */
-  afterUnlockSearchableMs: number | null
-}
-
-/**
- * The phone started again after its first sync: a new browser on the same profile opens 住户
- * (served by the service worker), which shows 输入PIN码 first (issue 19); the PIN is typed as soon
- * as that screen shows (passLockIfAsked), and a head-of-household name is typed into 搜索住户 as soon
- * as the box exists, again until the household is listed. Times are the page's own, from navigation
- * start (the lock screen and 住户 are one document): the unlock is inside them and reported on its own.
- */
-export async function warmStart(profile: Profile, url: string, name: string, throttleRate = CPU_THROTTLE): Promise<WarmStart> {
-  const context = await profile.restart()
-  await context.addInitScript(lockMarksScript)
-  const page = context.pages()[0] ?? (await context.newPage())
-  if (throttleRate !== 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttleRate })
-  await page.goto(`${url}/ledger`)
-  // Started before the unlock, so the first rows are seen at the frame they appear in.
-  const probe = page.evaluate(searchableScript(name)) as Promise<{ listMs: number; searchableMs: number }>
-  const asked = await passLockIfAsked(page, E2E_PIN)
-  if (asked !== 'unlocked') throw new Error(`the restarted phone did not ask for its PIN (${asked ?? 'no lock screen'})`)
-  const found = await probe
-  const m = await lockMarks(page)
-  return {
-    ...found,
-    lockShownMs: m.shownMs,
-    unlockMs: m.leftMs !== null && m.submittedMs !== null ? round(m.leftMs - m.submittedMs, 1) : null,
-    afterUnlockSearchableMs: m.leftMs !== null ? round(found.searchableMs - m.leftMs, 1) : null,
-  }
-}
-
 async function firstSyncRun(server: RunningServer, username: string, total: number, searchName: string): Promise<FirstSyncRun> {
   const profile = await launchProfile()
   try {
@@ -273,7 +232,7 @@ async function firstSyncRun(server: RunningServer, username: string, total: numb
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
     await profile.context.close()
     const disk = dirSize(path.join(profile.dir, 'Default', 'IndexedDB'))
-    const warm = await warmStart(profile, server.url, searchName)
+    const warm = await warmStart(profile, server.url, searchName, CPU_THROTTLE)
     return {
       wallMs: Math.round(t1 - tSubmit),
       pinSetMs: lock.leftMs !== null ? round(lock.leftMs - lock.submittedMs, 1) : null,
