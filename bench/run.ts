@@ -16,7 +16,7 @@
  *   npm run -s bench -- [--runs 5] [--households 20000] [--visits 1000] [--settle-ms 3000] [--cpu-throttle 4]
  *                       [--only firstSync,push,pushNode,patrol,ledgerSearch,visitSave,ledgerOpen,console]   (patrol: bench/patrol.ts;
  *                       --cpu-throttle also applies to ledgerSearch/visitSave/ledgerOpen, after their first sync)
- *                       [--only encryption [--enc-cpu 1,4] [--saves 100]]   (issue 19: plain vs encrypted, bench/encryption.ts)
+ *                       [--only encryption [--enc-cpu 1,4] [--saves 100]]   (issue 19: the app with and without its sealing, bench/encryption.ts)
  *                       [--only admin]   (issue 18: 120-polygon GeoJSON and 500-row staff sheet imports, bench/admin.ts)
  *                       [--only campaigns]   (issue 21: a 专项排查 over every household — publish, a phone's download, progress p95; bench/campaigns.ts)
  *                       [--only entryJs,precache,coldStart,coldStartCpu4x,lighthouse,lighthouseCpu4x]   (issue 12: bench/pwa.ts, bench/lighthouse.ts)
@@ -511,7 +511,7 @@ async function main() {
   // 专项排查 over a street office (issue 21); only when asked: --only campaigns (--runs publishes, default 3 here).
   if (ONLY.has('campaigns')) await safely('campaigns', () => benchCampaigns({ households: HOUSEHOLDS, runs: Number(arg('runs', '3')) }))
   if (ONLY.has('load')) await safely('load', () => benchLoad(loadOptionsFromArgs()))
-  // Issue 19: every phone scenario with and without a PIN set (bench/encryption.ts); only when asked: --only encryption.
+  // Issue 19: the phone scenarios with and without the sealing middleware (bench/encryption.ts: builds dist-noseal/); only when asked: --only encryption.
   if (ONLY.has('encryption')) await safely('encryption', () => benchEncryption({ runs: RUNS, households: HOUSEHOLDS }))
   // Issue 12 (bench/pwa.ts, bench/lighthouse.ts): entry JS, precache, offline cold start, Lighthouse; 4× CPU variants.
   if (ONLY.has('entryJs')) await safely('entryJs', benchEntryJs)
