@@ -30,7 +30,9 @@ type Row = Record<string, unknown>
  * same build without it. Every other build leaves the variable unset and seals (tested in
  * tests/unit/db-encryption.test.ts; the bench checks both stores row by row).
  */
-export const SEALING_SKIPPED_FOR_BENCH: boolean = import.meta.env.VITE_FULLGRID_NO_SEAL === '1'
+// typeof first: src/db also runs in Node without Vite (bench/visit-save-node.ts, tsx), where
+// import.meta.env does not exist; there, as in every build without the variable, rows are sealed.
+export const SEALING_SKIPPED_FOR_BENCH: boolean = typeof import.meta.env === 'object' && import.meta.env.VITE_FULLGRID_NO_SEAL === '1'
 
 export function isSealed(value: unknown): boolean {
   return !!value && typeof value === 'object' && (value as Row)[SEALED] instanceof Uint8Array
