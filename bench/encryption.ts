@@ -28,7 +28,6 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { build } from 'vite'
 import type { Page } from 'playwright-core'
 import {
   DIST_INDEX,
@@ -46,7 +45,7 @@ import {
   type RunningServer,
 } from '../tests/e2e/harness'
 import { QUERIES } from './ledger'
-import { lockMarks, lockMarksScript, warmStart } from './pageProbes'
+import { lockMarks, lockMarksScript, pageBundle, warmStart } from './pageProbes'
 import { arg, round, summarize } from './stats'
 
 const log = (...a: unknown[]) => console.error('[bench encryption]', ...a)
@@ -68,25 +67,9 @@ function buildUnsealed(): void {
   if (r.status !== 0) throw new Error('vite build of dist-noseal failed')
 }
 
-const bundles = new Map<string, string>()
 /** bench/encryption-page.ts for the page of one build: its src/db seals as that build's does. */
-async function tools(variant: Variant): Promise<string> {
-  const cached = bundles.get(variant)
-  if (cached) return cached
-  const out = await build({
-    configFile: false,
-    logLevel: 'warn',
-    root: ROOT,
-    resolve: { alias: { '@': path.join(ROOT, 'src') } },
-    define: { 'import.meta.env.VITE_FULLGRID_NO_SEAL': JSON.stringify(variant === 'unsealed' ? '1' : '') },
-    build: { write: false, minify: true, lib: { entry: path.join(ROOT, 'bench/encryption-page.ts'), formats: ['iife'], name: '__fullgridEncBench' } },
-  })
-  const first = (Array.isArray(out) ? out[0] : out) as { output: Array<{ type: string; code?: string }> }
-  const chunk = first.output.find((o) => o.type === 'chunk')
-  if (!chunk?.code) throw new Error('bundling bench/encryption-page.ts produced no code')
-  const code = `${chunk.code}\n;globalThis.__fullgridEncBench = __fullgridEncBench; undefined`
-  bundles.set(variant, code)
-  return code
+function tools(variant: Variant): Promise<string> {
+  return pageBundle('bench/encryption-page.ts', '__fullgridEncBench', { 'import.meta.env.VITE_FULLGRID_NO_SEAL': JSON.stringify(variant === 'unsealed' ? '1' : '') })
 }
 
 function percentile(values: number[], p: number): number {

@@ -2,8 +2,37 @@
  * Probes shared by the phone benches (bench/run.ts, bench/pwa.ts, bench/encryption.ts): scripts
  * evaluated in the page, and the warm start that uses them.
  */
-import { E2E_PIN, passLockIfAsked, type Profile } from '../tests/e2e/harness'
+import path from 'node:path'
+import { build } from 'vite'
+import { E2E_PIN, ROOT, passLockIfAsked, type Profile } from '../tests/e2e/harness'
 import { round } from './stats'
+
+const bundles = new Map<string, string>()
+
+/**
+ * A bench file bundled (with the app's src/ it imports) into one script for page.evaluate, its
+ * exports on globalThis[globalName]; `define` as for the app's own build (encryption.ts: the
+ * unsealed build's flag). Never shipped.
+ */
+export async function pageBundle(file: string, globalName: string, define: Record<string, string> = {}): Promise<string> {
+  const cacheKey = `${file}|${JSON.stringify(define)}`
+  const cached = bundles.get(cacheKey)
+  if (cached) return cached
+  const out = await build({
+    configFile: false,
+    logLevel: 'warn',
+    root: ROOT,
+    resolve: { alias: { '@': path.join(ROOT, 'src') } },
+    define,
+    build: { write: false, minify: true, lib: { entry: path.join(ROOT, file), formats: ['iife'], name: globalName } },
+  })
+  const first = (Array.isArray(out) ? out[0] : out) as { output: Array<{ type: string; code?: string }> }
+  const chunk = first.output.find((o) => o.type === 'chunk')
+  if (!chunk?.code) throw new Error(`bundling ${file} produced no code`)
+  const code = `${chunk.code}\n;globalThis.${globalName} = ${globalName}; undefined`
+  bundles.set(cacheKey, code)
+  return code
+}
 
 /** Navigation start → a head name typed into 搜索住户 is listed (first rows and search ready, in ms). */
 export function searchableScript(name: string): string {
