@@ -62,7 +62,8 @@ function buildUnsealed(): void {
   const r = spawnSync('npx', ['vite', 'build', '--outDir', NOSEAL_DIST, '--emptyOutDir', '--logLevel', 'warn'], {
     cwd: ROOT,
     env: { ...process.env, VITE_FULLGRID_NO_SEAL: '1' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // The build's output to stderr: stdout is the JSON report.
+    stdio: ['ignore', 2, 2],
   })
   if (r.status !== 0) throw new Error('vite build of dist-noseal failed')
 }

@@ -111,6 +111,8 @@ export interface WarmStart {
   searchableMs: number
   /** Navigation start → 输入PIN码 on screen. */
   lockShownMs: number | null
+  /** 输入PIN码 shown → submitted: Playwright noticing the screen and filling the PIN (not a person). */
+  pinTypingMs: number | null
   /** 解锁 submitted → the app left /lock (Argon2id and the key opened), inside searchableMs. */
   unlockMs: number | null
   /** The app left /lock → searchable: the warm start of the data itself, the PIN aside. */
@@ -139,6 +141,7 @@ export async function warmStart(profile: Profile, url: string, name: string, thr
   return {
     ...found,
     lockShownMs: m.shownMs,
+    pinTypingMs: m.shownMs !== null && m.submittedMs !== null ? round(m.submittedMs - m.shownMs, 1) : null,
     unlockMs: m.leftMs !== null && m.submittedMs !== null ? round(m.leftMs - m.submittedMs, 1) : null,
     afterUnlockSearchableMs: m.leftMs !== null ? round(found.searchableMs - m.leftMs, 1) : null,
   }
