@@ -1,32 +1,16 @@
 /**
- * Bundled by bench/encryption.ts (never shipped) and injected into the app's page: the PIN set and
- * unlock through the crypto module's public API (KeyVault, the phone's Argon2id), a check that the
- * store really is sealed, and the ledger bench's search / visit-save timings and the write-path
- * seeding, all on the app's IndexedDB.
+ * Bundled by bench/encryption.ts (never shipped) and injected into the app's page: a check that
+ * the store really is sealed (or, in the unsealed comparison build, really is not), and the ledger
+ * bench's search / visit-save timings and the write-path seeding, all on the app's IndexedDB. The
+ * bundle is built with the same VITE_FULLGRID_NO_SEAL as the app it is injected into, so its copy
+ * of src/db seals exactly as the app's does (the key is shared through the page's keyring).
  */
 import './zod-jitless'
 import Dexie from 'dexie'
-import { KeyVault, isUnlocked } from '../src/db/crypto'
 import { isSealed } from '../src/db/crypto/middleware'
 
 export { searchTimings, visitSaveTimings } from './ledger-page'
 export { seedVisits } from './app-write-path'
-
-/** setPin (wraps the given data key under the PIN) and one unlock: the KDF's cost, paid once per unlock. */
-export async function pinTimings(pin: string, key: number[]): Promise<{ setPinMs: number; unlockMs: number; unlocked: boolean }> {
-  const vault = new KeyVault()
-  try {
-    const t0 = performance.now()
-    await vault.setPin(pin, new Uint8Array(key))
-    const t1 = performance.now()
-    const r = await vault.unlock(pin)
-    const t2 = performance.now()
-    if (!r.ok) throw new Error('unlock with the PIN just set failed')
-    return { setPinMs: t1 - t0, unlockMs: t2 - t1, unlocked: isUnlocked() }
-  } finally {
-    vault.close()
-  }
-}
 
 /** Rows as IndexedDB holds them (no middleware): how many are sealed and how many are clear. */
 export async function sealedCounts(dbName = 'fullgrid'): Promise<{ sealed: number; clear: number; clearTables: Record<string, number> }> {

@@ -8,7 +8,7 @@
 import Dexie, { type Table, type Transaction } from 'dexie'
 import type { EntityName, EntityTypes } from '../domain/entities'
 import { PackedTable, writePacked, type PackRow } from './packs'
-import { encryptionMiddleware } from './crypto/middleware'
+import { SEALING_SKIPPED_FOR_BENCH, encryptionMiddleware } from './crypto/middleware'
 import type { RejectionParams } from '../domain/rejections'
 import type { OutboxEntry } from '../domain/sync'
 
@@ -178,8 +178,10 @@ export class FullGridDb extends Dexie {
 
   constructor(name = 'fullgrid', upTo: number = LATEST_VERSION) {
     super(name)
-    // Encryption at rest (issue 19): a pass-through until a PIN is set (crypto/keyring.ts).
-    this.use(encryptionMiddleware)
+    // Encryption at rest (issue 19): a pass-through until a PIN is set (crypto/keyring.ts). Left
+    // out only in the encryption bench's comparison build (SEALING_SKIPPED_FOR_BENCH).
+    if (!SEALING_SKIPPED_FOR_BENCH) this.use(encryptionMiddleware)
+    else console.warn('[FullGrid] benchmark build: records are stored unsealed (VITE_FULLGRID_NO_SEAL=1)')
     for (const v of SCHEMA_VERSIONS) {
       if (v.version > upTo) break
       const declared = this.version(v.version).stores(v.stores)

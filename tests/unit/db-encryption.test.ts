@@ -3,7 +3,7 @@ import Dexie from 'dexie'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FullGridDb, LATEST_VERSION, Repository, SCHEMA_VERSIONS, ensureDeviceId, getMeta, visitsOfHousehold } from '@/db'
 import { LockedError, lockKey, setDataKey, setEncryptionRequired } from '@/db/crypto'
-import { isSealed } from '@/db/crypto/middleware'
+import { SEALING_SKIPPED_FOR_BENCH, isSealed } from '@/db/crypto/middleware'
 import { sealStoredRows } from '@/db/crypto/seal'
 import { saveDraft, loadDraft } from '@/db/drafts'
 import { getPhoto, storePhoto } from '@/db/blobs'
@@ -97,6 +97,17 @@ describe('encryption at rest (DBCore middleware)', () => {
     await saveDraft(db, 'x', { notes: NAME })
     setDataKey(key())
     await expect(loadDraft(db, 'x')).rejects.toThrow()
+  })
+})
+
+describe("the encryption bench's unsealed build flag (VITE_FULLGRID_NO_SEAL)", () => {
+  it('is off outside bench/encryption.ts: no .env file sets it and every database has the middleware', async () => {
+    const { loadEnv } = await import('vite')
+    for (const mode of ['production', 'development', 'test']) expect(loadEnv(mode, process.cwd(), 'VITE_').VITE_FULLGRID_NO_SEAL).toBeUndefined()
+    expect(SEALING_SKIPPED_FOR_BENCH).toBe(false)
+    const db = open()
+    const names = (db as unknown as { _middlewares: { dbcore?: { name: string }[] } })._middlewares.dbcore?.map((m) => m.name)
+    expect(names).toContain('EncryptionAtRest')
   })
 })
 

@@ -28,6 +28,16 @@ export const CLEAR_META_KEYS: ReadonlySet<string> = new Set(['deviceId', 'sessio
 
 type Row = Record<string, unknown>
 
+/**
+ * Benchmark builds only (bench/encryption.ts builds `dist-noseal/` with VITE_FULLGRID_NO_SEAL=1):
+ * the same app with the middleware left out, so the cost of sealing can be measured against the
+ * same build without it. Every other build leaves the variable unset and seals (tested in
+ * tests/unit/db-encryption.test.ts; the bench checks both stores row by row).
+ */
+// typeof first: src/db also runs in Node without Vite (bench/visit-save-node.ts, tsx), where
+// import.meta.env does not exist; there, as in every build without the variable, rows are sealed.
+export const SEALING_SKIPPED_FOR_BENCH: boolean = typeof import.meta.env === 'object' && import.meta.env.VITE_FULLGRID_NO_SEAL === '1'
+
 export function isSealed(value: unknown): boolean {
   return !!value && typeof value === 'object' && (value as Row)[SEALED] instanceof Uint8Array
 }
