@@ -108,9 +108,8 @@ export function lock(): void {
 
 /** Logout and a revoked device: the key goes with the records (DESIGN §8.4). */
 export async function wipePhone(): Promise<void> {
+  // The vault's wipe deletes the records too (onWipe), with or without a PIN set.
   await theVault().wipe()
-  // No PIN (a phone that never set one): the records still go.
-  await wipeLocalDatabase(appDb())
 }
 
 /** 待同步 and 需处理 records, readable while locked (the lock screen's warning). */

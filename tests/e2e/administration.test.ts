@@ -47,7 +47,7 @@ async function fillVisit(phone: Page, url: string, householdId: string, notes: s
     const field = phone.getByLabel(label)
     if (await field.count()) await field.fill('正常')
   }
-  await phone.getByLabel('走访记录').fill(notes)
+  await phone.getByRole('textbox', { name: '走访记录' }).fill(notes)
 }
 
 describe('a street office sets itself up (browser)', () => {

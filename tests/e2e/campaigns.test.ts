@@ -28,7 +28,7 @@ async function answer(page: Page, label: string): Promise<void> {
   await page.getByText('专项排查：独居老人冬季走访').waitFor({ timeout: 15_000 })
   await page.getByLabel('已完成', { exact: true }).check()
   await page.locator('fieldset').filter({ hasText: '取暖设施安全' }).getByLabel('是', { exact: true }).check()
-  await page.getByLabel('走访记录').fill(`${label}：炉具完好`)
+  await page.getByRole('textbox', { name: '走访记录' }).fill(`${label}：炉具完好`)
   await page.getByRole('button', { name: '保存走访' }).click()
   await page.getByRole('list', { name: '排查对象' }).waitFor({ timeout: 15_000 })
   await page.getByRole('listitem').filter({ hasText: label }).getByText('已完成').waitFor({ timeout: 15_000 })

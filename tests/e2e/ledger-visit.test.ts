@@ -71,7 +71,7 @@ describe('住户 → 入户走访 → 今日, offline (issue 8)', () => {
       await group.getByLabel('是', { exact: true }).check()
     }
     for (const label of ['健康状况清', '家庭情况清', '诉求需求清']) await page.getByLabel(label).fill('正常')
-    await page.getByLabel('走访记录').fill(notes)
+    await page.getByRole('textbox', { name: '走访记录' }).fill(notes)
     await page.getByLabel('拍照/选择照片').setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: await pngFromPage(page) })
     await page.getByRole('img', { name: '照片 1' }).waitFor({ timeout: 30_000 })
     await page.getByRole('button', { name: '保存走访' }).click()

@@ -95,7 +95,7 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
     await page.getByRole('list', { name: '今日应访住户' }).getByRole('link').first().click()
     await page.getByRole('link', { name: '入户走访' }).or(page.getByRole('button', { name: '入户走访' })).first().click()
     const notes = `更新时正在填写 ${Date.now().toString(36)}`
-    await page.getByLabel('走访记录').fill(notes)
+    await page.getByRole('textbox', { name: '走访记录' }).fill(notes)
 
     // A new version is published; the app finds it (as it does hourly and on returning to it).
     const sw = path.join(site, 'sw.js')
@@ -108,7 +108,7 @@ describe('install, offline cold start and safe updates (issue 12)', () => {
     page.on('load', () => loads.push(page.url()))
     await page.getByRole('button', { name: '立即更新' }).click()
     await page.getByText(/表单或进行中的巡查结束后自动更新/).waitFor()
-    expect(await page.getByLabel('走访记录').inputValue()).toBe(notes)
+    expect(await page.getByRole('textbox', { name: '走访记录' }).inputValue()).toBe(notes)
     expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.waiting !== null), 'the new worker still waits').toBe(true)
     expect(loads).toEqual([])
 

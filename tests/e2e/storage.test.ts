@@ -91,7 +91,7 @@ describe('a full phone loses nothing (issue 12)', () => {
       await group.getByLabel('是', { exact: true }).check()
     }
     for (const label of ['健康状况清', '家庭情况清', '诉求需求清']) await page.getByLabel(label).fill('正常')
-    await page.getByLabel('走访记录').fill(notes)
+    await page.getByRole('textbox', { name: '走访记录' }).fill(notes)
 
     // The phone runs out of space: other data fills it to the last byte.
     const filled = await fillStorage(page)
@@ -100,7 +100,7 @@ describe('a full phone loses nothing (issue 12)', () => {
     await page.getByRole('button', { name: '保存走访' }).click()
     await page.getByText(/手机存储空间不足/).first().waitFor({ timeout: 30_000 })
     expect(page.url(), 'still on the form').toMatch(/\/visits\/new\//)
-    expect(await page.getByLabel('走访记录').inputValue(), 'what was typed is still there').toBe(notes)
+    expect(await page.getByRole('textbox', { name: '走访记录' }).inputValue(), 'what was typed is still there').toBe(notes)
 
     // The worker frees space; the same form saves.
     await freeStorage(page)

@@ -24,7 +24,10 @@ function loginErrorOf(err: unknown): LoginError {
 
 export { deviceId } from './account.boot'
 
-export async function login(body: { username: string; password: string; deviceId: string; deviceName: string }): Promise<LoginResponse> {
+type LoginBody = { username: string; password: string; deviceId: string; deviceName: string }
+
+/** The password login's answer, parsed; failures in the login page's words. */
+async function askLogin(body: LoginBody) {
   let answer: unknown
   try {
     answer = await apiFetch('/api/auth/login', { auth: false, json: body, timeoutMs: LOGIN_TIMEOUT_MS })
@@ -33,7 +36,11 @@ export async function login(body: { username: string; password: string; deviceId
   }
   const parsed = loginAnswerSchema.safeParse(answer)
   if (!parsed.success) throw new LoginError('server', 200)
-  const { recoveryKey, ...session } = parsed.data
+  return parsed.data
+}
+
+export async function login(body: LoginBody): Promise<LoginResponse> {
+  const { recoveryKey, ...session } = await askLogin(body)
   await keepSession(session, body.username)
   await holdRecoveryKey(recoveryKey)
   return session
@@ -44,16 +51,8 @@ export async function login(body: { username: string; password: string; deviceId
  * the device's recovery secret, which opens the same data key; the records and the outbox stay.
  * Resolves false when this phone cannot be recovered (no recovery wrap, another device's secret).
  */
-export async function recoverPin(body: { username: string; password: string; deviceId: string; deviceName: string }): Promise<{ session: LoginResponse; recovered: boolean }> {
-  let answer: unknown
-  try {
-    answer = await apiFetch('/api/auth/login', { auth: false, json: body, timeoutMs: LOGIN_TIMEOUT_MS })
-  } catch (err) {
-    throw loginErrorOf(err)
-  }
-  const parsed = loginAnswerSchema.safeParse(answer)
-  if (!parsed.success) throw new LoginError('server', 200)
-  const { recoveryKey, ...session } = parsed.data
+export async function recoverPin(body: LoginBody): Promise<{ session: LoginResponse; recovered: boolean }> {
+  const { recoveryKey, ...session } = await askLogin(body)
   await saveSession(appDb(), session, body.username)
   return { session, recovered: await recoverWith(recoveryKey) }
 }
