@@ -86,14 +86,29 @@ describe('boundaries and buildings on the map (browser, GCJ-02 tiles)', () => {
     await page.locator('.leaflet-marker-pane .cursor-marker').waitFor({ state: 'attached', timeout: 30_000 })
     const origin = await mapOrigin(page)
     const placed = page.locator('.leaflet-marker-pane .marker-icon:not(.cursor-marker)')
+    const cursor = page.locator('.leaflet-marker-pane .cursor-marker')
+    // Geoman puts a corner where its cursor marker is, not where the click is: under load the
+    // marker follows the mouse late, and a click before it arrived lands on the previous corner
+    // (taken as a click on it). So each click waits until the marker is under the mouse.
+    const clickAt = async (p: { x: number; y: number }) => {
+      const at = { x: origin.x + p.x, y: origin.y + p.y }
+      await page.mouse.move(at.x - 5, at.y - 5)
+      await page.mouse.move(at.x, at.y)
+      await expect
+        .poll(async () => {
+          const b = await cursor.boundingBox()
+          return b ? Math.hypot(b.x + b.width / 2 - at.x, b.y + b.height / 2 - at.y) : Infinity
+        }, { timeout: 30_000 })
+        .toBeLessThan(3)
+      await page.mouse.click(at.x, at.y)
+    }
     for (const [i, p] of corners.entries()) {
-      await page.mouse.move(origin.x + p.x, origin.y + p.y)
-      await page.mouse.click(origin.x + p.x, origin.y + p.y)
+      await clickAt(p)
       // At least this corner is down (under load geoman can show two extra handles for a moment);
       // the saved ring below is checked corner by corner.
-      await expect.poll(() => placed.count()).toBeGreaterThanOrEqual(i + 1)
+      await expect.poll(() => placed.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(i + 1)
     }
-    await page.mouse.click(origin.x + corners[0].x, origin.y + corners[0].y)
+    await clickAt(corners[0])
     await page.getByRole('button', { name: '保存边界' }).click()
     await page.getByText('已保存“西区网格”的边界').waitFor()
 
