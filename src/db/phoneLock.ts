@@ -6,6 +6,7 @@
  */
 import { KeyVault, currentKey, isUnlocked, setEncryptionRequired, type UnlockResult } from './crypto'
 import { sealStoredRows } from './crypto/seal'
+import { enrollPlatformCredential, evaluatePrf } from './crypto/biometric'
 import { appDb } from './appDb'
 import { unsyncedRecordCount, unsyncedRecordCountSealed } from './outbox'
 import { wipeLocalDatabase } from './watchers'
@@ -100,6 +101,47 @@ export async function unlock(pin: string): Promise<UnlockResult> {
   const result = await v.unlock(pin)
   if (result.ok) await sealIfNeeded(v)
   return result
+}
+
+/** 指纹/面容解锁 can be offered: a platform authenticator the browser lets pages use. */
+export { biometricAvailable } from './crypto/biometric'
+
+/** Is 指纹/面容解锁 on for this phone (a credential wraps the key)? */
+export async function biometricEnabled(): Promise<boolean> {
+  return (await theVault().biometric()) !== null
+}
+
+/** 开启指纹/面容解锁, while unlocked: a platform credential's PRF output wraps the same data key. */
+export async function enableBiometric(account: { id: string; username: string; name: string }): Promise<void> {
+  if (!isUnlocked()) throw new Error('enableBiometric needs the unlocked key')
+  const { credentialId, salt, output } = await enrollPlatformCredential(account)
+  try {
+    await theVault().setBiometric(credentialId, salt, output)
+  } finally {
+    output.fill(0)
+  }
+}
+
+export function disableBiometric(): Promise<void> {
+  return theVault().clearBiometric()
+}
+
+/**
+ * 指纹/面容解锁 at the lock screen. False when it did not open the key (a cancelled prompt throws
+ * the browser's NotAllowedError to the caller); a failure never counts as a wrong PIN.
+ */
+export async function unlockWithBiometric(): Promise<boolean> {
+  const v = theVault()
+  const cred = await v.biometric()
+  if (!cred) return false
+  const output = await evaluatePrf(cred.credentialId, cred.salt)
+  try {
+    if (!(await v.unlockWithBiometric(output))) return false
+  } finally {
+    output.fill(0)
+  }
+  await sealIfNeeded(v)
+  return true
 }
 
 export function lock(): void {

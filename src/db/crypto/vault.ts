@@ -24,6 +24,20 @@ interface RecoveryRow {
   wrapped: Uint8Array
 }
 
+/**
+ * The data key wrapped a third time, under the PRF output of a platform credential (指纹/面容解锁,
+ * WebAuthn's prf extension): the authenticator's own user verification guards it, so a refused or
+ * cancelled fingerprint does not count as a wrong PIN.
+ */
+export interface BiometricRow {
+  id: 'biometric'
+  credentialId: Uint8Array
+  /** The PRF input (evaluated by the authenticator with the credential's secret). */
+  salt: Uint8Array
+  iv: Uint8Array
+  wrapped: Uint8Array
+}
+
 interface VaultRow {
   id: 'pin'
   kdf: KdfParams
@@ -50,10 +64,12 @@ export class PinFormatError extends Error {
 class VaultDb extends Dexie {
   declare vault: Table<VaultRow, string>
   declare recovery: Table<RecoveryRow, string>
+  declare biometric: Table<BiometricRow, string>
   constructor(name: string) {
     super(name)
     this.version(1).stores({ vault: 'id' })
     this.version(2).stores({ vault: 'id', recovery: 'id' })
+    this.version(3).stores({ vault: 'id', recovery: 'id', biometric: 'id' })
   }
 }
 
@@ -109,8 +125,11 @@ export class KeyVault {
     const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource }, kek, key as BufferSource))
     const sealed = dataKey !== undefined && (await this.db.vault.get('pin'))?.sealed === true
     await this.db.vault.put({ id: 'pin', kdf, salt, iv, wrapped, failures: 0, sealed })
-    // A new data key: a recovery wrap of the old one would open nothing.
-    if (dataKey === undefined) await this.db.recovery.clear()
+    // A new data key: a recovery or fingerprint wrap of the old one would open nothing.
+    if (dataKey === undefined) {
+      await this.db.recovery.clear()
+      await this.db.biometric.clear()
+    }
     setDataKey(key)
     return key
   }
@@ -193,6 +212,47 @@ export class KeyVault {
     }
   }
 
+  /**
+   * 指纹/面容解锁 on: wraps the unlocked data key under a credential's PRF output (biometric.ts
+   * asks the authenticator). The output itself is not kept.
+   */
+  async setBiometric(credentialId: Uint8Array, salt: Uint8Array, prfOutput: Uint8Array): Promise<void> {
+    const key = currentKey()
+    if (!key) throw new Error('setBiometric needs the unlocked key')
+    const iv = crypto.getRandomValues(new Uint8Array(12))
+    const kek = await importKek(prfOutput)
+    const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource }, kek, key as BufferSource))
+    await this.db.biometric.put({ id: 'biometric', credentialId, salt, iv, wrapped })
+  }
+
+  /** The credential to ask for (its id and PRF input), or null when 指纹/面容解锁 is off. */
+  async biometric(): Promise<Pick<BiometricRow, 'credentialId' | 'salt'> | null> {
+    const row = await this.db.biometric.get('biometric')
+    return row && (await this.hasPin()) ? { credentialId: row.credentialId, salt: row.salt } : null
+  }
+
+  async clearBiometric(): Promise<void> {
+    await this.db.biometric.clear()
+  }
+
+  /**
+   * Opens the data key with the credential's PRF output. False for another output (another
+   * credential, a reset authenticator): nothing is counted, the PIN still works.
+   */
+  async unlockWithBiometric(prfOutput: Uint8Array): Promise<boolean> {
+    const row = await this.db.biometric.get('biometric')
+    if (!row || !(await this.hasPin())) return false
+    try {
+      const kek = await importKek(prfOutput)
+      const key = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: row.iv as BufferSource }, kek, row.wrapped as BufferSource))
+      await this.db.vault.update('pin', { failures: 0 })
+      setDataKey(key)
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /** Locks (the key leaves memory); the data stays sealed on the phone. */
   lock(): void {
     lockKey()
@@ -201,9 +261,10 @@ export class KeyVault {
   /** Deletes the wrapped key and (onWipe) the data: logout, device_revoked, five wrong PINs. */
   async wipe(): Promise<void> {
     lockKey()
-    await this.db.transaction('rw', this.db.vault, this.db.recovery, async () => {
+    await this.db.transaction('rw', this.db.vault, this.db.recovery, this.db.biometric, async () => {
       await this.db.vault.delete('pin')
       await this.db.recovery.clear()
+      await this.db.biometric.clear()
     })
     setEncryptionRequired(false)
     await this.opts.onWipe?.()
