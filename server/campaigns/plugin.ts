@@ -22,7 +22,6 @@ import { z } from 'zod'
 import {
   campaignActionProblem,
   campaignProblemText,
-  campaignProgress,
   campaignSchema,
   campaignSelectionSchema,
   canManageCampaign,
@@ -44,9 +43,9 @@ import type { Database } from '../db/adapter'
 import { badRequest, notFound } from '../errors'
 import { audit } from '../repositories/audit'
 import { loadScope, type Scope } from '../sync/scope'
-import { rolledUpProgress } from './progress'
+import { rolledUpCounts } from './progress'
 import { campaignWorkbook } from './xlsx'
-import { answersOf, answersOfTarget, doneCounts, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
+import { answersOf, answersOfTarget, doneCounts, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, stateCountsByGrid, targetPage, targetsOf } from './repository'
 
 export interface CampaignOptions {
   now?: () => number
@@ -184,8 +183,9 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     const current = await managed(scope, request.params.id, 'remind')
     let gridIds = request.body?.gridIds
     if (!gridIds?.length) {
-      const p = campaignProgress(await targetKeysOf(app.db, current.id), await answersOf(app.db, current.id))
-      gridIds = p.grids.filter((g) => g.done < g.total).map((g) => g.gridId)
+      // The leaf grids (micro-grids as such, which phones match) with targets not yet done.
+      const counts = await stateCountsByGrid(app.db, current.id)
+      gridIds = [...counts].filter(([, c]) => c.done < c.total).map(([gridId]) => gridId).sort()
     }
     const at = now()
     const c: Campaign = { ...current, remindedAt: at, remindGridIds: gridIds, hlc: nextServerHlc(at, current.hlc) }
@@ -211,9 +211,10 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
   app.get('/api/campaigns/:id/progress', { preHandler: managers, schema: { params: idParams } }, async (request) => {
     const scope = await loadScope(app.db, request.auth!)
     const c = await managed(scope, request.params.id)
-    const [targets, answers, grids] = await Promise.all([targetKeysOf(app.db, c.id), answersOf(app.db, c.id), gridsOfCommunity(app.db, c.communityId)])
-    // Rows per grid (网格, micro-grids rolled up) and per worker of the grids (server/campaigns/progress.ts).
-    const p = rolledUpProgress(targets, answers, grids)
+    const [counts, grids] = await Promise.all([stateCountsByGrid(app.db, c.id), gridsOfCommunity(app.db, c.communityId)])
+    // Counted per leaf grid and state in SQL; rows per grid (网格, micro-grids rolled up) and per
+    // worker of the grids (server/campaigns/progress.ts).
+    const p = rolledUpCounts(counts, grids)
     const names = new Map(grids.map((g) => [g.id, g.name]))
     return { campaign: c, overall: p.overall, grids: p.grids.map((g) => ({ ...g, gridName: names.get(g.gridId) ?? '' })), workers: p.workers }
   })
@@ -224,10 +225,9 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     const scope = await loadScope(app.db, request.auth!)
     const c = await managed(scope, request.params.id)
     const { gridId, state, offset, limit } = request.query
-    const [targets, answers] = await Promise.all([targetsOf(app.db, c.id, gridId ? [gridId] : undefined), answersOf(app.db, c.id)])
-    const { stateOf } = campaignProgress(targets, answers)
-    const rows = targets.map((t) => ({ ...t, state: stateOf.get(t.id) ?? 'not_yet' })).filter((t) => !state || t.state === state)
-    return { total: rows.length, offset, targets: rows.slice(offset, offset + limit) }
+    // Filtered, counted and paged in SQL (a street office's campaign has 20,000 targets).
+    const page = await targetPage(app.db, c.id, { gridId, state, offset, limit })
+    return { total: page.total, offset, targets: page.targets }
   })
 
   app.get('/api/campaigns/:id/targets/:targetId', { preHandler: managers, schema: { params: targetParams } }, async (request) => {
