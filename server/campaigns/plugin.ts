@@ -2,9 +2,10 @@
  * 专项排查 (issue 21) for the console and phones. Rules are src/domain/campaigns (the same on the
  * phone); this file reads and writes and audits.
  *
- *   GET  /api/campaigns[?communityId=]        supervisors/admins: the campaigns they manage, with targets / done / percent each
+ *   GET  /api/campaigns[?communityId=]        supervisors/admins: the campaigns they manage, with targets / done / percent each, and the communities they manage (names)
  *   POST /api/campaigns                        a draft {communityId, title, items | sourceChecklistId, selection, startAt, deadlineAt}
  *   POST /api/campaigns/:id                    edit a draft (same body without communityId)
+ *   GET  /api/campaigns/:id/preview            a draft's target count as 发布 would select it now, and what would stop 发布
  *   POST /api/campaigns/:id/publish            selects the targets (walking order) and publishes
  *   POST /api/campaigns/:id/close
  *   POST /api/campaigns/:id/remind            催办 the grids behind (or those named): phones show it
@@ -45,7 +46,7 @@ import { audit } from '../repositories/audit'
 import { loadScope, type Scope } from '../sync/scope'
 import { rolledUpCounts } from './progress'
 import { campaignWorkbook } from './xlsx'
-import { answersOf, answersOfTarget, doneCounts, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, stateCountsByGrid, targetPage, targetsOf } from './repository'
+import { answersOf, answersOfTarget, communitiesOf, doneCounts, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, stateCountsByGrid, targetPage, targetsOf } from './repository'
 
 export interface CampaignOptions {
   now?: () => number
@@ -109,6 +110,8 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     const counts = await doneCounts(app.db, campaigns.filter((c) => c.status !== 'draft').map((c) => c.id))
     return {
       campaigns,
+      // The 社区 column of an admin (or a supervisor) of several communities.
+      communities: await communitiesOf(app.db, scope.all ? 'all' : [...scope.communityIds]),
       counts: Object.fromEntries(
         campaigns.map((c) => {
           const n = counts.get(c.id) ?? { total: 0, done: 0 }
@@ -147,6 +150,16 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
       await audit(tx, request.auth!.userId, 'campaign_edit', { summary: `修改专项排查草稿“${c.title}”`, campaignId: c.id, title: c.title })
     })
     return { campaign: c }
+  })
+
+  // Before 发布: how many targets the draft's selection reaches now (the same selection 发布 makes,
+  // nothing stored), and the problem that would stop 发布 (null: none).
+  app.get('/api/campaigns/:id/preview', { preHandler: managers, schema: { params: idParams } }, async (request) => {
+    const scope = await loadScope(app.db, request.auth!)
+    const draft = await managed(scope, request.params.id, 'edit')
+    const targetCount = (await selectFor(app.db, draft)).length
+    const problem = campaignActionProblem(scope, draft, 'publish', { now: now(), targetCount })
+    return { targetCount, problem: problem ? { code: problem, message: campaignProblemText(problem) } : null }
   })
 
   app.post('/api/campaigns/:id/publish', { preHandler: managers, schema: { params: idParams } }, async (request) => {

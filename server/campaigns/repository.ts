@@ -190,3 +190,14 @@ export async function targetPage(
   }
   return { total, targets: rows.map((r) => ({ ...r.data, state: r.state })) }
 }
+
+/** Communities (their grid records of level community) by id, or all, by code. */
+export async function communitiesOf(db: Queryable, ids: readonly string[] | 'all'): Promise<Array<{ id: string; name: string }>> {
+  const { rows } = await db.query<{ id: string; name: string }>(
+    `SELECT id::text AS id, data->>'name' AS name FROM records
+      WHERE entity = 'grids' AND NOT deleted AND data->>'level' = 'community' ${ids === 'all' ? '' : 'AND id = ANY($1::uuid[])'}
+      ORDER BY data->>'code', id`,
+    ids === 'all' ? [] : [ids],
+  )
+  return rows
+}
