@@ -123,23 +123,31 @@ export async function householdsAndBuildingsIn(db: Queryable, gridIds: readonly 
  * Each target of a campaign with its state, in SQL: the rule of src/domain/campaigns targetState
  * (done once an answer met it; otherwise the latest answer's outcome by HLC — 拒访 or 不在家; no
  * answer: 未走访). `$1` is the campaign id (lower case); `where` narrows the targets (e.g. by grid).
- * The HLC order is bytewise (COLLATE "C"), as the phone and the domain compare stamps.
+ * The HLC order is bytewise (COLLATE "C"), as the phone and the domain compare stamps; of two
+ * answers with the very same stamp (never on one device) either may count as the latest.
  */
 function targetStatesSql(where = ''): string {
+  // Per target answered: met at all, and the latest stamps of 拒访 and of the other outcomes
+  // (不在家) — plain aggregates, so no answer is sorted (a sort carried whole visits to disk).
   return `
     WITH t AS (
       SELECT id, grid_id, data FROM records
        WHERE entity = 'campaignTargets' AND data->>'campaignId' = $1 AND NOT deleted ${where}
     ), a AS (
-      SELECT data->>'campaignTargetId' AS target_id,
-             bool_or(data->>'outcome' = 'met') AS met,
-             (array_agg(data->>'outcome' ORDER BY hlc COLLATE "C" DESC))[1] AS latest
-        FROM records
-       WHERE entity = 'visits' AND NOT deleted AND data->>'campaignId' = $1 AND data->>'campaignTargetId' IS NOT NULL
+      SELECT v.target_id,
+             bool_or(v.outcome = 'met') AS met,
+             max(v.hlc) FILTER (WHERE v.outcome = 'refused') AS refused_at,
+             max(v.hlc) FILTER (WHERE v.outcome IS DISTINCT FROM 'refused') AS other_at
+        FROM (SELECT data->>'campaignTargetId' AS target_id, data->>'outcome' AS outcome, hlc COLLATE "C" AS hlc
+                FROM records
+               WHERE entity = 'visits' AND NOT deleted AND data->>'campaignId' = $1 AND data->>'campaignTargetId' IS NOT NULL) v
        GROUP BY 1
     ), s AS (
       SELECT t.id, t.grid_id, t.data,
-             CASE WHEN a.met THEN 'done' WHEN a.latest IS NULL THEN 'not_yet' WHEN a.latest = 'refused' THEN 'refused' ELSE 'not_home' END AS state
+             CASE WHEN a.met THEN 'done'
+                  WHEN a.target_id IS NULL THEN 'not_yet'
+                  WHEN a.refused_at IS NOT NULL AND (a.other_at IS NULL OR a.refused_at > a.other_at) THEN 'refused'
+                  ELSE 'not_home' END AS state
         FROM t LEFT JOIN a ON a.target_id = t.id::text
     )`
 }
