@@ -129,7 +129,10 @@ export async function benchCampaigns(opts: { households?: number; runs?: number;
       }
 
       // Answers for 35 % of the targets (visits naming the campaign and the target).
-      const { rows } = await db.query<{ data: { id: string; gridId: string; householdId: string } }>('SELECT data FROM campaign_targets WHERE campaign_id = $1::uuid ORDER BY seq', [campaignId])
+      const { rows } = await db.query<{ data: { id: string; gridId: string; householdId: string } }>(
+        `SELECT data FROM records WHERE entity = 'campaignTargets' AND data->>'campaignId' = $1 ORDER BY (data->>'seq')::int`,
+        [campaignId.toLowerCase()],
+      )
       const firstWorker = demo.accounts.find((a) => a.role === 'worker')!
       const workerId = firstWorker.userId
       const at = Date.now() - 3_600_000

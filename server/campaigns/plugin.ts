@@ -2,9 +2,10 @@
  * 专项排查 (issue 21) for the console and phones. Rules are src/domain/campaigns (the same on the
  * phone); this file reads and writes and audits.
  *
- *   GET  /api/campaigns[?communityId=]        supervisors/admins: the campaigns they manage, with targets / done / percent each
+ *   GET  /api/campaigns[?communityId=]        supervisors/admins: the campaigns they manage, with targets / done / percent each, and the communities they manage (names)
  *   POST /api/campaigns                        a draft {communityId, title, items | sourceChecklistId, selection, startAt, deadlineAt}
  *   POST /api/campaigns/:id                    edit a draft (same body without communityId)
+ *   GET  /api/campaigns/:id/preview            a draft's target count as 发布 would select it now, and what would stop 发布
  *   POST /api/campaigns/:id/publish            selects the targets (walking order) and publishes
  *   POST /api/campaigns/:id/close
  *   POST /api/campaigns/:id/remind            催办 the grids behind (or those named): phones show it
@@ -22,7 +23,6 @@ import { z } from 'zod'
 import {
   campaignActionProblem,
   campaignProblemText,
-  campaignProgress,
   campaignSchema,
   campaignSelectionSchema,
   canManageCampaign,
@@ -44,9 +44,9 @@ import type { Database } from '../db/adapter'
 import { badRequest, notFound } from '../errors'
 import { audit } from '../repositories/audit'
 import { loadScope, type Scope } from '../sync/scope'
-import { rolledUpProgress } from './progress'
+import { rolledUpCounts } from './progress'
 import { campaignWorkbook } from './xlsx'
-import { answersOf, answersOfTarget, doneCounts, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, targetKeysOf, targetsOf } from './repository'
+import { answersOf, answersOfTarget, communitiesOf, doneCounts, getCampaign, getTarget, gridsOfCommunity, householdsAndBuildingsIn, insertTargets, listCampaigns, saveCampaign, stateCountsByGrid, targetPage, targetsOf } from './repository'
 
 export interface CampaignOptions {
   now?: () => number
@@ -110,6 +110,8 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     const counts = await doneCounts(app.db, campaigns.filter((c) => c.status !== 'draft').map((c) => c.id))
     return {
       campaigns,
+      // The 社区 column of an admin (or a supervisor) of several communities.
+      communities: await communitiesOf(app.db, scope.all ? 'all' : [...scope.communityIds]),
       counts: Object.fromEntries(
         campaigns.map((c) => {
           const n = counts.get(c.id) ?? { total: 0, done: 0 }
@@ -150,6 +152,16 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     return { campaign: c }
   })
 
+  // Before 发布: how many targets the draft's selection reaches now (the same selection 发布 makes,
+  // nothing stored), and the problem that would stop 发布 (null: none).
+  app.get('/api/campaigns/:id/preview', { preHandler: managers, schema: { params: idParams } }, async (request) => {
+    const scope = await loadScope(app.db, request.auth!)
+    const draft = await managed(scope, request.params.id, 'edit')
+    const targetCount = (await selectFor(app.db, draft)).length
+    const problem = campaignActionProblem(scope, draft, 'publish', { now: now(), targetCount })
+    return { targetCount, problem: problem ? { code: problem, message: campaignProblemText(problem) } : null }
+  })
+
   app.post('/api/campaigns/:id/publish', { preHandler: managers, schema: { params: idParams } }, async (request) => {
     const scope = await loadScope(app.db, request.auth!)
     const draft = await managed(scope, request.params.id)
@@ -184,8 +196,9 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     const current = await managed(scope, request.params.id, 'remind')
     let gridIds = request.body?.gridIds
     if (!gridIds?.length) {
-      const p = campaignProgress(await targetKeysOf(app.db, current.id), await answersOf(app.db, current.id))
-      gridIds = p.grids.filter((g) => g.done < g.total).map((g) => g.gridId)
+      // The leaf grids (micro-grids as such, which phones match) with targets not yet done.
+      const counts = await stateCountsByGrid(app.db, current.id)
+      gridIds = [...counts].filter(([, c]) => c.done < c.total).map(([gridId]) => gridId).sort()
     }
     const at = now()
     const c: Campaign = { ...current, remindedAt: at, remindGridIds: gridIds, hlc: nextServerHlc(at, current.hlc) }
@@ -211,9 +224,10 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
   app.get('/api/campaigns/:id/progress', { preHandler: managers, schema: { params: idParams } }, async (request) => {
     const scope = await loadScope(app.db, request.auth!)
     const c = await managed(scope, request.params.id)
-    const [targets, answers, grids] = await Promise.all([targetKeysOf(app.db, c.id), answersOf(app.db, c.id), gridsOfCommunity(app.db, c.communityId)])
-    // Rows per grid (网格, micro-grids rolled up) and per worker of the grids (server/campaigns/progress.ts).
-    const p = rolledUpProgress(targets, answers, grids)
+    const [counts, grids] = await Promise.all([stateCountsByGrid(app.db, c.id), gridsOfCommunity(app.db, c.communityId)])
+    // Counted per leaf grid and state in SQL; rows per grid (网格, micro-grids rolled up) and per
+    // worker of the grids (server/campaigns/progress.ts).
+    const p = rolledUpCounts(counts, grids)
     const names = new Map(grids.map((g) => [g.id, g.name]))
     return { campaign: c, overall: p.overall, grids: p.grids.map((g) => ({ ...g, gridName: names.get(g.gridId) ?? '' })), workers: p.workers }
   })
@@ -224,10 +238,9 @@ const campaignRoutes: FastifyPluginAsync<CampaignOptions> = async (fastify, opts
     const scope = await loadScope(app.db, request.auth!)
     const c = await managed(scope, request.params.id)
     const { gridId, state, offset, limit } = request.query
-    const [targets, answers] = await Promise.all([targetsOf(app.db, c.id, gridId ? [gridId] : undefined), answersOf(app.db, c.id)])
-    const { stateOf } = campaignProgress(targets, answers)
-    const rows = targets.map((t) => ({ ...t, state: stateOf.get(t.id) ?? 'not_yet' })).filter((t) => !state || t.state === state)
-    return { total: rows.length, offset, targets: rows.slice(offset, offset + limit) }
+    // Filtered, counted and paged in SQL (a street office's campaign has 20,000 targets).
+    const page = await targetPage(app.db, c.id, { gridId, state, offset, limit })
+    return { total: page.total, offset, targets: page.targets }
   })
 
   app.get('/api/campaigns/:id/targets/:targetId', { preHandler: managers, schema: { params: targetParams } }, async (request) => {

@@ -5,7 +5,7 @@
  * change and its audit entry together.
  */
 import type { Queryable } from '../db/adapter'
-import type { Campaign, CampaignTarget } from '../../src/domain/campaigns'
+import type { Campaign, CampaignTarget, TargetState } from '../../src/domain/campaigns'
 import type { Building, Grid, Household, Visit } from '../../src/domain/entities'
 import { putWholeRecords } from '../records'
 
@@ -117,4 +117,95 @@ export async function householdsAndBuildingsIn(db: Queryable, gridIds: readonly 
   const buildings: Building[] = []
   for (const r of rows) (r.entity === 'households' ? households : buildings).push(r.data as never)
   return { households, buildings }
+}
+
+/**
+ * Each target of a campaign with its state, in SQL: the rule of src/domain/campaigns targetState
+ * (done once an answer met it; otherwise the latest answer's outcome by HLC — 拒访 or 不在家; no
+ * answer: 未走访). `$1` is the campaign id (lower case); `where` narrows the targets (e.g. by grid).
+ * The HLC order is bytewise (COLLATE "C"), as the phone and the domain compare stamps; of two
+ * answers with the very same stamp (never on one device) either may count as the latest.
+ */
+function targetStatesSql(where = ''): string {
+  // Per target answered: met at all, and the latest stamps of 拒访 and of the other outcomes
+  // (不在家) — plain aggregates, so no answer is sorted (a sort carried whole visits to disk).
+  return `
+    WITH t AS (
+      SELECT id, grid_id, data FROM records
+       WHERE entity = 'campaignTargets' AND data->>'campaignId' = $1 AND NOT deleted ${where}
+    ), a AS (
+      SELECT v.target_id,
+             bool_or(v.outcome = 'met') AS met,
+             max(v.hlc) FILTER (WHERE v.outcome = 'refused') AS refused_at,
+             max(v.hlc) FILTER (WHERE v.outcome IS DISTINCT FROM 'refused') AS other_at
+        FROM (SELECT data->>'campaignTargetId' AS target_id, data->>'outcome' AS outcome, hlc COLLATE "C" AS hlc
+                FROM records
+               WHERE entity = 'visits' AND NOT deleted AND data->>'campaignId' = $1 AND data->>'campaignTargetId' IS NOT NULL) v
+       GROUP BY 1
+    ), s AS (
+      SELECT t.id, t.grid_id, t.data,
+             CASE WHEN a.met THEN 'done'
+                  WHEN a.target_id IS NULL THEN 'not_yet'
+                  WHEN a.refused_at IS NOT NULL AND (a.other_at IS NULL OR a.refused_at > a.other_at) THEN 'refused'
+                  ELSE 'not_home' END AS state
+        FROM t LEFT JOIN a ON a.target_id = t.id::text
+    )`
+}
+
+/** Per leaf grid of a campaign's targets: how many there are in each state (counted in SQL). */
+export async function stateCountsByGrid(db: Queryable, campaignId: string): Promise<Map<string, Record<'total' | TargetState, number>>> {
+  const { rows } = await db.query<{ grid_id: string; state: TargetState; n: number }>(
+    `${targetStatesSql()} SELECT grid_id::text AS grid_id, state, count(*)::int AS n FROM s GROUP BY 1, 2`,
+    [campaignId.toLowerCase()],
+  )
+  const out = new Map<string, Record<'total' | TargetState, number>>()
+  for (const r of rows) {
+    let c = out.get(r.grid_id)
+    if (!c) out.set(r.grid_id, (c = { total: 0, done: 0, not_home: 0, refused: 0, not_yet: 0 }))
+    c.total += r.n
+    c[r.state] += r.n
+  }
+  return out
+}
+
+/**
+ * One page of a campaign's targets in walking order with their state, filtered by leaf grid and
+ * state in SQL, and how many match in all.
+ */
+export async function targetPage(
+  db: Queryable,
+  campaignId: string,
+  q: { gridId?: string; state?: TargetState; offset: number; limit: number },
+): Promise<{ total: number; targets: Array<CampaignTarget & { state: TargetState }> }> {
+  const params: unknown[] = [campaignId.toLowerCase()]
+  let where = ''
+  if (q.gridId) {
+    params.push(q.gridId)
+    where = `AND grid_id = $${params.length}::uuid`
+  }
+  const stateFilter = q.state ? `WHERE state = $${params.push(q.state)}` : ''
+  const { rows } = await db.query<{ data: CampaignTarget; state: TargetState; total: number }>(
+    `${targetStatesSql(where)}
+     SELECT data, state, count(*) OVER ()::int AS total FROM s ${stateFilter}
+      ORDER BY (data->>'seq')::int, id OFFSET $${params.push(q.offset)} LIMIT $${params.push(q.limit)}`,
+    params,
+  )
+  let total = rows[0]?.total
+  if (total === undefined) {
+    // A page past the end: still say how many there are.
+    const counted = await db.query<{ n: number }>(`${targetStatesSql(where)} SELECT count(*)::int AS n FROM s ${stateFilter}`, params.slice(0, params.length - 2))
+    total = counted.rows[0]?.n ?? 0
+  }
+  return { total, targets: rows.map((r) => ({ ...r.data, state: r.state })) }
+}
+
+/** Communities (their grid records of level community) by id, or all, by code. */
+export async function communitiesOf(db: Queryable, ids: readonly string[] | 'all'): Promise<Array<{ id: string; name: string }>> {
+  const { rows } = await db.query<{ id: string; name: string }>(
+    `SELECT id::text AS id, data->>'name' AS name FROM records
+      WHERE entity = 'grids' AND NOT deleted AND data->>'level' = 'community' ${ids === 'all' ? '' : 'AND id = ANY($1::uuid[])'}
+      ORDER BY data->>'code', id`,
+    ids === 'all' ? [] : [ids],
+  )
+  return rows
 }

@@ -16,8 +16,9 @@
  *   own users record and those of the people of their grids and community (co-workers, supervisors).
  * - an issue's events are seen exactly when the issue is.
  * - 专项排查 (issue 21): a campaign target is seen by its grid like any record; a campaign, once
- *   published (never a draft), by whoever sees one of its targets, and by a supervisor of its
- *   community. A closed campaign stays seen (phones show it closed).
+ *   published (never a draft), by everyone of its community — so a target that enters a worker's
+ *   grids later (a micro-grid moved, a target moved) finds its campaign already on the phone, which
+ *   lists only the campaigns with targets it holds. A closed campaign stays seen (phones show it closed).
  */
 import { createHash } from 'node:crypto'
 import { checklistVisible } from '../../src/domain/checklists'
@@ -152,9 +153,9 @@ export function canSee(scope: Scope, row: ScopedRow): boolean {
       return theirs.some((g) => typeof g === 'string' && (scope.gridIds.has(g) || scope.communityIds.has(g)))
     }
     case 'campaigns':
-      // Push never writes campaigns (server-made, judgeMutation SERVER_ONLY); the targets are not at
-      // hand here, so this answers for the community's supervisors only — the pull asks visibleSql.
-      return row.data?.status !== 'draft' && scope.role !== 'worker' && inGrid(scope, row.gridId)
+      // A campaign's grid is its community (server/records gridIdOf); push never writes one
+      // (server-made, judgeMutation SERVER_ONLY).
+      return row.data?.status !== 'draft' && (inGrid(scope, row.gridId) || scope.communityIds.has(String(row.gridId ?? '').toLowerCase()))
     case 'trackSegments':
       return own || (scope.role !== 'worker' && inGrid(scope, row.gridId))
     case 'issues':
@@ -208,9 +209,8 @@ export function visibleSql(a: string, keys: string, p: ScopeParams): string {
       WHEN 'checklists' THEN (${keys}->>'communityId') IS NULL OR (${keys}->>'communityId') = ANY(${p.communities}::text[])
       WHEN 'grids' THEN ${a}.grid_id = ANY(${p.grids}::uuid[]) OR (${keys}->>'communityId') = ANY(${p.communities}::text[])
       WHEN 'users' THEN ${a}.id = ${p.user}::uuid OR coalesce(${keys}->'gridIds' ?| ${p.tags}::text[], false)
-      WHEN 'campaigns' THEN (${keys}->>'status') IS DISTINCT FROM 'draft' AND ((${p.supervising}::boolean AND ${a}.grid_id = ANY(${p.grids}::uuid[]))
-             OR EXISTS (SELECT 1 FROM records ct WHERE ct.entity = 'campaignTargets' AND (ct.data->>'campaignId') = ${a}.id::text
-                           AND ct.grid_id = ANY(${p.grids}::uuid[]) AND NOT ct.deleted))
+      WHEN 'campaigns' THEN (${keys}->>'status') IS DISTINCT FROM 'draft'
+             AND (${a}.grid_id = ANY(${p.grids}::uuid[]) OR ${a}.grid_id::text = ANY(${p.communities}::text[]))
       WHEN 'trackSegments' THEN ${a}.owner_id = ${p.user}::uuid OR (${p.supervising}::boolean AND ${a}.grid_id = ANY(${p.grids}::uuid[]))
       WHEN 'issues' THEN ${issueVisible(a)}
       WHEN 'issueEvents' THEN EXISTS (SELECT 1 FROM records vi

@@ -188,19 +188,38 @@ export function campaignProgress(
     if (list) list.push(a)
     else byTarget.set(a.campaignTargetId, [a])
   }
-  const overall = emptyCounts()
   const grids = new Map<string, ProgressCounts>()
   const stateOf = new Map<string, TargetState>()
   for (const t of targets) {
     if (t.deleted) continue
     const s = targetState(byTarget.get(t.id) ?? [])
     stateOf.set(t.id, s)
-    overall.total++
-    overall[s]++
     let g = grids.get(t.gridId)
     if (!g) grids.set(t.gridId, (g = emptyCounts()))
     g.total++
     g[s]++
+  }
+  return { ...progressOfCounts(grids, opts), stateOf }
+}
+
+/**
+ * Progress from counts per grid already made (the server counts targets by grid and state in
+ * SQL): the overall counts, the grid rows and the worker rows, as campaignProgress makes them.
+ */
+export function progressOfCounts(
+  gridCounts: ReadonlyMap<string, Omit<ProgressCounts, 'percent'>>,
+  opts: { gridWorkers?: ReadonlyMap<string, readonly string[]>; gridOrder?: readonly string[]; workerOrder?: readonly string[] } = {},
+): Omit<CampaignProgress, 'stateOf'> {
+  const add = (into: ProgressCounts, from: Omit<ProgressCounts, 'percent'>) => {
+    for (const k of ['total', ...TARGET_STATES] as const) into[k] += from[k]
+  }
+  const overall = emptyCounts()
+  const grids = new Map<string, ProgressCounts>()
+  for (const [gridId, c] of gridCounts) {
+    const g = emptyCounts()
+    add(g, c)
+    grids.set(gridId, g)
+    add(overall, c)
   }
   const workers = new Map<string, ProgressCounts>()
   for (const [gridId, ids] of opts.gridWorkers ?? []) {
@@ -209,7 +228,7 @@ export function campaignProgress(
     for (const w of ids) {
       let c = workers.get(w)
       if (!c) workers.set(w, (c = emptyCounts()))
-      for (const k of ['total', ...TARGET_STATES] as const) c[k] += g[k]
+      add(c, g)
     }
   }
   const ordered = <T>(m: Map<string, T>, order: readonly string[] | undefined) => {
@@ -221,7 +240,6 @@ export function campaignProgress(
     overall: finish(overall),
     grids: ordered(grids, opts.gridOrder).map((gridId) => ({ gridId, ...finish(grids.get(gridId)!) })),
     workers: ordered(workers, opts.workerOrder).map((workerId) => ({ workerId, ...finish(workers.get(workerId)!) })),
-    stateOf,
   }
 }
 

@@ -39,7 +39,7 @@ const visitChecklist: Checklist = {
   items: [{ id: 'address', label: '住址清', category: '五清', required: true, kind: 'yesno' }, { id: 'needs', label: '诉求需求清', category: '五清', required: false, kind: 'text' }],
 }
 
-function fakeServer(state: { draft: Campaign } = { draft }) {
+function fakeServer(state: { draft: Campaign; communities?: Array<{ id: string; name: string }> } = { draft }) {
   return stubFetch(async (url, init) => {
     const post = init?.method === 'POST'
     if (url === '/api/supervisor/overview') {
@@ -53,7 +53,10 @@ function fakeServer(state: { draft: Campaign } = { draft }) {
         now: Date.now(),
       })
     }
-    if (url === '/api/campaigns' && !post) return jsonResponse({ campaigns: [draft, running], counts: { [K1]: { total: 4, done: 1, percent: 25 }, [K2]: { total: 0, done: 0, percent: 0 } } })
+    if (url === '/api/campaigns' && !post) {
+      return jsonResponse({ campaigns: [draft, running], counts: { [K1]: { total: 4, done: 1, percent: 25 }, [K2]: { total: 0, done: 0, percent: 0 } }, communities: state.communities ?? [{ id: C1, name: '香港路社区' }] })
+    }
+    if (url === `/api/campaigns/${K2}/preview`) return jsonResponse({ targetCount: 12, problem: null })
     if (url === '/api/campaigns' && post) return jsonResponse({ campaign: { ...draft, ...JSON.parse(String(init!.body)), id: K2, status: 'draft' } }, 201)
     if (url === `/api/admin/communities/${C1}/buildings`) return jsonResponse({ buildings: [] })
     if (url.startsWith('/api/admin/checklists?')) return jsonResponse({ communities: [{ id: C1, name: '香港路社区' }], checklists: [{ id: L1, communityId: C1, kind: 'visit', name: '入户走访', version: 2, itemCount: 2, editable: true }] })
@@ -131,6 +134,14 @@ describe('专项排查 in the console', () => {
     ])
   })
 
+  it('an admin of several communities sees a 社区 column', async () => {
+    fakeServer({ draft, communities: [{ id: C1, name: '香港路社区' }, { id: G2, name: '苏州路社区' }] })
+    const { wrapper } = await mountApp('/console/campaigns')
+    await until(() => wrapper.text().includes('燃气安全排查'))
+    expect([...document.querySelectorAll('thead th')].map((th) => th.textContent?.trim())).toEqual(['标题', '社区', '状态', '截止日期', '对象', '完成率', ''])
+    expect(cells(document.querySelector('table')!).map((r) => r.slice(0, 2))).toEqual([['独居老人冬季走访', '香港路社区'], ['燃气安全排查', '香港路社区']])
+  })
+
   it('a new draft: nothing is sent while it is wrong; 复制检查表 copies the items; the body names the targets and days', async () => {
     const fetch = fakeServer()
     const { wrapper, router } = await mountApp('/console/campaigns/new')
@@ -167,6 +178,9 @@ describe('专项排查 in the console', () => {
     const { wrapper } = await mountApp(`/console/campaigns/${K2}`)
     await until(() => wrapper.text().includes('草稿尚未下发'))
     expect(wrapper.text()).toContain('2026年12月1日 至 2026年12月31日')
+    // Before 发布: how many targets the selection reaches now.
+    await until(() => wrapper.text().includes('按现在的排查范围，发布后将下发 12 个对象'))
+    expect(callsTo(fetch, `/api/campaigns/${K2}/preview`)).toHaveLength(1)
     button('发布').click()
     await until(() => document.body.textContent!.includes('确定发布“燃气安全排查”吗'))
     button('取消').click()

@@ -1,8 +1,9 @@
 /**
  * Issue 21: campaigns and their targets reach phones through the change feed (DESIGN §4) — the
- * published campaigns that reach a user's grids and the targets in them, never a draft, never
+ * published campaigns of a user's community and the targets in their grids, never a draft, never
  * another community's; a closed campaign comes again as closed; a target moved out of a worker's
- * grids is a removal; nobody pushes them. On PGlite and, with TEST_DATABASE_URL, PostgreSQL.
+ * grids is a removal; one moved in (a target, a micro-grid) finds its campaign on the phone;
+ * nobody pushes them. On PGlite and, with TEST_DATABASE_URL, PostgreSQL.
  */
 import { describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
@@ -55,6 +56,7 @@ describe.each(testDatabases())('campaigns in the change feed on $name', (tdb) =>
 
   let a: Campaign
   let x: Campaign
+  let m: Campaign
 
   it('a draft reaches no phone', async () => {
     for (const who of ['wa', 'wb', 'wx', 'sup1', 'sup2'] as const) await pull(who)
@@ -66,7 +68,7 @@ describe.each(testDatabases())('campaigns in the change feed on $name', (tdb) =>
     }
   })
 
-  it('published: each worker gets the campaign reaching their grids with its targets there, in walking order; never the other community’s', async () => {
+  it('published: every worker of the community gets the campaign, with its targets in their grids in walking order; never the other community’s', async () => {
     expect((await api('sup1', 'POST', `/api/campaigns/${a.id}/publish`)).body.targetCount).toBe(2)
     expect((await api('sup2', 'POST', `/api/campaigns/${x.id}/publish`)).body.targetCount).toBe(1)
 
@@ -77,9 +79,10 @@ describe.each(testDatabases())('campaigns in the change feed on $name', (tdb) =>
       [a.id, t.gridA.id, '幸福小区5号楼1-101', 0],
       [a.id, t.gridA.id, '幸福小区5号楼1-201', 1],
     ])
-    // Same community, a grid the campaign does not reach: nothing of it.
+    // Same community, a grid the campaign does not reach: the campaign (its phone lists it only
+    // once a target of it is there), none of its targets.
     const wb = await pull('wb', cursors.wb)
-    expect(campaignsIn(wb)).toEqual([])
+    expect(campaignsIn(wb).map((c) => c.id)).toEqual([a.id])
     expect(targetsIn(wb)).toEqual([])
     // Community 2: only its own campaign and target.
     const wx = await pull('wx', cursors.wx)
@@ -98,16 +101,18 @@ describe.each(testDatabases())('campaigns in the change feed on $name', (tdb) =>
     const wx = (await pullAll(app, t.as.wx)).changes
     expect(campaignsIn(wx).map((c) => c.id)).toEqual([x.id])
     expect(targetsIn(wx).every((c) => c.data.campaignId === x.id)).toBe(true)
-    expect(campaignsIn((await pullAll(app, t.as.wb)).changes)).toEqual([])
+    const wb = (await pullAll(app, t.as.wb)).changes
+    expect(campaignsIn(wb).map((c) => c.id)).toEqual([a.id])
+    expect(targetsIn(wb)).toEqual([])
   })
 
-  it('closed: the campaign comes again as closed, to the same phones only', async () => {
+  it('closed: the campaign comes again as closed, to its community’s phones only', async () => {
     expect((await api('sup1', 'POST', `/api/campaigns/${a.id}/close`)).status).toBe(200)
     const wa = await pull('wa', cursors.wa)
     expect(campaignsIn(wa).map((c) => [c.id, c.data.status])).toEqual([[a.id, 'closed']])
     expect(targetsIn(wa)).toEqual([]) // unchanged targets are not sent again
     expect(campaignsIn(await pull('wx', cursors.wx))).toEqual([])
-    expect(campaignsIn(await pull('wb', cursors.wb))).toEqual([])
+    expect(campaignsIn(await pull('wb', cursors.wb)).map((c) => [c.id, c.data.status])).toEqual([[a.id, 'closed']])
   })
 
   it('a target moved to another grid is a removal for the worker who had it, and arrives at the new grid', async () => {
@@ -119,8 +124,35 @@ describe.each(testDatabases())('campaigns in the change feed on $name', (tdb) =>
     expect(wa).toEqual([{ entity: 'campaignTargets', id: moved.id, removed: true }])
     const wb = await pull('wb', cursors.wb)
     expect(targetsIn(wb).map((c) => c.id)).toEqual([moved.id])
-    // A first download of grid B now has the campaign too (it reaches B through that target).
-    expect(campaignsIn((await pullAll(app, t.as.wb)).changes).map((c) => c.id)).toEqual([a.id])
+    // A first download of grid B has the campaign and the target.
+    const first = (await pullAll(app, t.as.wb)).changes
+    expect(campaignsIn(first).map((c) => c.id)).toEqual([a.id])
+    expect(targetsIn(first).map((c) => c.id)).toEqual([moved.id])
+  })
+
+  it('a micro-grid moved into a worker’s grids brings its targets to a phone that has their campaign; the worker it left loses them', async () => {
+    const h = household(t.microA1.id, { address: '幸福小区9号楼1-101' })
+    await putWholeRecords(db, 'households', [h])
+    m = (await api('sup1', 'POST', '/api/campaigns', draft(t.c1.id, t.microA1.id, '电动车充电隐患'))).body.campaign as Campaign
+    expect((await api('sup1', 'POST', `/api/campaigns/${m.id}/publish`)).body.targetCount).toBe(1)
+    const [target] = targetsIn(await pull('wa', cursors.wa))
+    expect(target!.data).toMatchObject({ campaignId: m.id, gridId: t.microA1.id })
+    // Grid B's phone: the campaign at publish, no target of it yet.
+    const atPublish = await pull('wb', cursors.wb)
+    expect(campaignsIn(atPublish).map((c) => c.id)).toEqual([m.id])
+    expect(targetsIn(atPublish)).toEqual([])
+
+    // 移动: the micro-grid now under grid B.
+    await putWholeRecords(db, 'grids', [{ ...t.microA1, parentId: t.gridB.id, hlc: clock() }])
+    const wb = await pull('wb', cursors.wb)
+    expect(targetsIn(wb).map((c) => c.id)).toContain(target!.id)
+    // The phone had the campaign; the feed starts over for the new scope, so it comes again too.
+    expect(campaignsIn(wb).map((c) => c.id)).toEqual(expect.arrayContaining([m.id]))
+    const wa = await pull('wa', cursors.wa)
+    expect(wa).toEqual(expect.arrayContaining([{ entity: 'campaignTargets', id: target!.id, removed: true }]))
+    // wa keeps the campaign record (same community), and its phone lists it no more: no target left.
+    expect(wa.filter((c) => 'removed' in c && c.entity === 'campaigns')).toEqual([])
+    await putWholeRecords(db, 'grids', [{ ...t.microA1, hlc: clock() }])
   })
 
   it('a worker moved to the other community loses the campaign and its targets, and gets that community’s', async () => {
@@ -128,13 +160,14 @@ describe.each(testDatabases())('campaigns in the change feed on $name', (tdb) =>
     const asM = await login(app, wm.username, wm.password, 'dev-s')
     const before = await pullAll(app, asM)
     const inA = targetsIn(before.changes).map((c) => c.id)
-    expect(campaignsIn(before.changes).map((c) => c.id)).toEqual([a.id])
-    expect(inA).toHaveLength(1) // the other one moved to grid B above
+    // Both campaigns of community 1 (m's only target is in the micro-grid, back under grid A).
+    expect(campaignsIn(before.changes).map((c) => c.id).sort()).toEqual([a.id, m.id].sort())
+    expect(inA).toHaveLength(2) // a's other one moved to grid B above
     const [moved] = await push(app, t.as.admin, [update('users', wm.id, { gridIds: [t.gridX.id] }, clock())], 'dev-s')
     expect(moved!.status).toBe('applied')
     const after = (await pullAll(app, asM, before.cursor)).changes
     const removed = after.filter((c) => 'removed' in c).map((c) => `${c.entity}:${c.id}`)
-    expect(removed).toEqual(expect.arrayContaining([`campaigns:${a.id}`, ...inA.map((id) => `campaignTargets:${id}`)]))
+    expect(removed).toEqual(expect.arrayContaining([`campaigns:${a.id}`, `campaigns:${m.id}`, ...inA.map((id) => `campaignTargets:${id}`)]))
     expect(campaignsIn(after).map((c) => c.id)).toEqual([x.id])
     expect(targetsIn(after).map((c) => c.data.campaignId)).toEqual([x.id])
   })

@@ -173,4 +173,28 @@ describe.each(testDatabases())('campaigns on $name', (tdb) => {
     expect(bad.body.message).toMatch(/[\u4e00-\u9fff]/)
     expect((await api('sup1', 'GET', `/api/campaigns/${campaign.id}/targets/not-an-id`)).status).toBe(400)
   })
+
+  it('a draft previews its target count by the same selection 发布 makes, storing nothing; the list names the communities managed', async () => {
+    const targetsStored = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM records WHERE entity = 'campaignTargets'`)).rows[0]!.n
+    const before = await targetsStored()
+    const elders = (await api('sup1', 'POST', '/api/campaigns', draft({ title: '冬季走访（预览）' }))).body.campaign
+    const preview = await api('sup1', 'GET', `/api/campaigns/${elders.id}/preview`)
+    expect(preview.status).toBe(200)
+    expect(preview.body).toEqual({ targetCount: 2, problem: null })
+    const buildings = (await api('sup1', 'POST', '/api/campaigns', draft({ title: '楼栋排查', selection: { kind: 'building', gridIds: [t.gridA.id], tags: [], compounds: [], buildingIds: [] } }))).body.campaign
+    expect((await api('admin', 'GET', `/api/campaigns/${buildings.id}/preview`)).body).toEqual({ targetCount: 2, problem: null })
+    const nobody = (await api('sup1', 'POST', '/api/campaigns', draft({ selection: { kind: 'household', gridIds: [t.gridB.id], tags: ['disabled'], compounds: [], buildingIds: [] } }))).body.campaign
+    expect((await api('sup1', 'GET', `/api/campaigns/${nobody.id}/preview`)).body).toEqual({ targetCount: 0, problem: { code: 'no_targets', message: '没有选中任何对象，请调整范围' } })
+    expect(await targetsStored()).toBe(before)
+    // What 发布 then selects is what the preview said.
+    expect((await api('sup1', 'POST', `/api/campaigns/${elders.id}/publish`)).body.targetCount).toBe(2)
+
+    expect((await api('sup1', 'GET', `/api/campaigns/${elders.id}/preview`)).body.message).toBe('已发布的专项排查不能再修改')
+    expect((await api('sup2', 'GET', `/api/campaigns/${nobody.id}/preview`)).status).toBe(404)
+    expect((await api('wa', 'GET', `/api/campaigns/${nobody.id}/preview`)).status).toBe(403)
+
+    expect((await api('sup1', 'GET', '/api/campaigns')).body.communities).toEqual([{ id: t.c1.id, name: '香港路社区' }])
+    const all = (await api('admin', 'GET', '/api/campaigns')).body.communities as Array<{ id: string; name: string }>
+    expect(all).toEqual(expect.arrayContaining([{ id: t.c1.id, name: '香港路社区' }, { id: t.c2.id, name: '苏州路社区' }]))
+  })
 })

@@ -12,6 +12,7 @@ import {
   campaignActions,
   campaignFormProblems,
   campaignRows,
+  showsCommunity,
   campaignTimes,
   compoundsOf,
   exportFileName,
@@ -54,6 +55,19 @@ describe('the list', () => {
     expect(rows.map((r) => [r.id, r.status, r.percent])).toEqual([['04', 'published', '0%'], ['03', 'published', '33%'], ['02', 'draft', '—'], ['01', 'closed', '100%']])
     // The last millisecond of 12月14日 in Shanghai is 12-14, not the UTC day.
     expect(rows[0]!.deadlineDay).toBe('2026-12-14')
+  })
+
+  it('names each campaign’s community; the column shows for a caller managing more than one', () => {
+    const C2 = '0190a5d4-3c1e-7a2b-8c3d-4e5f6a7b8c99'
+    const answer = {
+      campaigns: [campaign('01'), campaign('02', { communityId: C2 }), campaign('03', { communityId: 'unknown' })],
+      counts: {},
+      communities: [{ id: C1.toUpperCase(), name: '香港路社区' }, { id: C2, name: '苏州路社区' }],
+    }
+    expect(campaignRows(answer, ZONE).map((r) => [r.id, r.community])).toEqual([['03', ''], ['02', '苏州路社区'], ['01', '香港路社区']])
+    expect(showsCommunity(answer)).toBe(true)
+    expect(showsCommunity({ ...answer, communities: [answer.communities[0]!] })).toBe(false)
+    expect(showsCommunity({ campaigns: [], counts: {} })).toBe(false)
   })
 })
 

@@ -11,7 +11,7 @@ export default {
       offline: '无法连接服务器，控制台需要联网。',
       back: '返回专项排查列表',
       status: { draft: '草稿', published: '进行中', closed: '已结束' },
-      columns: { title: '标题', status: '状态', deadline: '截止日期', targets: '对象', done: '完成率' },
+      columns: { title: '标题', community: '社区', status: '状态', deadline: '截止日期', targets: '对象', done: '完成率' },
       open: '查看',
       form: {
         newTitle: '新建专项排查',
@@ -47,6 +47,8 @@ export default {
         total: '对象数',
         remindedAt: '最近催办：{at}',
         draftNote: '草稿尚未下发。发布时按排查范围选定对象，发布后不能再修改。',
+        preview: '按现在的排查范围，发布后将下发 {n} 个对象',
+        previewLoading: '正在统计对象数…',
       },
       states: { done: '已完成', not_home: '不在家', refused: '拒访', not_yet: '未走访' },
       actions: {
@@ -99,7 +101,7 @@ export default {
       offline: 'Cannot reach the server; the console needs a connection.',
       back: 'Back to the campaigns',
       status: { draft: 'Draft', published: 'Running', closed: 'Ended' },
-      columns: { title: 'Title', status: 'State', deadline: 'Deadline', targets: 'Targets', done: 'Done' },
+      columns: { title: 'Title', community: 'Community', status: 'State', deadline: 'Deadline', targets: 'Targets', done: 'Done' },
       open: 'Open',
       form: {
         newTitle: 'New campaign',
@@ -135,6 +137,8 @@ export default {
         total: 'Targets',
         remindedAt: 'Last reminder: {at}',
         draftNote: 'A draft is not sent yet. Publishing selects the targets; a published campaign cannot be edited.',
+        preview: 'With the selection as it is now, publishing sends {n} targets',
+        previewLoading: 'Counting the targets…',
       },
       states: { done: 'Done', not_home: 'Not home', refused: 'Refused', not_yet: 'Not yet' },
       actions: {

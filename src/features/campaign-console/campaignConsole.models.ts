@@ -28,6 +28,14 @@ export type { Campaign, CampaignStatus, TargetState } from '@/domain/campaigns'
 export interface CampaignListAnswer {
   campaigns: Campaign[]
   counts: Record<string, { total: number; done: number; percent: number }>
+  /** The communities the caller manages (an admin: all), by code. */
+  communities?: Array<{ id: string; name: string }>
+}
+
+/** A draft's target count as 发布 would select it now, and what would stop 发布. */
+export interface PreviewAnswer {
+  targetCount: number
+  problem: { code: string; message: string } | null
 }
 
 export interface ProgressAnswer {
@@ -59,10 +67,18 @@ export interface CampaignRow {
   /** '—' for a draft (no targets yet). */
   percent: string
   targets: number
+  /** The community's name ('' when the list does not know it). */
+  community: string
+}
+
+/** The list shows a 社区 column when the caller manages more than one community. */
+export function showsCommunity(answer: CampaignListAnswer): boolean {
+  return (answer.communities?.length ?? 0) > 1
 }
 
 /** Running campaigns first, then drafts, then the ended ones; newest first in each (ids are UUIDv7). */
 export function campaignRows(answer: CampaignListAnswer, zone: string): CampaignRow[] {
+  const names = new Map((answer.communities ?? []).map((c) => [c.id.toLowerCase(), c.name]))
   const order: Record<CampaignStatus, number> = { published: 0, draft: 1, closed: 2 }
   return [...answer.campaigns]
     .sort((a, b) => order[a.status] - order[b.status] || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
@@ -75,6 +91,7 @@ export function campaignRows(answer: CampaignListAnswer, zone: string): Campaign
         deadlineDay: dayOf(c.deadlineAt, zone),
         percent: c.status === 'draft' || !n ? '—' : `${n.percent}%`,
         targets: n?.total ?? 0,
+        community: names.get(c.communityId.toLowerCase()) ?? '',
       }
     })
 }

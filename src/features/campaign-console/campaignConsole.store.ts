@@ -7,7 +7,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
 import { apiFetch, NetworkError } from '@/app/session/api'
 import type { TargetState } from '@/domain/campaigns'
-import type { Campaign, CampaignListAnswer, DraftBody, ProgressAnswer, TargetAnswer, TargetsAnswer } from './campaignConsole.models'
+import type { Campaign, CampaignListAnswer, DraftBody, PreviewAnswer, ProgressAnswer, TargetAnswer, TargetsAnswer } from './campaignConsole.models'
 
 // Publishing a street office's campaign selects and stores tens of thousands of targets.
 const TIMEOUT_MS = 60_000
@@ -33,6 +33,7 @@ export const useCampaignConsoleStore = defineStore('campaignConsole', () => {
   const update = (campaignId: string, { communityId: _c, ...body }: DraftBody) =>
     call<{ campaign: Campaign }>(`/api/campaigns/${id(campaignId)}`, { method: 'POST', json: body })
   const progress = (campaignId: string) => call<ProgressAnswer>(`/api/campaigns/${id(campaignId)}/progress`)
+  const preview = (campaignId: string) => call<PreviewAnswer>(`/api/campaigns/${id(campaignId)}/preview`)
   const publish = (campaignId: string) => call<{ campaign: Campaign; targetCount: number }>(`/api/campaigns/${id(campaignId)}/publish`, { method: 'POST', json: {} })
   const remind = (campaignId: string) => call<{ campaign: Campaign }>(`/api/campaigns/${id(campaignId)}/remind`, { method: 'POST', json: {} })
   const close = (campaignId: string) => call<{ campaign: Campaign }>(`/api/campaigns/${id(campaignId)}/close`, { method: 'POST', json: {} })
@@ -57,7 +58,7 @@ export const useCampaignConsoleStore = defineStore('campaignConsole', () => {
     return true
   }
 
-  return { error, list, create, update, progress, publish, remind, close, targets, target, exportXlsx }
+  return { error, list, create, update, progress, preview, publish, remind, close, targets, target, exportXlsx }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCampaignConsoleStore, import.meta.hot))
