@@ -1,4 +1,4 @@
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig, parseAst, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { VitePWA } from 'vite-plugin-pwa'
 import { fileURLToPath, URL } from 'node:url'
@@ -37,10 +37,40 @@ function vantIconFontAsFile(): Plugin {
   }
 }
 
+/**
+ * A feature's strings live in one file, both languages side by side (`export default { 'zh-CN':
+ * {…}, en: {…} }`, src/app/i18n.ts). Imported as `x.messages.ts?locale=zh-CN` (the globs in
+ * src/app/i18n.ts and src/app/locales/en.ts), the module is only that language's object, so the
+ * entry carries the Chinese strings and the English ones load with English (issue 20). The file
+ * must stay one default export of an object literal; anything else fails the build here.
+ * Also in vitest.config.ts, so the tests read the same modules as the app.
+ */
+export function messagesPerLocale(): Plugin {
+  return {
+    name: 'fullgrid:messages-per-locale',
+    enforce: 'pre',
+    transform(code, id) {
+      const m = /\.messages\.ts\?(?:.*&)?locale=([A-Za-z-]+)/.exec(id)
+      if (!m) return null
+      type Node = { type: string; start: number; end: number; expression?: Node; properties?: Node[]; key?: { type: string; name?: string; value?: unknown }; value?: Node }
+      const body = (parseAst(code, { lang: 'ts' }) as unknown as { body: Node[] }).body
+      const fail = (why: string) => new Error(`${id.split('?')[0]}: ${why} (messagesPerLocale in vite.config.ts)`)
+      if (body.length !== 1 || body[0]!.type !== 'ExportDefaultDeclaration') throw fail('expected a single `export default { ... }`')
+      let object = (body[0] as unknown as { declaration: Node }).declaration
+      while (object.expression && (object.type === 'TSSatisfiesExpression' || object.type === 'TSAsExpression')) object = object.expression
+      if (object.type !== 'ObjectExpression') throw fail('the default export is not an object literal')
+      const keyOf = (n: Node) => (n.key?.type === 'Identifier' ? n.key.name : n.key?.value)
+      const locale = object.properties!.find((p) => p.type === 'Property' && keyOf(p) === m[1])
+      return { code: `export default ${locale?.value ? code.slice(locale.value.start, locale.value.end) : '{}'}\n`, map: null }
+    },
+  }
+}
+
 export default defineConfig({
   plugins: [
     vue(),
     vantIconFontAsFile(),
+    messagesPerLocale(),
     VitePWA({
       // Our own worker (src/sw.ts): precache + offline navigation now, Background Sync later.
       strategies: 'injectManifest',
