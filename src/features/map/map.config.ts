@@ -54,13 +54,13 @@ export function lockMinutesOf(config: AppConfig): number {
 
 /**
  * The community's zone for every date on screen (src/ui/time.ts) before the first paint: the one
- * kept from the last online start; loadAppConfig then brings the server's.
+ * kept from the last online start. The server's comes once the session is known
+ * (src/app/modules/communityConfig.ts calls setConfigSession).
  */
 export function primeCommunityZone(): void {
   // Only the zone, read without the schema: setCommunityTimeZone takes nothing but a valid zone.
   const kept = storedRaw() as { timeZone?: unknown } | null
   if (typeof kept?.timeZone === 'string') setCommunityTimeZone(kept.timeZone)
-  void loadAppConfig()
 }
 
 /** The server's answer when it can be reached, else the last one kept, else no base map. */
