@@ -108,13 +108,24 @@ export async function benchLighthouse({ runs = 3, devtoolsThrottling = false } =
    * Lighthouse opens a tab of its own for every audit and leaves it open: without this, each
    * audit ran beside every earlier one's app (the 今日 audits' lock screens still loaded).
    */
-  const audited = async (url: string, keepStorage: boolean) => {
+  const auditOnce = async (url: string, keepStorage: boolean) => {
     const before = new Set(context.pages())
     try {
       return await audit(url, port, keepStorage, devtoolsThrottling)
     } finally {
       for (const p of context.pages()) if (!before.has(p)) await p.close().catch(() => undefined)
     }
+  }
+  /**
+   * A run Lighthouse could not score (its trace broken: NO_NAVSTART, seen on the shared machine on
+   * the login page and on 我的, where the old report read "0 with no metrics") is run once more;
+   * the first one's error stays in `problems`.
+   */
+  const audited = async (url: string, keepStorage: boolean) => {
+    const first = await auditOnce(url, keepStorage)
+    if (first.scores.performance !== null) return first
+    const again = await auditOnce(url, keepStorage)
+    return { ...again, problem: [`retried after: ${first.problem ?? 'no performance score'}`, again.problem].filter(Boolean).join(' | ') }
   }
   try {
     // A new phone: the login page with nothing stored (Lighthouse resets the origin's storage).
