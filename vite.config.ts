@@ -1,4 +1,4 @@
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig, parseAst, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { VitePWA } from 'vite-plugin-pwa'
 import { fileURLToPath, URL } from 'node:url'
@@ -37,10 +37,67 @@ function vantIconFontAsFile(): Plugin {
   }
 }
 
+/**
+ * A feature's strings live in one file, both languages side by side (`export default { 'zh-CN':
+ * {…}, en: {…} }`, src/app/i18n.ts). Imported as `x.messages.ts?locale=zh-CN` (the globs in
+ * src/app/i18n.ts and src/app/locales/en.ts), the module is only that language's object, so the
+ * entry carries the Chinese strings and the English ones load with English (issue 20). The file
+ * must stay one default export of an object literal; anything else fails the build here.
+ * Also in vitest.config.ts, so the tests read the same modules as the app.
+ */
+export function messagesPerLocale(): Plugin {
+  return {
+    name: 'fullgrid:messages-per-locale',
+    enforce: 'pre',
+    transform(code, id) {
+      const m = /\.messages\.ts\?(?:.*&)?locale=([A-Za-z-]+)/.exec(id)
+      if (!m) return null
+      type Node = { type: string; start: number; end: number; expression?: Node; properties?: Node[]; key?: { type: string; name?: string; value?: unknown }; value?: Node }
+      const body = (parseAst(code, { lang: 'ts' }) as unknown as { body: Node[] }).body
+      const fail = (why: string) => new Error(`${id.split('?')[0]}: ${why} (messagesPerLocale in vite.config.ts)`)
+      if (body.length !== 1 || body[0]!.type !== 'ExportDefaultDeclaration') throw fail('expected a single `export default { ... }`')
+      let object = (body[0] as unknown as { declaration: Node }).declaration
+      while (object.expression && (object.type === 'TSSatisfiesExpression' || object.type === 'TSAsExpression')) object = object.expression
+      if (object.type !== 'ObjectExpression') throw fail('the default export is not an object literal')
+      const keyOf = (n: Node) => (n.key?.type === 'Identifier' ? n.key.name : n.key?.value)
+      const locale = object.properties!.find((p) => p.type === 'Property' && keyOf(p) === m[1])
+      return { code: `export default ${locale?.value ? code.slice(locale.value.start, locale.value.end) : '{}'}\n`, map: null }
+    },
+  }
+}
+
+/**
+ * The entry's stylesheet (src/app/theme.css: ~1.3 KB of CSS variables and base rules) goes inline
+ * into index.html instead of a render-blocking <link>: the splash paints without waiting for a
+ * second request (Lighthouse's render-blocking audit on the login page, issue 20). It has no url()
+ * to resolve; one would fail the build here, as it would point elsewhere from the page than from
+ * /assets/. The CSP allows inline styles (server/app.ts), as index.html's splash style needs.
+ */
+function inlineEntryCss(): Plugin {
+  return {
+    name: 'fullgrid:inline-entry-css',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        if (!ctx.bundle) return html
+        return html.replace(/<link rel="stylesheet"(?: crossorigin)? href="\/(assets\/index-[^"]+\.css)">/g, (tag, file: string) => {
+          const asset = ctx.bundle![file]
+          if (!asset || asset.type !== 'asset') return tag
+          const css = String(asset.source)
+          if (/url\(|@import/.test(css)) throw new Error(`${file} has url() or @import: inlineEntryCss in vite.config.ts cannot inline it`)
+          return `<style>${css.trim()}</style>`
+        })
+      },
+    },
+  }
+}
+
 export default defineConfig({
   plugins: [
     vue(),
     vantIconFontAsFile(),
+    messagesPerLocale(),
+    inlineEntryCss(),
     VitePWA({
       // Our own worker (src/sw.ts): precache + offline navigation now, Background Sync later.
       strategies: 'injectManifest',

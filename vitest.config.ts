@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 import { fileURLToPath, URL } from 'node:url'
+import { messagesPerLocale } from './vite.config'
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), messagesPerLocale()],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   test: {
     include: ['tests/**/*.test.ts', 'src/**/*.test.ts', 'server/**/*.test.ts', 'demo/**/*.test.ts'],

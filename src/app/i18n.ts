@@ -2,6 +2,8 @@
  * vue-i18n setup: 简体中文 is the source locale and the default; English is loaded on demand.
  * Features add their own strings in `src/features/<name>/<name>.messages.ts`, exporting
  * `default { 'zh-CN': {...}, en: {...} }`; they are merged here so no feature edits these files.
+ * Each is read one language at a time (`?locale=`, messagesPerLocale in vite.config.ts): the
+ * Chinese strings are in the entry, the English ones in English's chunk (src/app/locales/en.ts).
  */
 import { createI18n } from 'vue-i18n'
 import { Locale as VantLocale } from 'vant'
@@ -13,9 +15,10 @@ export const DEFAULT_LOCALE: AppLocale = 'zh-CN'
 const STORAGE_KEY = 'fullgrid.locale'
 
 type Tree = { [key: string]: string | Tree }
-type FeatureMessages = { default: Partial<Record<AppLocale, Tree>> }
 
-const featureModules = import.meta.glob<FeatureMessages>('../features/*/*.messages.ts', { eager: true })
+const featureMessagesZh = Object.values(
+  import.meta.glob<Tree>('../features/*/*.messages.ts', { eager: true, query: { locale: 'zh-CN' }, import: 'default' }),
+)
 
 /** Deep merge; a feature may add keys but a clash is reported rather than silently overwritten. */
 export function mergeMessages(target: Tree, source: Tree, path = ''): Tree {
@@ -30,12 +33,9 @@ export function mergeMessages(target: Tree, source: Tree, path = ''): Tree {
   return target
 }
 
-function withFeatures(locale: AppLocale, base: Tree): Tree {
+function withFeatures(base: Tree, features: readonly Tree[]): Tree {
   const merged = structuredClone(base)
-  for (const mod of Object.values(featureModules)) {
-    const messages = mod.default?.[locale]
-    if (messages) mergeMessages(merged, messages)
-  }
+  for (const messages of features) mergeMessages(merged, messages)
   return merged
 }
 
@@ -43,7 +43,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: DEFAULT_LOCALE,
   fallbackLocale: DEFAULT_LOCALE,
-  messages: { [DEFAULT_LOCALE]: withFeatures(DEFAULT_LOCALE, zhCN) } as Record<string, Tree>,
+  messages: { [DEFAULT_LOCALE]: withFeatures(zhCN, featureMessagesZh) } as Record<string, Tree>,
 })
 
 const loaded = new Set<AppLocale>([DEFAULT_LOCALE])
@@ -62,7 +62,7 @@ export async function setLocale(locale: AppLocale): Promise<void> {
   if (!loaded.has(locale)) {
     // Only English exists besides the source locale; both load lazily with Vant's strings.
     const [ours, vant] = await Promise.all([import('./locales/en'), import('vant/es/locale/lang/en-US')])
-    i18n.global.setLocaleMessage(locale, withFeatures(locale, ours.default))
+    i18n.global.setLocaleMessage(locale, withFeatures(ours.default, ours.featureMessages))
     VantLocale.add({ 'en-US': vant.default })
     loaded.add(locale)
   }

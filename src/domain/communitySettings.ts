@@ -6,8 +6,10 @@
  */
 import { z } from 'zod'
 import { isTimeZone } from './calendar'
+import { DEFAULT_LOCK_MINUTES } from './constants'
 
-export const DEFAULT_LOCK_MINUTES = 5
+// Kept in constants.ts so the app's entry reads it without zod.
+export { DEFAULT_LOCK_MINUTES }
 export const MIN_LOCK_MINUTES = 1
 export const MAX_LOCK_MINUTES = 60
 

@@ -90,6 +90,9 @@ export const ROLES = [
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai'
 
+/** Minutes a phone may sit out of sight before the app locks (issue 19), unless its community sets another (社区设置). */
+export const DEFAULT_LOCK_MINUTES = 5
+
 export function labelOf(list: readonly Labelled[], code: string, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
   const item = list.find((l) => l.code === code)
   if (!item) return code

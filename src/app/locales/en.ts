@@ -1,5 +1,12 @@
 import type { Messages } from './zh-CN'
 
+type Tree = { [key: string]: string | Tree }
+
+/** Every feature's English strings (src/app/i18n.ts merges them; messagesPerLocale in vite.config.ts). */
+export const featureMessages = Object.values(
+  import.meta.glob<Tree>('../../features/*/*.messages.ts', { eager: true, query: { locale: 'en' }, import: 'default' }),
+)
+
 /** English. Same shape as the source locale (the type makes a missing key a compile error). */
 const en: Messages = {
   account: {

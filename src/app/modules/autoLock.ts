@@ -2,11 +2,17 @@
  * The background lock (issue 19): after the community's 手机自动锁定 minutes out of sight the
  * phone locks. A timer locks it while still hidden, so the key does not stay in memory of an
  * app left in the background; the check on return covers a timer the browser held back.
+ * lockNow (with the sync store and the write path behind it) loads only when the phone locks,
+ * so none of it is in the entry chunk (issue 20).
  */
+import type { Router } from 'vue-router'
 import { lockIsDue } from '@/features/lock/lock.models'
-import { lockNow } from '@/features/lock/lockNow'
 import { loadAppConfig, lockMinutesOf } from '@/features/map/map.config'
 import type { AppContext } from './types'
+
+async function lockNow(router: Router): Promise<void> {
+  await (await import('@/features/lock/lockNow')).lockNow(router)
+}
 
 export function install({ router }: AppContext): void {
   const doc = globalThis.document

@@ -6,6 +6,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { LoginResponse } from '@/domain/auth'
+import { appDbIsAbsent } from '@/db/appDbName'
 import { deviceNameFromUserAgent } from './device'
 import { rememberSessionHint } from './sessionHint'
 
@@ -25,9 +26,17 @@ export const useAccountStore = defineStore('account', () => {
   const user = computed(() => session.value?.user ?? null)
   const isLoggedIn = computed(() => session.value !== null)
 
-  /** Read the device id and the kept session; once per app start (the router guard awaits it). */
+  /**
+   * Read the device id and the kept session; once per app start (the router guard awaits it).
+   * A phone without the app's database (a new phone) has no session: the login page shows
+   * without loading Dexie and the schemas (issue 20); the device id is made at the login.
+   */
   async function load(): Promise<void> {
     try {
+      if (await appDbIsAbsent()) {
+        session.value = null
+        return
+      }
       const b = await boot()
       deviceId.value = await b.deviceId()
       const stored = await b.storedSession()
