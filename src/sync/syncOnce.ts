@@ -15,7 +15,7 @@ import { listOutbox, setLastSyncAt } from '../db/sync'
 import type { SyncContext } from './context'
 import { pullChanges } from './pullChanges'
 import { pushOutbox } from './pushOutbox'
-import { ensureEscrowKey } from './pushEscrowed'
+import { ensureEscrowKey } from './ensureEscrowKey'
 
 export const MAX_ROUNDS = 5
 
