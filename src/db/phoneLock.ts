@@ -11,6 +11,9 @@ import { unsyncedRecordCount, unsyncedRecordCountSealed } from './outbox'
 import { wipeLocalDatabase } from './watchers'
 import { escrowTally, startEscrowSession } from './escrow'
 import { getMeta } from './meta'
+// Static, not import(): this module is in the service worker's bundle too, where import() is refused.
+import { makeContext } from '../sync/context'
+import { pushEscrowed } from '../sync/pushEscrowed'
 
 let vault: KeyVault | null = null
 
@@ -38,7 +41,6 @@ async function sendBeforeWipe(): Promise<void> {
   try {
     const online = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false
     if (online && (await getMeta(db, 'session'))?.token) {
-      const [{ makeContext }, { pushEscrowed }] = await Promise.all([import('../sync/context'), import('../sync/pushEscrowed')])
       const ctx = makeContext({ db, fetch: (url, init) => fetch(url, init), timeoutMs: FINAL_SEND_TIMEOUT_MS })
       accepted = (await pushEscrowed(ctx)).accepted
     }
