@@ -13,7 +13,7 @@ import { CacheFirst } from 'workbox-strategies'
 import { clientsClaim } from 'workbox-core'
 import { appDb } from './db'
 import { phoneHasPin } from './db/phoneLock'
-import { BACKGROUND_SYNC_TAG, SYNC_MESSAGE_TYPE, runBackgroundSync } from './sync'
+import { BACKGROUND_SYNC_TAG, SYNC_MESSAGE_TYPE, runBackgroundSync, runEscrowedBackgroundSync, type FetchLike } from './sync'
 import { TILE_CACHE } from './domain/mapConfig'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string; revision: string | null }> }
@@ -52,11 +52,13 @@ self.addEventListener('sync', (event: Event) => {
   e.waitUntil(
     (async () => {
       // Issue 19: the data key lives only in an unlocked page, never here. With a PIN set the
-      // outbox and the pulled pages are sealed, so this sync waits for the next unlock (the page
-      // syncs at once then); running it would fail on every sealed row, or write pulled records
-      // in the clear.
-      if (await phoneHasPin()) return
-      const outcome = await runBackgroundSync(appDb(), (url, init) => fetch(url, init))
+      // outbox is sealed, so this worker sends the rows' escrow copies instead (encrypted to the
+      // server's key, readable without the data key: src/db/escrow.ts) and deletes nothing; the
+      // page's push at the next unlock sends the same mutation ids, answered as already accepted.
+      // Pulls, photos and rows without a copy wait for the unlock (pulled pages would otherwise
+      // be written in the clear).
+      const fetchLike: FetchLike = (url, init) => fetch(url, init)
+      const outcome = (await phoneHasPin()) ? await runEscrowedBackgroundSync(appDb(), fetchLike) : await runBackgroundSync(appDb(), fetchLike)
       const clients = await self.clients.matchAll({ type: 'window' })
       for (const client of clients) client.postMessage({ type: SYNC_MESSAGE_TYPE, outcome: outcome.ok ? 'ok' : outcome.reason })
     })(),

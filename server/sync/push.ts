@@ -18,6 +18,8 @@ import {
   apiErrorSchema, deviceIdSchema, mutationSchema, pushResponseSchema, PUSH_MAX_MUTATIONS, type Mutation, type PushResult,
 } from '../../src/domain/sync'
 import { badRequest } from '../errors'
+import type { Database } from '../db/adapter'
+import type { AuthContext } from '../types'
 import { applyPush } from './applyPush'
 import { withLeftGrids } from './leftGrids'
 import { loadScope } from './scope'
@@ -53,13 +55,20 @@ const pushRoute: FastifyPluginAsync = async (fastify) => {
       early.set(i, { mutationId: id.data, status: 'rejected', reason: detail, code: 'invalid', params: { detail } })
     })
 
-    // With the grids the user left (交接, 人员): what they recorded before still counts (leftGrids.ts).
-    const scope = await withLeftGrids(app.db, await loadScope(app.db, auth))
-    const applied = await applyPush(app.db, valid, { scope, deviceId: auth.deviceId })
+    const applied = await judgePush(app.db, auth, valid)
     let next = 0
     const results = body.mutations.map((_, i) => early.get(i) ?? applied[next++])
     return { results }
   })
+}
+
+/**
+ * The judge of every push (this route and push-escrowed.ts): the pusher's scope, with the grids
+ * they left (交接, 人员: what they recorded before still counts, leftGrids.ts), then applyPush.
+ */
+export async function judgePush(db: Database, auth: AuthContext, mutations: Mutation[]): Promise<PushResult[]> {
+  const scope = await withLeftGrids(db, await loadScope(db, auth))
+  return applyPush(db, mutations, { scope, deviceId: auth.deviceId })
 }
 
 /**
@@ -68,7 +77,7 @@ const pushRoute: FastifyPluginAsync = async (fastify) => {
  * text, so "ABC…" and "abc…" must not count as two issues). The mutation id stays as sent: it is
  * the client's key for matching the answer.
  */
-function canonicalIds(m: Mutation): Mutation {
+export function canonicalIds(m: Mutation): Mutation {
   const fields = { ...m.fields }
   for (const field of ['id', ...(REFERENCES[m.entity] ?? []).map((r) => r.field)]) {
     if (typeof fields[field] === 'string') fields[field] = (fields[field] as string).toLowerCase()

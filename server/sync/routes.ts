@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import blobRoutes, { type BlobRoutesOptions } from './blobs'
 import pullRoute from './pull'
 import pushRoute from './push'
+import pushEscrowedRoute from './pushEscrowed'
 
 export interface SyncRoutesOptions {
   blobs?: BlobRoutesOptions
@@ -13,6 +14,7 @@ export interface SyncRoutesOptions {
 
 const syncRoutes: FastifyPluginAsync<SyncRoutesOptions> = async (app, opts) => {
   await app.register(pushRoute)
+  await app.register(pushEscrowedRoute)
   await app.register(pullRoute)
   await app.register(blobRoutes, opts.blobs ?? {})
 }

@@ -1,6 +1,7 @@
 /** Small facts the phone keeps beside its records: device id, session, sync cursor, clock. */
 import type { Transaction } from 'dexie'
 import type { LoginResponse } from '../domain/auth'
+import type { EscrowKeyResponse } from '../domain/escrow'
 import type { FullGridDb } from './schema'
 
 export interface MetaValues {
@@ -14,6 +15,8 @@ export interface MetaValues {
   lastSyncAt: number
   /** Server time minus local time, from the `Date` of the last answers (ms; see clock.ts). */
   clockOffset: number
+  /** The server's escrow public key (not secret; kept in the clear, src/domain/escrow.ts). */
+  escrowKey: EscrowKeyResponse
 }
 export type MetaKey = keyof MetaValues
 

@@ -51,12 +51,19 @@ export async function pendingRecordCountSealed(db: FullGridDb): Promise<number> 
 
 async function countUnderIssues(db: FullGridDb, ids: Set<string>): Promise<number> {
   if (!ids.size) return 0
+  const issueOf = await issuesOfEvents(db, ids)
+  return new Set([...ids].map((id) => issueOf.get(id) ?? id)).size
+}
+
+/** Of these record ids, the issue events' issue ids, from the clear index only (readable while locked). */
+export async function issuesOfEvents(db: FullGridDb, ids: ReadonlySet<string>): Promise<Map<string, string>> {
   const issueOf = new Map<string, string>()
+  if (!ids.size) return issueOf
   await db.issueEvents.orderBy('issueId').eachKey((issueId, cursor) => {
     const id = String(cursor.primaryKey)
     if (ids.has(id)) issueOf.set(id, String(issueId))
   })
-  return new Set([...ids].map((id) => issueOf.get(id) ?? id)).size
+  return issueOf
 }
 
 async function recordsOf(db: FullGridDb, table: FullGridDb['outbox'] | FullGridDb['rejected']): Promise<Set<string>> {
@@ -78,6 +85,7 @@ export async function noteAttempt(db: FullGridDb, ids: readonly string[]): Promi
 
 /** The entry as the outbox defines it (drops anything else a caller may have attached). */
 export function plainEntry(e: OutboxEntry): OutboxEntry {
+  // Not the escrow copy: a refused entry waits in 需处理 for the worker, never for a locked send.
   const { id, entity, recordId, op, fields, hlc, queuedAt, attempts } = e
   return { id, entity, recordId, op, fields, hlc, queuedAt, attempts }
 }

@@ -10,13 +10,51 @@ import { enrollPlatformCredential, evaluatePrf } from './crypto/biometric'
 import { appDb } from './appDb'
 import { unsyncedRecordCount, unsyncedRecordCountSealed } from './outbox'
 import { wipeLocalDatabase } from './watchers'
+import { escrowTally, startEscrowSession } from './escrow'
+import { getMeta } from './meta'
+// Static, not import(): this module is in the service worker's bundle too, where import() is refused.
+import { makeContext } from '../sync/context'
+import { pushEscrowed } from '../sync/pushEscrowed'
 
 let vault: KeyVault | null = null
 
 function theVault(): KeyVault {
   // The fifth wrong PIN deletes the records with the key: nothing sealed is left to guess at.
-  vault ??= new KeyVault('fullgrid-keys', { onWipe: () => wipeLocalDatabase(appDb()) })
+  // First the outbox's escrow copies go to the server (they need no data key: escrow.ts).
+  vault ??= new KeyVault('fullgrid-keys', { onWipe: () => wipeLocalDatabase(appDb()), beforeFinalWipe: sendBeforeWipe })
   return vault
+}
+
+/** What the fifth wrong PIN sent before the wipe and what it destroyed (records, not mutations). */
+export interface WipeReport {
+  sent: number
+  lost: number
+}
+
+let lastWipe: WipeReport | null = null
+
+/** How long the fifth wrong PIN waits for the server before wiping anyway. */
+const FINAL_SEND_TIMEOUT_MS = 15_000
+
+async function sendBeforeWipe(): Promise<void> {
+  const db = appDb()
+  let accepted = new Set<string>()
+  try {
+    const online = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false
+    if (online && (await getMeta(db, 'session'))?.token) {
+      const ctx = makeContext({ db, fetch: (url, init) => fetch(url, init), timeoutMs: FINAL_SEND_TIMEOUT_MS })
+      accepted = (await pushEscrowed(ctx)).accepted
+    }
+  } finally {
+    const tally = await escrowTally(db, accepted)
+    lastWipe = { sent: tally.covered, lost: tally.lost }
+  }
+}
+
+/** Before the last try: how many unsynced records the escrow copies could save (if online), and how many would be lost. */
+export async function lastTryOutlook(): Promise<{ unsynced: number; sendable: number; lost: number }> {
+  const t = await escrowTally(appDb())
+  return { unsynced: t.records, sendable: t.covered, lost: t.lost }
 }
 
 export interface VaultState {
@@ -72,6 +110,7 @@ export async function setPin(pin: string): Promise<void> {
   await v.setPin(pin)
   await wrapForRecovery()
   await sealIfNeeded(v)
+  await openEscrow()
 }
 
 /** 忘记PIN码 can keep the records on this phone only if it holds the recovery wrap. */
@@ -86,6 +125,7 @@ export function canRecover(): Promise<boolean> {
 export async function recoverWith(b64: string | undefined): Promise<boolean> {
   if (!b64) return false
   const key = await theVault().recover(bytesOfBase64url(b64))
+  if (key) await openEscrow()
   return key !== null
 }
 
@@ -96,11 +136,27 @@ export async function resetPin(pin: string): Promise<void> {
   await theVault().setPin(pin, key)
 }
 
-export async function unlock(pin: string): Promise<UnlockResult> {
+export type PhoneUnlockResult = Exclude<UnlockResult, { wiped: true }> | { ok: false; wiped: true; report: WipeReport | null }
+
+export async function unlock(pin: string): Promise<PhoneUnlockResult> {
   const v = theVault()
+  lastWipe = null
   const result = await v.unlock(pin)
-  if (result.ok) await sealIfNeeded(v)
+  if (result.ok) {
+    await sealIfNeeded(v)
+    await openEscrow()
+  }
+  if (!result.ok && result.wiped) return { ...result, report: lastWipe }
   return result
+}
+
+/** This unlock's escrow session (the writes then queue a copy for a locked send); never fails the unlock. */
+async function openEscrow(): Promise<void> {
+  try {
+    await startEscrowSession(appDb())
+  } catch {
+    // No WebCrypto ECDH here: the rows wait for the unlock, as before escrow.
+  }
 }
 
 /** 指纹/面容解锁 can be offered: a platform authenticator the browser lets pages use. */
@@ -141,6 +197,7 @@ export async function unlockWithBiometric(): Promise<boolean> {
     output.fill(0)
   }
   await sealIfNeeded(v)
+  await openEscrow()
   return true
 }
 

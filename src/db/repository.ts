@@ -11,6 +11,7 @@ import { nextStamp } from './clock'
 import type { FullGridDb, RecordStore } from './schema'
 import { withSpace } from './quota'
 import { keepPendingCount } from './pendingCount'
+import { escrowCopy } from './escrow'
 
 /** The fields a feature supplies; id is optional (made here), hlc and deleted are ours. */
 export type NewRecord<E extends EntityName> = Omit<EntityTypes[E], 'id' | 'hlc' | 'deleted'> & { id?: string }
@@ -156,6 +157,9 @@ export class Repository {
             queuedAt: this.now(),
             attempts: 0,
           }
+          // What push would send, also sealed to the server's escrow key (escrow.ts), so a locked phone can send it.
+          const escrow = escrowCopy({ id: entry.id, entity, recordId: entry.recordId, op, fields, hlc: stamp })
+          if (escrow) entry.escrow = escrow
           const issueId = entity === 'issueEvents' ? (record as { issueId?: unknown }).issueId : undefined
           // The 待同步 count moves in this transaction, so the UI watches one row (issue 20).
           await keepPendingCount(db, [{ entity, recordId: record.id, issueId }], issueish, () => db.outbox.add(entry))

@@ -4,6 +4,7 @@ import { DEVICE_ID_RE, HLC_RE } from './hlc'
 import { ENTITY_NAMES, entityNameSchema, hlcSchema, idSchema, type EntityName } from './entities'
 import { UUID_RE } from './ids'
 import { rejectionParamsSchema } from './rejections'
+import type { EscrowEnvelope } from './escrow'
 
 export const PUSH_MAX_MUTATIONS = 500
 export const PULL_DEFAULT_LIMIT = 1000
@@ -113,6 +114,11 @@ export type OutboxEntry = Mutation & {
   queuedAt: number
   /** Push attempts that failed in transport (not rejections). */
   attempts: number
+  /**
+   * The same mutation encrypted to the server's escrow key (src/domain/escrow.ts), for a locked
+   * phone to send; absent when no escrow key was known at the write, or the row predates it.
+   */
+  escrow?: EscrowEnvelope
 }
 
 /** Every error the API answers: a code for programs and a message for people. */

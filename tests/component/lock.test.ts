@@ -2,11 +2,15 @@
 import 'fake-indexeddb/auto'
 import Dexie from 'dexie'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { appDb, getMeta } from '@/db'
+import { Repository, appDb, ensureDeviceId, getMeta, setMeta } from '@/db'
+import { startEscrowSession } from '@/db/escrow'
+import type { EscrowEnvelope } from '@/domain/escrow'
+import { envelopeOpener, type EscrowKey } from '../../server/sync/escrowKey'
+import * as f from '../factories'
 import { isUnlocked } from '@/db/crypto'
 import { isSealed } from '@/db/crypto/middleware'
 import type { OutboxEntry } from '@/domain/sync'
-import { TEST_KDF, TEST_PIN, button, jsonResponse, mountApp, resetDb, saveTestSession, stubFetch, testVault, until, unmountAll } from './helpers'
+import { TEST_KDF, TEST_PIN, button, callsTo, jsonResponse, mountApp, resetDb, saveTestSession, session, stubFetch, testVault, until, unmountAll } from './helpers'
 
 // The app's vault derives with the phone's Argon2id (19 MiB); these tests set the vault's PIN
 // with the cheap KDF through the helpers, or through the page (where the real one runs once).
@@ -124,6 +128,63 @@ describe('输入PIN码', () => {
     expect(await testVault().hasPin()).toBe(false)
     expect(await appDb().outbox.count()).toBe(0)
     expect(await getMeta(appDb(), 'session')).toBeUndefined()
+  })
+
+  it('before the wipe sends the escrow copies of the waiting records, and says how many went and how many were lost', async () => {
+    // The server: its escrow key, and a push-escrowed that opens each envelope (server/sync/escrowKey.ts).
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair
+    const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey)
+    const serverKey: EscrowKey = { kid: 'k1', publicKey: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! }, privateKey: pair.privateKey }
+    const open = envelopeOpener(serverKey)
+    const received: { deviceId: string; mutation: { id: string; entity: string; fields: Record<string, unknown> } }[] = []
+    const fetch = stubFetch(async (url, init) => {
+      if (!url.endsWith('/api/sync/push-escrowed')) return jsonResponse({ tiles: null, timeZone: 'Asia/Shanghai' })
+      const body = JSON.parse(String(init!.body)) as { items: { id: string; envelope: EscrowEnvelope }[] }
+      const results = []
+      for (const it of body.items) {
+        received.push((await open(it.envelope)) as (typeof received)[number])
+        results.push({ mutationId: it.id, status: 'applied' })
+      }
+      return jsonResponse({ results })
+    })
+
+    await mountApp('/today') // sets the PIN, unlocked
+    unmountAll()
+    const db = appDb()
+    const deviceId = await ensureDeviceId(db, () => 'phone-li')
+    await setMeta(db, 'escrowKey', { kid: serverKey.kid, publicKey: serverKey.publicKey })
+    expect(await startEscrowSession(db)).toBe(true)
+    const repo = new Repository(db)
+    const gridId = session.user.gridIds[0]!
+    const a = await repo.create('households', (({ id: _i, ...r }) => r)(f.newRecord(f.household(gridId, { headName: '王秀英' }))))
+    await repo.update('households', a.id, { notes: '独居' })
+    await repo.create('households', (({ id: _i, ...r }) => r)(f.newRecord(f.household(gridId, { headName: '赵大山' }))))
+    await waitingRecords(1) // written before this version: no escrow copy
+    await testVault().lock()
+
+    const { wrapper, router } = await mountApp('/today', { locked: true })
+    await until(() => router.currentRoute.value.name === 'unlock')
+    for (const remaining of [4, 3, 2]) {
+      await type('pin-unlock', '000001')
+      button('解锁').click()
+      await until(() => wrapper.text().includes(`PIN码错误，还可尝试 ${remaining} 次`))
+    }
+    await type('pin-unlock', '000001')
+    button('解锁').click()
+    await until(() => wrapper.text().includes('再错一次将清除本机全部数据，其中 3 条记录尚未同步：清除前（有网络时）先将其中 2 条发送到服务器，1 条将会丢失'))
+    expect(callsTo(fetch, '/api/sync/push-escrowed')).toHaveLength(0)
+
+    const assign = vi.fn()
+    vi.stubGlobal('location', { ...globalThis.location, assign })
+    await type('pin-unlock', '000001')
+    button('解锁').click()
+    await until(() => document.body.textContent!.includes('清除前已将 2 条未同步记录发送到服务器，1 条未能发送，已丢失'))
+    // The server got the three changes of the two records, as the phone wrote them, then the phone was wiped.
+    expect(received.map((r) => r.deviceId)).toEqual([deviceId, deviceId, deviceId])
+    expect(received.map((r) => r.mutation.fields.headName ?? r.mutation.fields.notes)).toEqual(['王秀英', '独居', '赵大山'])
+    expect(callsTo(fetch, '/api/sync/push-escrowed')[0]![1]!.headers).toMatchObject({ authorization: `Bearer ${session.token}` })
+    expect(await testVault().hasPin()).toBe(false)
+    expect(await appDb().outbox.count()).toBe(0)
   })
 
   it('a malformed PIN is refused without counting as a try', async () => {

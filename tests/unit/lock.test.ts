@@ -4,7 +4,7 @@ import { FullGridDb, Repository, ensureDeviceId } from '@/db'
 import { lockKey, setDataKey, setEncryptionRequired } from '@/db/crypto'
 import { unsyncedRecordCount, unsyncedRecordCountSealed } from '@/db/outbox'
 import { uuidv7 } from '@/domain/ids'
-import { lockGate, lockIsDue, pinProblem, unlockNotice } from '@/features/lock/lock.models'
+import { lockGate, lockIsDue, noticeMessage, pinProblem, unlockNotice, wipedText } from '@/features/lock/lock.models'
 import * as f from '../factories'
 
 describe('pinProblem', () => {
@@ -27,11 +27,24 @@ describe('pinProblem', () => {
 })
 
 describe('unlockNotice', () => {
+  const outlook = { unsynced: 7, sendable: 5, lost: 2 }
   it('counts down, warns with the unsynced count before the last try, says when wiped', () => {
-    expect(unlockNotice({ ok: true }, 3)).toBeNull()
-    expect(unlockNotice({ ok: false, wiped: false, remaining: 3 }, 7)).toEqual({ key: 'wrong', remaining: 3 })
-    expect(unlockNotice({ ok: false, wiped: false, remaining: 1 }, 7)).toEqual({ key: 'lastTry', unsynced: 7 })
-    expect(unlockNotice({ ok: false, wiped: true }, 7)).toEqual({ key: 'wiped' })
+    expect(unlockNotice({ ok: true }, outlook)).toBeNull()
+    expect(unlockNotice({ ok: false, wiped: false, remaining: 3 }, outlook)).toEqual({ key: 'wrong', remaining: 3 })
+    expect(unlockNotice({ ok: false, wiped: false, remaining: 1 }, outlook)).toEqual({ key: 'lastTry', ...outlook })
+    expect(unlockNotice({ ok: false, wiped: true }, outlook)).toEqual({ key: 'wiped', report: null })
+    expect(unlockNotice({ ok: false, wiped: true, report: { sent: 5, lost: 2 } }, outlook)).toEqual({ key: 'wiped', report: { sent: 5, lost: 2 } })
+  })
+
+  it('before the last try names what would be sent first and what lost; the wiped text what was', () => {
+    expect(noticeMessage({ key: 'lastTry', unsynced: 7, sendable: 5, lost: 2 })).toEqual({ key: 'lock.notices.lastTrySend', values: { unsynced: 7, sendable: 5, lost: 2 } })
+    // Nothing has an escrow copy (rows from before, photos, no key yet): all of it would be lost.
+    expect(noticeMessage({ key: 'lastTry', unsynced: 3, sendable: 0, lost: 3 })).toEqual({ key: 'lock.notices.lastTry', values: { unsynced: 3 } })
+    expect(noticeMessage({ key: 'lastTry', unsynced: 0, sendable: 0, lost: 0 }).key).toBe('lock.notices.lastTryNone')
+    const t = (key: string, v?: Record<string, number>) => `${key}${v ? JSON.stringify(v) : ''}`
+    expect(wipedText(t, null)).toBe('lock.notices.wiped')
+    expect(wipedText(t, { sent: 0, lost: 0 })).toBe('lock.notices.wiped')
+    expect(wipedText(t, { sent: 5, lost: 2 })).toBe('lock.notices.wipedlock.notices.wipedReport{"sent":5,"lost":2}')
   })
 })
 

@@ -3,9 +3,11 @@ import 'fake-indexeddb/auto'
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FullGridDb, Repository, ensureDeviceId, setMeta } from '@/db'
+import { FullGridDb, Repository, ensureDeviceId, getMeta, setMeta } from '@/db'
+import { lockKey, setDataKey, setEncryptionRequired } from '@/db/crypto'
+import { readClearOutbox } from '@/db/escrow'
 import Dexie from 'dexie'
-import { DeviceRevokedError, makeContext, syncOnce, UnauthorizedError } from '@/sync'
+import { DeviceRevokedError, makeContext, runEscrowedBackgroundSync, syncOnce, UnauthorizedError } from '@/sync'
 import { wipeLocalDatabase } from '@/db/sync'
 import type { Database } from '../../server/db/adapter'
 import { buildTestApp, createTestGrid, createTestUser, fetchViaApp, login, testDatabases } from '../server/helper'
@@ -54,6 +56,51 @@ describe('sync engine against the real server', () => {
     await syncOnce(pb.ctx)
     expect((await pb.db.issues.get(issue.id))?.photoIds).toEqual([sha])
     for (const p of phones) await p.db.delete()
+  })
+
+  it('a locked phone sends the escrow copies; its unlocked push later settles the same ids, stored once', async () => {
+    const grid = await createTestGrid(db)
+    const worker = await createTestUser(db, { username: 'real-escrow', gridIds: [grid.id] })
+    const local = new FullGridDb(`real-escrow-${Date.now()}`)
+    const dataKey = crypto.getRandomValues(new Uint8Array(32))
+    try {
+      await ensureDeviceId(local, () => 'real-phone-escrow')
+      const { headers: _h, ...session } = await login(app, worker.username, worker.password, 'real-phone-escrow')
+      await setMeta(local, 'session', session)
+      setDataKey(dataKey.slice())
+      const ctx = makeContext({ db: local, fetch: fetchVia })
+      // The unlocked page's sync fetches the server's escrow key and opens this unlock's session.
+      await syncOnce(ctx)
+      expect(await getMeta(local, 'escrowKey')).toMatchObject({ kid: expect.any(String) })
+      const repo = new Repository(local)
+      const h = await repo.create('households', {
+        gridId: grid.id, buildingId: null, unit: '1', room: '101', address: '1号楼101', headName: '孙桂兰', phone: '',
+        members: [], tags: [], health: '', situation: '', needs: '', notes: '',
+      })
+      await repo.update('households', h.id, { notes: '独居' })
+      lockKey()
+
+      // The service worker, locked: sends the copies, deletes nothing.
+      const outcome = await runEscrowedBackgroundSync(local, fetchVia)
+      expect(outcome).toMatchObject({ ok: true, escrowed: { sent: 2, refused: 0 } })
+      const stored = await db.query<{ data: { headName: string; notes: string } }>('SELECT data FROM records WHERE id = $1', [h.id])
+      expect(stored.rows.map((r) => r.data)).toEqual([expect.objectContaining({ headName: '孙桂兰', notes: '独居' })])
+      const ids = (await readClearOutbox(local)).map((r) => r.id)
+      expect(ids).toHaveLength(2)
+
+      // Unlocked again: the page's push re-sends both ids, answered as already accepted, and clears them.
+      setDataKey(dataKey.slice())
+      const summary = await syncOnce(ctx)
+      expect(summary).toMatchObject({ acknowledged: 2, rejected: 0 })
+      expect(await local.outbox.count()).toBe(0)
+      const once = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM mutations WHERE id = ANY($1::uuid[])', [ids])
+      expect(once.rows[0]!.n).toBe(2)
+      expect((await local.households.get(h.id))?.notes).toBe('独居')
+    } finally {
+      lockKey()
+      setEncryptionRequired(false)
+      await local.delete()
+    }
   })
 
   it('answers a stale token with needs-login and keeps the outbox', async () => {

@@ -3,9 +3,13 @@
  * middleware (middleware.ts) reads it for every value; while encryption is on and the key is
  * absent, reads and writes of personal data fail with LockedError instead of touching plaintext.
  */
+import type { EscrowSession } from '../../domain/escrow'
+
 interface KeyState {
   key: Uint8Array | null
   required: boolean
+  /** The escrow session (src/domain/escrow.ts) of this unlock: its agreed key opens the outbox's escrow copies, so it goes with the data key. */
+  escrow?: EscrowSession | null
 }
 // One state per page, shared by every bundled copy of this module in it (the app's, and a
 // bench's or test's injected bundle of src/db): a PIN set or unlocked through one copy opens the
@@ -38,6 +42,19 @@ export function setDataKey(k: Uint8Array): void {
 export function lockKey(): void {
   if (state.key) state.key.fill(0)
   state.key = null
+  state.escrow?.key.fill(0)
+  state.escrow = null
+}
+
+/** Set while unlocked (src/db/escrow.ts); null forgets it. */
+export function setEscrowSession(s: EscrowSession | null): void {
+  if (state.escrow && state.escrow !== s) state.escrow.key.fill(0)
+  state.escrow = s
+}
+
+/** The session the write path seals escrow copies with, only while unlocked. */
+export function currentEscrowSession(): EscrowSession | null {
+  return state.key ? (state.escrow ?? null) : null
 }
 
 export function isUnlocked(): boolean {

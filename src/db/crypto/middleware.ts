@@ -24,7 +24,14 @@ export const SEALED = '\u0000sealed'
  * pendingRecords (待同步 N 条, pendingCount.ts) is one number the 待同步 indicator watches while locked too;
  * sealed it would throw there. It tells nothing the clear recordId index of the outbox does not.
  */
-export const CLEAR_META_KEYS: ReadonlySet<string> = new Set(['deviceId', 'session', 'sessionUsername', 'sessionInvalid', 'hlc', 'clockOffset', 'syncCursor', 'lastSyncAt', 'pendingRecords'])
+export const CLEAR_META_KEYS: ReadonlySet<string> = new Set(['deviceId', 'session', 'sessionUsername', 'sessionInvalid', 'hlc', 'clockOffset', 'syncCursor', 'lastSyncAt', 'pendingRecords', 'escrowKey'])
+
+/**
+ * Fields kept beside the sealed part although not indexed: an outbox row's `escrow` copy is
+ * ciphertext only the server can open (src/domain/escrow.ts), and the locked phone (the service
+ * worker, the fifth wrong PIN) sends it without the data key (src/db/escrow.ts reads it raw).
+ */
+export const CLEAR_FIELDS: Readonly<Record<string, readonly string[]>> = { outbox: ['escrow'] }
 
 type Row = Record<string, unknown>
 
@@ -54,6 +61,7 @@ function keyPathsOf(table: DBCoreTable): string[] {
 }
 
 function makeSealer(tableName: string, clearPaths: readonly string[]) {
+  const clearFields = CLEAR_FIELDS[tableName] ?? []
   const keepsClear = (v: Row) => tableName === 'meta' && typeof v.key === 'string' && CLEAR_META_KEYS.has(v.key)
   const sealOne = (value: unknown): unknown => {
     if (!value || typeof value !== 'object' || isSealed(value)) return value
@@ -66,14 +74,24 @@ function makeSealer(tableName: string, clearPaths: readonly string[]) {
       const v = Dexie.getByKeyPath(value, p)
       if (v !== undefined) Dexie.setByKeyPath(out, p, v)
     }
-    out[SEALED] = seal(key, value)
+    let inner = value as Row
+    if (clearFields.length) {
+      inner = { ...inner }
+      for (const f of clearFields) {
+        if (inner[f] !== undefined) out[f] = inner[f]
+        delete inner[f]
+      }
+    }
+    out[SEALED] = seal(key, inner)
     return out
   }
   const openOne = (value: unknown): unknown => {
     if (!isSealed(value)) return value
     const key = currentKey()
     if (!key) throw new LockedError()
-    return unseal(key, (value as Row)[SEALED] as Uint8Array)
+    const opened = unseal(key, (value as Row)[SEALED] as Uint8Array) as Row
+    for (const f of clearFields) if ((value as Row)[f] !== undefined) opened[f] = (value as Row)[f]
+    return opened
   }
   return { sealOne, openOne }
 }

@@ -82,6 +82,11 @@ export interface KeyVaultOptions {
   kdf?: KdfParams
   /** Deletes the phone's data; called on the fifth wrong PIN and by wipe(). */
   onWipe?: () => Promise<void>
+  /**
+   * The fifth wrong PIN only, before the wipe: the outbox's escrow copies go to the server
+   * (src/db/escrow.ts; they need no data key). Its failure never stops the wipe.
+   */
+  beforeFinalWipe?: () => Promise<void>
 }
 
 export class KeyVault {
@@ -140,6 +145,9 @@ export class KeyVault {
     if (!row) throw new Error('未设置PIN码')
     // A malformed PIN is refused before it counts (the keypad only makes six digits).
     if (!PIN_RE.test(pin)) throw new PinFormatError()
+    // A fifth wrong PIN whose wipe was cut short (the page closed while the escrow copies were
+    // being sent): no more tries, whatever this PIN is.
+    if (row.failures >= MAX_FAILURES) return this.finalWipe()
     const failures = row.failures + 1
     await this.db.vault.update('pin', { failures })
     let key: Uint8Array | null = null
@@ -154,11 +162,19 @@ export class KeyVault {
       setDataKey(key)
       return { ok: true }
     }
-    if (failures >= MAX_FAILURES) {
-      await this.wipe()
-      return { ok: false, wiped: true }
-    }
+    if (failures >= MAX_FAILURES) return this.finalWipe()
     return { ok: false, wiped: false, failures, remaining: MAX_FAILURES - failures }
+  }
+
+  private async finalWipe(): Promise<UnlockResult> {
+    lockKey()
+    try {
+      await this.opts.beforeFinalWipe?.()
+    } catch {
+      // Offline, the server down: what was not sent is lost, as the warning said.
+    }
+    await this.wipe()
+    return { ok: false, wiped: true }
   }
 
   /** Which KDF the stored PIN uses (Argon2id, or the PBKDF2 fallback). */

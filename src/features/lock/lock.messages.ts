@@ -27,8 +27,10 @@ export default {
       notices: {
         wrong: 'PIN码错误，还可尝试 {remaining} 次',
         lastTry: 'PIN码错误。再错一次将清除本机全部数据，其中 {unsynced} 条记录尚未同步，将会丢失。',
+        lastTrySend: 'PIN码错误。再错一次将清除本机全部数据，其中 {unsynced} 条记录尚未同步：清除前（有网络时）先将其中 {sendable} 条发送到服务器，{lost} 条将会丢失。',
         lastTryNone: 'PIN码错误。再错一次将清除本机全部数据（所有记录均已同步）。',
         wiped: 'PIN码连续错误 5 次，本机数据已清除。请重新登录。',
+        wipedReport: '清除前已将 {sent} 条未同步记录发送到服务器，{lost} 条未能发送，已丢失。',
       },
       forgot: {
         title: '忘记PIN码',
@@ -92,8 +94,10 @@ export default {
       notices: {
         wrong: 'Wrong PIN, {remaining} tries left',
         lastTry: 'Wrong PIN. One more wrong PIN deletes all data on this phone, including {unsynced} records not yet synced.',
+        lastTrySend: 'Wrong PIN. One more wrong PIN deletes all data on this phone, including {unsynced} records not yet synced: before the deletion (when online) {sendable} of them are sent to the server, {lost} will be lost.',
         lastTryNone: 'Wrong PIN. One more wrong PIN deletes all data on this phone (everything is synced).',
         wiped: 'Five wrong PINs: the data on this phone has been deleted. Please log in again.',
+        wipedReport: 'Before the deletion {sent} unsynced records were sent to the server; {lost} could not be sent and are lost.',
       },
       forgot: {
         title: 'Forgot PIN',

@@ -23,20 +23,51 @@ function isGuessable(pin: string): boolean {
   return steps.size === 1 && [0, 1, -1].includes([...steps][0]!)
 }
 
-export type UnlockAnswer = { ok: true } | { ok: false; wiped: false; remaining: number } | { ok: false; wiped: true }
+/** What the fifth wrong PIN sent before the wipe, and what it destroyed (records). */
+export interface WipeReport {
+  sent: number
+  lost: number
+}
+
+export type UnlockAnswer = { ok: true } | { ok: false; wiped: false; remaining: number } | { ok: false; wiped: true; report?: WipeReport | null }
+
+/** Before the last try: unsynced records, of them those whose escrow copies can be sent first, and the rest, lost. */
+export interface LastTryOutlook {
+  unsynced: number
+  sendable: number
+  lost: number
+}
 
 /** What the unlock screen says after an answer; the warning before the last try names what would be lost. */
 export type UnlockNotice =
   | { key: 'wrong'; remaining: number }
-  | { key: 'lastTry'; unsynced: number }
-  | { key: 'wiped' }
+  | ({ key: 'lastTry' } & LastTryOutlook)
+  | { key: 'wiped'; report: WipeReport | null }
   | null
 
-export function unlockNotice(answer: UnlockAnswer, unsynced: number): UnlockNotice {
+export function unlockNotice(answer: UnlockAnswer, outlook: LastTryOutlook): UnlockNotice {
   if (answer.ok) return null
-  if (answer.wiped) return { key: 'wiped' }
-  if (answer.remaining === 1) return { key: 'lastTry', unsynced }
+  if (answer.wiped) return { key: 'wiped', report: answer.report ?? null }
+  if (answer.remaining === 1) return { key: 'lastTry', ...outlook }
   return { key: 'wrong', remaining: answer.remaining }
+}
+
+/** The message key and values of a notice (lock.messages.ts). */
+export function noticeMessage(n: Exclude<UnlockNotice, null>): { key: string; values: Record<string, number> } {
+  if (n.key === 'wrong') return { key: 'lock.notices.wrong', values: { remaining: n.remaining } }
+  if (n.key === 'lastTry') {
+    if (n.unsynced === 0) return { key: 'lock.notices.lastTryNone', values: {} }
+    if (n.sendable === 0) return { key: 'lock.notices.lastTry', values: { unsynced: n.unsynced } }
+    return { key: 'lock.notices.lastTrySend', values: { unsynced: n.unsynced, sendable: n.sendable, lost: n.lost } }
+  }
+  return { key: 'lock.notices.wiped', values: {} }
+}
+
+/** The wiped dialog: the wipe, then what was sent and lost when there was anything unsynced. */
+export function wipedText(t: (key: string, values?: Record<string, number>) => string, report: WipeReport | null): string {
+  const base = t('lock.notices.wiped')
+  if (!report || report.sent + report.lost === 0) return base
+  return `${base}${t('lock.notices.wipedReport', { sent: report.sent, lost: report.lost })}`
 }
 
 /** Hidden since `hiddenAt` (ms): locked once the community's minutes have passed. */

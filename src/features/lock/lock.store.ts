@@ -7,7 +7,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
 import { MAX_FAILURES } from '@/db/crypto/vault.constants'
 import { isUnlocked } from '@/db/crypto/keyring'
-import { lockGate, pinProblem, type PinProblem } from './lock.models'
+import { lockGate, pinProblem, type LastTryOutlook, type PinProblem, type UnlockAnswer } from './lock.models'
 
 const data = () => import('@/db/phoneLock')
 
@@ -48,7 +48,7 @@ export const useLockStore = defineStore('lock', () => {
     }
   }
 
-  async function unlock(pin: string): Promise<{ ok: true } | { ok: false; wiped: false; remaining: number } | { ok: false; wiped: true }> {
+  async function unlock(pin: string): Promise<UnlockAnswer> {
     busy.value = true
     try {
       const answer = await (await data()).unlock(pin)
@@ -97,9 +97,14 @@ export const useLockStore = defineStore('lock', () => {
     return (await data()).unsyncedCount()
   }
 
+  /** Before the last try: unsynced records, those the escrow copies can send first, those lost. */
+  async function lastTryOutlook(): Promise<LastTryOutlook> {
+    return (await data()).lastTryOutlook()
+  }
+
   const remaining = () => MAX_FAILURES - failures.value
 
-  return { loaded, hasPin, unlocked, failures, busy, remaining, gate, setPin, unlock, resetPin, canRecover, lock, wipe, unsyncedCount, refresh }
+  return { loaded, hasPin, unlocked, failures, busy, remaining, gate, setPin, unlock, resetPin, canRecover, lock, wipe, unsyncedCount, lastTryOutlook, refresh }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLockStore, import.meta.hot))
