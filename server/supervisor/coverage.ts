@@ -14,7 +14,7 @@
  *   overdue  — dueState at the period's last day (or today, if earlier) is 'overdue': today is
  *              after the due day, from the counting visits before then; daysOverdue = overdueDays.
  * All of it is one SQL statement over households and their visits, reading the stored columns of
- * 046_coverage_facts.sql (tags, cadence, building; a visit's household, time and channel) rather
+ * 047_coverage_facts.sql (tags, cadence, building; a visit's household, time and channel) rather
  * than each record's JSON.
  */
 import type { Queryable } from '../db/adapter'
@@ -84,7 +84,7 @@ export async function visitCoverage(
               h.hh_tags ?| $5::text[] AS special,
               ${DAY_SQL("('x' || substr(replace(h.id::text, '-', ''), 1, 12))::bit(48)::bigint")} AS recorded_day
          -- The household's tags, cadence and building are stored columns beside its JSON
-         -- (046_coverage_facts.sql): no record is opened to read them.
+         -- (047_coverage_facts.sql): no record is opened to read them.
          FROM records h
         WHERE h.entity = 'households' AND NOT h.deleted AND ($4::uuid[] IS NULL OR h.grid_id = ANY($4::uuid[]))
      ),
