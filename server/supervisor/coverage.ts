@@ -13,7 +13,9 @@
  *   visited  — due, and a counting visit falls in the period (visitedThisWeek);
  *   overdue  — dueState at the period's last day (or today, if earlier) is 'overdue': today is
  *              after the due day, from the counting visits before then; daysOverdue = overdueDays.
- * All of it is one SQL statement over households and their visits (visits' householdId index).
+ * All of it is one SQL statement over households and their visits, reading the stored columns of
+ * 047_coverage_facts.sql (tags, cadence, building; a visit's household, time and channel) rather
+ * than each record's JSON.
  */
 import type { Queryable } from '../db/adapter'
 import { DAY_MS, dayNumber, fixedOffsetMs } from '../../src/domain/calendar'
@@ -50,8 +52,6 @@ function daySql(timeZone: string, zoneParam: string): (ms: string) => string {
   return (ms) => `((to_timestamp((${ms})::float8 / 1000) AT TIME ZONE ${zoneParam}::text)::date - DATE '1970-01-01')`
 }
 
-/** Present members' tags (a member without a status lives there). */
-const MEMBER_TAGS_PATH = '$.members[*] ? (!exists(@.status) || @.status == "present").tags[*]'
 
 interface CoverageRow {
   grids: (CoverageCounts & { key: string })[] | null
@@ -78,18 +78,14 @@ export async function visitCoverage(
   // the first overdue households — only those few rows carry names and addresses back to Node.
   const { rows } = await db.query<CoverageRow>(
     `WITH hh AS (
-       SELECT h.id, h.grid_id, x.building_id,
-              coalesce(nullif(x.cadence_days, 0), ${TAG_CADENCE_SQL('x.all_tags')}, $10::int) AS cadence,
-              x.all_tags ?| $9::text[] AS door_only,
-              x.tags ?| $5::text[] AS special,
+       SELECT h.id, h.grid_id, h.hh_building_id AS building_id,
+              coalesce(nullif(h.hh_cadence_days::int, 0), ${TAG_CADENCE_SQL('h.hh_all_tags')}, $10::int) AS cadence,
+              h.hh_all_tags ?| $9::text[] AS door_only,
+              h.hh_tags ?| $5::text[] AS special,
               ${DAY_SQL("('x' || substr(replace(h.id::text, '-', ''), 1, 12))::bit(48)::bigint")} AS recorded_day
+         -- The household's tags, cadence and building are stored columns beside its JSON
+         -- (047_coverage_facts.sql): no record is opened to read them.
          FROM records h
-         -- Each field read once per household (OFFSET 0 keeps the planner from inlining it
-         -- back): the tag tests then work on the small tags array, not the whole record.
-         CROSS JOIN LATERAL (SELECT coalesce(h.data->'tags', '[]'::jsonb) AS tags,
-                                    coalesce(h.data->'tags', '[]'::jsonb) || jsonb_path_query_array(h.data, '${MEMBER_TAGS_PATH}') AS all_tags,
-                                    (h.data->>'cadenceDays')::int AS cadence_days,
-                                    h.data->>'buildingId' AS building_id OFFSET 0) x
         WHERE h.entity = 'households' AND NOT h.deleted AND ($4::uuid[] IS NULL OR h.grid_id = ANY($4::uuid[]))
      ),
      v AS (
@@ -100,10 +96,9 @@ export async function visitCoverage(
               max(started) FILTER (WHERE started < $3 AND door) AS door_before_at,
               count(*) FILTER (WHERE started >= $1 AND started < $2) AS any_in_period,
               count(*) FILTER (WHERE started >= $1 AND started < $2 AND door) AS door_in_period
-         FROM (SELECT (v.data->>'householdId')::uuid AS household_id, (v.data->>'startedAt')::bigint AS started,
-                      coalesce(v.data->>'channel', 'door') = 'door' AS door
+         FROM (SELECT v.visit_household AS household_id, v.visit_started AS started, v.visit_door AS door
                  FROM records v
-                WHERE v.entity = 'visits' AND NOT v.deleted AND (v.data->>'startedAt')::bigint < greatest($2::bigint, $3::bigint)
+                WHERE v.entity = 'visits' AND NOT v.deleted AND v.visit_started < greatest($2::bigint, $3::bigint)
                   AND ($4::uuid[] IS NULL OR v.grid_id = ANY($4::uuid[]))) v
         GROUP BY 1
      ),
@@ -161,9 +156,9 @@ export async function visitCoverage(
   }))
 
   const { rows: visitRows } = await db.query<{ worker_id: string; visits: number; households: number }>(
-    `SELECT data->>'workerId' AS worker_id, count(*)::int AS visits, count(DISTINCT data->>'householdId')::int AS households
+    `SELECT data->>'workerId' AS worker_id, count(*)::int AS visits, count(DISTINCT visit_household)::int AS households
        FROM records
-      WHERE entity = 'visits' AND NOT deleted AND (data->>'startedAt')::bigint >= $1 AND (data->>'startedAt')::bigint < $2
+      WHERE entity = 'visits' AND NOT deleted AND visit_started >= $1 AND visit_started < $2
         AND ($3::uuid[] IS NULL OR grid_id = ANY($3::uuid[]))
       GROUP BY 1`,
     [q.from, q.to, q.gridIds],
