@@ -217,6 +217,14 @@ export class KeyVault {
   async recover(secret: Uint8Array): Promise<Uint8Array | null> {
     const row = await this.db.recovery.get('recovery')
     if (!row || !(await this.hasPin())) return null
+    return this.openWrap(row, secret)
+  }
+
+  /**
+   * A second wrap of the data key (recovery, fingerprint) opened with its secret: unlocked, the
+   * wrong-PIN count reset. Null for another secret (GCM's tag check).
+   */
+  private async openWrap(row: { iv: Uint8Array; wrapped: Uint8Array }, secret: Uint8Array): Promise<Uint8Array | null> {
     try {
       const kek = await importKek(secret)
       const key = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: row.iv as BufferSource }, kek, row.wrapped as BufferSource))
@@ -258,15 +266,7 @@ export class KeyVault {
   async unlockWithBiometric(prfOutput: Uint8Array): Promise<boolean> {
     const row = await this.db.biometric.get('biometric')
     if (!row || !(await this.hasPin())) return false
-    try {
-      const kek = await importKek(prfOutput)
-      const key = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: row.iv as BufferSource }, kek, row.wrapped as BufferSource))
-      await this.db.vault.update('pin', { failures: 0 })
-      setDataKey(key)
-      return true
-    } catch {
-      return false
-    }
+    return (await this.openWrap(row, prfOutput)) !== null
   }
 
   /** Locks (the key leaves memory); the data stays sealed on the phone. */
